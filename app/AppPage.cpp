@@ -1,0 +1,77 @@
+#include "AppPage.h"
+
+#include "AppScheme.h"
+#include "Bridge.h"
+
+#include <QDesktopServices>
+#include <QLoggingCategory>
+#include <QWebChannel>
+#include <QWebEngineSettings>
+
+Q_LOGGING_CATEGORY(lcPage, "conduit.page")
+
+namespace Conduit {
+
+AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
+    : QWebEnginePage(profile, parent)
+    , m_bridge(bridge)
+    , m_channel(new QWebChannel(this))
+{
+    QWebEngineSettings *s = settings();
+    s->setAttribute(QWebEngineSettings::JavascriptCanOpenWindows, false);
+    s->setAttribute(QWebEngineSettings::LocalContentCanAccessFileUrls, false);
+    s->setAttribute(QWebEngineSettings::LocalContentCanAccessRemoteUrls, false);
+    s->setAttribute(QWebEngineSettings::JavascriptCanAccessClipboard, false);
+    s->setAttribute(QWebEngineSettings::PluginsEnabled, false);
+    s->setAttribute(QWebEngineSettings::PdfViewerEnabled, false);
+
+    m_channel->registerObject(QStringLiteral("conduit"), m_bridge.endpoint());
+    setWebChannel(m_channel);
+
+    // A navigation or a dead renderer means the page that said hello is gone; whatever is
+    // outgoing waits for the next one.
+    connect(this, &QWebEnginePage::loadStarted, &m_bridge, &Bridge::detachPage);
+    connect(this, &QWebEnginePage::renderProcessTerminated, &m_bridge, &Bridge::detachPage);
+}
+
+bool AppPage::isAllowedPageUrl(const QUrl &url) const
+{
+    if (AppScheme::isAppUrl(url))
+        return true;
+    return m_devOrigin.isValid() && url.scheme() == m_devOrigin.scheme()
+           && url.host() == m_devOrigin.host() && url.port() == m_devOrigin.port();
+}
+
+bool AppPage::acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame)
+{
+    if (isAllowedPageUrl(url))
+        return true;
+    if (isMainFrame && type == NavigationTypeLinkClicked
+        && (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"))) {
+        Q_EMIT externalLinkRequested(url);
+        QDesktopServices::openUrl(url);
+        return false;
+    }
+    qCWarning(lcPage) << "refused navigation to" << url.toDisplayString();
+    Q_EMIT navigationRefused(url);
+    return false;
+}
+
+QWebEnginePage *AppPage::createWindow(WebWindowType type)
+{
+    Q_UNUSED(type)
+    qCWarning(lcPage) << "refused to open a new window";
+    return nullptr;
+}
+
+void AppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level, const QString &message,
+                                       int lineNumber, const QString &sourceId)
+{
+    const auto line = QStringLiteral("%1:%2: %3").arg(sourceId).arg(lineNumber).arg(message);
+    if (level == ErrorMessageLevel)
+        qCWarning(lcPage).noquote() << line;
+    else
+        qCDebug(lcPage).noquote() << line;
+}
+
+} // namespace Conduit

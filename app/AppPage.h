@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QUrl>
+#include <QWebEnginePage>
+
+class QWebChannel;
+
+namespace Conduit {
+
+class Bridge;
+
+// The page the window shows, with the security defaults of DESIGN §6: it may only navigate
+// within app://conduit/ (http/https links go to the system browser), opens no windows, reads no
+// files, and sees exactly one native object, the bridge's endpoint, as `conduit`.
+class AppPage final : public QWebEnginePage
+{
+    Q_OBJECT
+
+public:
+    AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent = nullptr);
+
+    // Extra origin the page may be served from (the Vite dev server); loopback only.
+    void setDevOrigin(const QUrl &origin) { m_devOrigin = origin; }
+    bool isAllowedPageUrl(const QUrl &url) const;
+
+Q_SIGNALS:
+    // A link to the web was clicked; the page stays, the URL goes to the system browser.
+    void externalLinkRequested(const QUrl &url);
+    void navigationRefused(const QUrl &url);
+
+protected:
+    bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override;
+    QWebEnginePage *createWindow(WebWindowType type) override;
+    void javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level, const QString &message,
+                                  int lineNumber, const QString &sourceId) override;
+
+private:
+    Bridge &m_bridge;
+    QWebChannel *m_channel = nullptr;
+    QUrl m_devOrigin;
+};
+
+} // namespace Conduit

@@ -1,0 +1,52 @@
+#include "ConduitRuntime.h"
+
+#include "AsyncProcess.h"
+
+#include <QDeadlineTimer>
+#include <QLocale>
+
+namespace Conduit {
+
+ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *parent)
+    : QObject(parent)
+    , m_gateway(m_bridge)
+    , m_process(new AsyncProcess(tickInterval))
+{
+    m_thread.setObjectName(QStringLiteral("AsyncProcess"));
+    m_process->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_process, &AsyncProcess::start);
+    connect(&m_thread, &QThread::finished, m_process, &QObject::deleteLater);
+    // The two channels: queued in both directions, so each side runs only in its own thread.
+    connect(&m_gateway, &ProcessGateway::send, m_process, &AsyncProcess::post, Qt::QueuedConnection);
+    connect(m_process, &AsyncProcess::output, &m_gateway, &ProcessGateway::receive, Qt::QueuedConnection);
+
+    m_gateway.registerCommands();
+    m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
+                         {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});
+}
+
+ConduitRuntime::~ConduitRuntime()
+{
+    shutdown();
+}
+
+void ConduitRuntime::start()
+{
+    if (!m_thread.isRunning())
+        m_thread.start();
+}
+
+bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
+{
+    if (!m_thread.isRunning())
+        return true;
+    const QDeadlineTimer timer(deadline);
+    QMetaObject::invokeMethod(m_process, &AsyncProcess::stop, Qt::QueuedConnection);
+    m_thread.quit();
+    if (m_thread.wait(timer))
+        return true;
+    qWarning("the async process did not stop within %lld ms", qlonglong(deadline.count()));
+    return false;
+}
+
+} // namespace Conduit

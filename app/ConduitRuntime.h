@@ -1,0 +1,39 @@
+#pragma once
+
+#include "Bridge.h"
+#include "ProcessGateway.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <chrono>
+
+namespace Conduit {
+
+class AsyncProcess;
+
+// Everything behind the page, wired: the bridge in the GUI thread, the async process in its own
+// thread, the gateway between them. The window owns one; end-to-end tests build their own.
+class ConduitRuntime final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ConduitRuntime(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
+                            QObject *parent = nullptr);
+    ~ConduitRuntime() override;
+
+    Bridge &bridge() { return m_bridge; }
+    void start();
+    // Stops the async process and joins its thread; false if it did not stop within deadline.
+    bool shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));
+    bool isRunning() const { return m_thread.isRunning(); }
+
+private:
+    Bridge m_bridge;
+    ProcessGateway m_gateway;
+    QThread m_thread;
+    AsyncProcess *m_process = nullptr; // lives in m_thread, deleted when it finishes
+};
+
+} // namespace Conduit

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+
+class QWebEngineView;
+
+namespace Conduit {
+
+class AppPage;
+class AppProfile;
+class ConduitRuntime;
+
+// The application window: the page, a menu, and the shutdown of the runtime on close.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(ConduitRuntime &runtime, QWidget *parent = nullptr);
+
+    AppPage *page() const { return m_page; }
+    QWebEngineView *view() const { return m_view; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void recoverFromRendererExit();
+
+    ConduitRuntime &m_runtime;
+    AppProfile *m_profile = nullptr;
+    AppPage *m_page = nullptr;
+    QWebEngineView *m_view = nullptr;
+    QElapsedTimer m_crashWindow;
+    int m_crashesInWindow = 0;
+};
+
+} // namespace Conduit

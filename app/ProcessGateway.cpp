@@ -1,0 +1,82 @@
+#include "ProcessGateway.h"
+
+#include "Bridge.h"
+
+#include <QJsonObject>
+
+namespace Conduit {
+
+namespace {
+// Longest text the page may hand the process in one message.
+constexpr qsizetype kMaxText = 64 * 1024;
+} // namespace
+
+ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
+    : QObject(parent)
+    , m_bridge(bridge)
+{
+    qRegisterMetaType<Conduit::ProcessMessage>();
+    connect(&m_bridge, &Bridge::pageEvent, this, [this](const QString &event, const QJsonValue &payload) {
+        Q_EMIT send(ProcessMessage::event(event, payload));
+    });
+}
+
+void ProcessGateway::registerCommands()
+{
+    const auto textArgs = ArgumentSchema().required(QStringLiteral("text"), ArgumentType::String).maxLength(kMaxText);
+    m_bridge.commands().add(QStringLiteral("echo"), textArgs, [this](const CommandCall &call) {
+        return this->call(QStringLiteral("echo"), call.args);
+    });
+    m_bridge.commands().add(QStringLiteral("process.send"), textArgs, [this](const CommandCall &call) {
+        return this->call(QStringLiteral("send"), call.args);
+    });
+}
+
+QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValue &args)
+{
+    const quint64 id = m_nextCallId++;
+    auto promise = std::make_shared<QPromise<QJsonValue>>();
+    promise->start();
+    m_calls.emplace(id, promise);
+    Q_EMIT send(ProcessMessage::command(id, command, args));
+    return promise->future();
+}
+
+void ProcessGateway::receive(const ProcessMessage &message)
+{
+    switch (message.kind) {
+    case ProcessMessage::Kind::Result: {
+        const auto it = m_calls.find(message.id);
+        if (it == m_calls.end())
+            return;
+        const auto promise = it->second;
+        m_calls.erase(it);
+        if (message.ok)
+            promise->addResult(message.body);
+        else
+            promise->setException(CommandError::fromJson(message.body.toObject()));
+        promise->finish();
+        break;
+    }
+    case ProcessMessage::Kind::Event:
+        m_bridge.emitEvent(message.name, message.body);
+        break;
+    case ProcessMessage::Kind::Request:
+        forwardRequest(message);
+        break;
+    default:
+        break;
+    }
+}
+
+void ProcessGateway::forwardRequest(const ProcessMessage &request)
+{
+    const quint64 id = request.id;
+    m_bridge.request(request.name, request.body.toObject())
+        .then(this, [this, id](const QJsonValue &answer) { Q_EMIT send(ProcessMessage::reply(id, true, answer)); })
+        .onFailed(this, [this, id](const CommandError &error) {
+            Q_EMIT send(ProcessMessage::reply(id, false, error.toJson()));
+        });
+}
+
+} // namespace Conduit

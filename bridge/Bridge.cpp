@@ -1,0 +1,438 @@
+#include "Bridge.h"
+
+#include <QLoggingCategory>
+#include <QUuid>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcBridge, "conduit.bridge")
+
+namespace Conduit {
+
+namespace {
+
+const QString kT = QStringLiteral("t");
+const QString kId = QStringLiteral("id");
+
+bool isPositiveInteger(const QJsonValue &value)
+{
+    const double number = value.toDouble();
+    return value.isDouble() && number > 0 && std::trunc(number) == number
+           && number <= 9007199254740991.0;
+}
+
+} // namespace
+
+Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+    , m_codec(limits.maxEnvelopeChars)
+    , m_streams(limits.maxPendingStreamItems)
+    , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+    m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
+    connect(&m_streams, &StreamOutbox::due, this, &Bridge::scheduleFlush);
+}
+
+Bridge::~Bridge()
+{
+    for (auto &[id, call] : m_calls) {
+        call.watcher->disconnect(this);
+        call.future.cancel();
+    }
+    m_calls.clear();
+    for (auto &[id, request] : m_requests) {
+        request.promise->setException(CommandError(ErrorCode::Cancelled,
+                                                   QStringLiteral("the bridge was destroyed")));
+        request.promise->finish();
+    }
+}
+
+void Bridge::setSnapshotProvider(std::function<QJsonObject()> provider)
+{
+    m_snapshotProvider = std::move(provider);
+}
+
+void Bridge::emitEvent(const QString &event, const QJsonValue &payload)
+{
+    enqueue(QJsonObject{{kT, QStringLiteral("event")},
+                        {QStringLiteral("event"), event},
+                        {QStringLiteral("payload"), payload}});
+}
+
+QFuture<QJsonValue> Bridge::request(const QString &command, const QJsonObject &args)
+{
+    const qint64 id = m_nextRequestId++;
+    PendingRequest pending;
+    pending.envelope = QJsonObject{{kT, QStringLiteral("request")},
+                                   {kId, double(id)},
+                                   {QStringLiteral("cmd"), command},
+                                   {QStringLiteral("args"), args}};
+    pending.promise = std::make_shared<QPromise<QJsonValue>>();
+    pending.promise->start();
+    pending.timeout = std::make_unique<QTimer>();
+    pending.timeout->setSingleShot(true);
+    connect(pending.timeout.get(), &QTimer::timeout, this, [this, id, command] {
+        failRequest(id, CommandError(ErrorCode::Timeout,
+                                     QStringLiteral("the page did not answer '%1' in time").arg(command)));
+    });
+    pending.timeout->start(m_limits.requestTimeout);
+    QFuture<QJsonValue> future = pending.promise->future();
+    if (m_attached)
+        enqueue(pending.envelope);
+    m_requests.emplace(id, std::move(pending));
+    return future;
+}
+
+void Bridge::detachPage()
+{
+    if (!m_attached)
+        return;
+    m_attached = false;
+    // Results and chunks were meant for the page that left; events and questions wait for the
+    // next one (questions are re-sent from m_requests at hello).
+    m_outbox.erase(std::remove_if(m_outbox.begin(), m_outbox.end(),
+                                  [](const QJsonObject &envelope) {
+                                      return envelope.value(kT).toString() != QLatin1String("event");
+                                  }),
+                   m_outbox.end());
+    for (auto &[id, call] : m_calls) {
+        call.watcher->disconnect(this);
+        call.future.cancel();
+    }
+    m_calls.clear();
+    m_streams.reset();
+}
+
+void Bridge::receive(const QJsonArray &envelopes)
+{
+    for (qsizetype i = 0; i < envelopes.size(); ++i) {
+        const QJsonValue text = envelopes.at(i);
+        if (!text.isString()) {
+            drop(QStringLiteral("envelope is not JSON text"));
+            continue;
+        }
+        if (i >= m_limits.maxEnvelopesPerBatch) {
+            DecodedEnvelope refused;
+            EnvelopeCodec::peekHeader(text.toString(), &refused.type, &refused.id);
+            refused.error = CommandError(ErrorCode::TooLarge,
+                                         QStringLiteral("batch exceeds %1 envelopes")
+                                             .arg(m_limits.maxEnvelopesPerBatch));
+            dispatch(refused);
+            continue;
+        }
+        dispatch(m_codec.decode(text.toString()));
+    }
+}
+
+void Bridge::dispatch(const DecodedEnvelope &decoded)
+{
+    const QString &type = decoded.type;
+    if (decoded.error) {
+        if (decoded.id && type == QLatin1String("invoke"))
+            sendError(*decoded.id, *decoded.error);
+        else if (decoded.id && type == QLatin1String("reply"))
+            failRequest(*decoded.id, *decoded.error);
+        else
+            drop(decoded.error->message());
+        return;
+    }
+
+    const QJsonObject &envelope = decoded.envelope;
+    if (type == QLatin1String("hello")) {
+        handleHello();
+    } else if (!m_attached) {
+        drop(QStringLiteral("'%1' before hello").arg(type));
+    } else if (type == QLatin1String("emit")) {
+        handleEmit(envelope);
+    } else if (type == QLatin1String("credit") || type == QLatin1String("close")) {
+        handleStreamControl(type, envelope);
+    } else if (!decoded.id) {
+        drop(QStringLiteral("'%1' envelope without an id").arg(type));
+    } else if (type == QLatin1String("invoke")) {
+        handleInvoke(*decoded.id, envelope);
+    } else if (type == QLatin1String("cancel")) {
+        handleCancel(*decoded.id, envelope);
+    } else if (type == QLatin1String("reply")) {
+        handleReply(*decoded.id, envelope);
+    } else {
+        drop(QStringLiteral("unknown envelope type '%1'").arg(type));
+    }
+}
+
+void Bridge::handleHello()
+{
+    detachPage();
+    ++m_generation;
+    m_attached = true;
+
+    QJsonObject welcome = m_welcomeFields;
+    welcome.insert(kT, QStringLiteral("welcome"));
+    welcome.insert(QStringLiteral("session"), m_session);
+    welcome.insert(QStringLiteral("generation"), double(m_generation));
+    welcome.insert(QStringLiteral("snapshot"),
+                   m_snapshotProvider ? m_snapshotProvider() : QJsonObject{});
+    m_outbox.prepend(welcome);
+    for (const auto &[id, request] : m_requests)
+        m_outbox.append(request.envelope);
+    scheduleFlush();
+    Q_EMIT pageAttached(m_generation);
+}
+
+void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
+{
+    if (m_calls.count(id)) {
+        sendError(id, CommandError(ErrorCode::InvalidArgs,
+                                   QStringLiteral("call id %1 is already in flight").arg(id)));
+        return;
+    }
+    const QJsonValue command = envelope.value(QStringLiteral("cmd"));
+    const QJsonValue args = envelope.value(QStringLiteral("args"));
+    const QJsonValue stream = envelope.value(QStringLiteral("stream"));
+    const QJsonValue deadline = envelope.value(QStringLiteral("deadline"));
+    if (!command.isString() || command.toString().isEmpty()) {
+        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("invoke needs a command name 'cmd'")));
+        return;
+    }
+    if (!args.isUndefined() && !args.isObject()) {
+        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("'args' must be an object")));
+        return;
+    }
+    if (!stream.isUndefined() && !isPositiveInteger(stream)) {
+        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("'stream' must be a positive integer")));
+        return;
+    }
+    if (!deadline.isUndefined() && !(isPositiveInteger(deadline) && deadline.toDouble() <= 864e5)) {
+        sendError(id, CommandError(ErrorCode::InvalidArgs,
+                                   QStringLiteral("'deadline' must be between 1 and 86400000 ms")));
+        return;
+    }
+
+    const Command *registered = m_commands.find(command.toString());
+    if (!registered) {
+        sendError(id, CommandError(ErrorCode::UnknownCommand,
+                                   QStringLiteral("unknown command '%1'").arg(command.toString()),
+                                   {{QStringLiteral("command"), command}}));
+        return;
+    }
+
+    CommandCall call{registered->name, {}, id, {}};
+    QFuture<QJsonValue> future;
+    try {
+        call.args = registered->schema.validate(args.toObject());
+        if (!stream.isUndefined()) {
+            call.stream = StreamHandle{m_generation, qint64(stream.toDouble())};
+            m_streams.open(call.stream, registered->streamMode);
+        }
+        future = registered->handler(call);
+    } catch (const CommandError &error) {
+        sendError(id, error);
+        m_streams.end(call.stream, error);
+        return;
+    } catch (const std::exception &error) {
+        qCWarning(lcBridge) << "command" << call.command << "threw" << error.what();
+        sendError(id, CommandError(ErrorCode::Internal, QString::fromLocal8Bit(error.what())));
+        m_streams.end(call.stream, CommandError(ErrorCode::Internal, QString::fromLocal8Bit(error.what())));
+        return;
+    }
+
+    PendingCall &pending = m_calls[id];
+    pending.generation = m_generation;
+    pending.future = future;
+    pending.stream = call.stream;
+    if (future.isFinished()) {
+        finishCall(id);
+        return;
+    }
+    pending.watcher = std::make_unique<QFutureWatcher<QJsonValue>>();
+    connect(pending.watcher.get(), &QFutureWatcherBase::finished, this, [this, id] { finishCall(id); });
+    pending.watcher->setFuture(future);
+    if (!deadline.isUndefined()) {
+        pending.deadline = std::make_unique<QTimer>();
+        pending.deadline->setSingleShot(true);
+        connect(pending.deadline.get(), &QTimer::timeout, this, [this, id, ms = deadline.toDouble()] {
+            abortCall(id, CommandError(ErrorCode::Timeout,
+                                       QStringLiteral("the call did not finish within %1 ms").arg(ms)));
+        });
+        pending.deadline->start(int(deadline.toDouble()));
+    }
+}
+
+void Bridge::handleCancel(qint64 id, const QJsonObject &envelope)
+{
+    if (!m_calls.count(id))
+        return; // already finished: the result is on its way, and wins
+    const QString reason = envelope.value(QStringLiteral("reason")).toString();
+    abortCall(id, CommandError(ErrorCode::Cancelled,
+                               reason.isEmpty() ? QStringLiteral("cancelled by the page")
+                                                : QStringLiteral("cancelled by the page: %1").arg(reason)));
+}
+
+void Bridge::handleEmit(const QJsonObject &envelope)
+{
+    const QJsonValue event = envelope.value(QStringLiteral("event"));
+    if (!event.isString() || event.toString().isEmpty() || event.toString().size() > 128) {
+        drop(QStringLiteral("emit needs an event name of 1 to 128 characters"));
+        return;
+    }
+    Q_EMIT pageEvent(event.toString(), envelope.value(QStringLiteral("payload")));
+}
+
+void Bridge::handleReply(qint64 id, const QJsonObject &envelope)
+{
+    const auto it = m_requests.find(id);
+    if (it == m_requests.end()) {
+        drop(QStringLiteral("reply to unknown request %1").arg(id));
+        return;
+    }
+    const QJsonValue ok = envelope.value(QStringLiteral("ok"));
+    if (!ok.isBool()) {
+        failRequest(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("reply needs a boolean 'ok'")));
+        return;
+    }
+    if (!ok.toBool()) {
+        failRequest(id, CommandError::fromJson(envelope.value(QStringLiteral("error")).toObject()));
+        return;
+    }
+    const std::shared_ptr<QPromise<QJsonValue>> promise = it->second.promise;
+    m_requests.erase(it);
+    promise->addResult(envelope.value(QStringLiteral("value")));
+    promise->finish();
+}
+
+void Bridge::handleStreamControl(const QString &type, const QJsonObject &envelope)
+{
+    const QJsonValue stream = envelope.value(QStringLiteral("stream"));
+    if (!isPositiveInteger(stream)) {
+        drop(QStringLiteral("'%1' needs a positive integer 'stream'").arg(type));
+        return;
+    }
+    if (type == QLatin1String("close")) {
+        m_streams.close(m_generation, qint64(stream.toDouble()));
+        return;
+    }
+    const QJsonValue items = envelope.value(QStringLiteral("n"));
+    if (!isPositiveInteger(items)) {
+        drop(QStringLiteral("'credit' needs a positive integer 'n'"));
+        return;
+    }
+    m_streams.grant(m_generation, qint64(stream.toDouble()), qint64(items.toDouble()));
+}
+
+void Bridge::finishCall(qint64 id)
+{
+    const auto it = m_calls.find(id);
+    if (it == m_calls.end())
+        return;
+    const QFuture<QJsonValue> future = it->second.future;
+    const StreamHandle stream = it->second.stream;
+    if (it->second.watcher)
+        it->second.watcher->disconnect(this);
+    m_calls.erase(it);
+
+    std::optional<CommandError> error;
+    QJsonValue value;
+    try {
+        if (future.isCanceled())
+            error = CommandError(ErrorCode::Cancelled, QStringLiteral("the command was cancelled"));
+        else if (future.resultCount() > 0)
+            value = future.result();
+    } catch (const CommandError &thrown) {
+        error = thrown;
+    } catch (const std::exception &thrown) {
+        qCWarning(lcBridge) << "call" << id << "failed:" << thrown.what();
+        error = CommandError(ErrorCode::Internal, QString::fromLocal8Bit(thrown.what()));
+    } catch (...) {
+        error = CommandError(ErrorCode::Internal, QStringLiteral("the command failed"));
+    }
+    if (error)
+        sendError(id, *error);
+    else
+        sendResult(id, value);
+    m_streams.end(stream, error);
+}
+
+void Bridge::abortCall(qint64 id, const CommandError &error)
+{
+    const auto it = m_calls.find(id);
+    if (it == m_calls.end())
+        return;
+    PendingCall call = std::move(it->second);
+    m_calls.erase(it);
+    if (call.watcher)
+        call.watcher->disconnect(this);
+    call.future.cancel();
+    sendError(id, error);
+    m_streams.end(call.stream, error);
+}
+
+void Bridge::failRequest(qint64 id, const CommandError &error)
+{
+    const auto it = m_requests.find(id);
+    if (it == m_requests.end())
+        return;
+    const std::shared_ptr<QPromise<QJsonValue>> promise = it->second.promise;
+    m_requests.erase(it);
+    promise->setException(error);
+    promise->finish();
+}
+
+void Bridge::sendResult(qint64 id, const QJsonValue &value)
+{
+    enqueue(QJsonObject{{kT, QStringLiteral("result")},
+                        {kId, double(id)},
+                        {QStringLiteral("ok"), true},
+                        {QStringLiteral("value"), value}});
+}
+
+void Bridge::sendError(qint64 id, const CommandError &error)
+{
+    enqueue(QJsonObject{{kT, QStringLiteral("result")},
+                        {kId, double(id)},
+                        {QStringLiteral("ok"), false},
+                        {QStringLiteral("error"), error.toJson()}});
+}
+
+void Bridge::drop(const QString &reason)
+{
+    qCWarning(lcBridge).noquote() << "dropped envelope:" << reason;
+    Q_EMIT envelopeDropped(reason);
+}
+
+void Bridge::enqueue(const QJsonObject &envelope)
+{
+    m_outbox.append(envelope);
+    if (!m_attached && m_outbox.size() > m_limits.maxBufferedWhileDetached) {
+        qCWarning(lcBridge) << "no page attached: dropping the oldest buffered event";
+        m_outbox.removeFirst();
+    }
+    scheduleFlush();
+}
+
+void Bridge::scheduleFlush()
+{
+    if (m_flushScheduled || !m_attached)
+        return;
+    m_flushScheduled = true;
+    QMetaObject::invokeMethod(this, &Bridge::flush, Qt::QueuedConnection);
+}
+
+void Bridge::flush()
+{
+    m_flushScheduled = false;
+    if (!m_attached)
+        return;
+    const qsizetype count = std::min(m_outbox.size(), m_limits.maxEnvelopesPerFlush);
+    QJsonArray batch;
+    for (qsizetype i = 0; i < count; ++i)
+        batch.append(m_outbox.at(i));
+    m_outbox.remove(0, count);
+    for (const QJsonValue &envelope : m_streams.takeDue())
+        batch.append(envelope);
+    if (!batch.isEmpty())
+        Q_EMIT m_endpoint.receive(EnvelopeCodec::encodeBatch(batch));
+    if (!m_outbox.isEmpty() || m_streams.hasDue())
+        scheduleFlush();
+}
+
+} // namespace Conduit

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "BridgeLimits.h"
+#include "ChannelEndpoint.h"
+#include "CommandError.h"
+#include "CommandRegistry.h"
+#include "EnvelopeCodec.h"
+#include "StreamOutbox.h"
+
+#include <QFuture>
+#include <QFutureWatcher>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPromise>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace Conduit {
+
+// The GUI-thread side of the wire (DESIGN §3). Register endpoint() on the page's QWebChannel as
+// `conduit`; register commands in commands(). Everything due in one event-loop turn leaves as
+// one batch. While no page is attached (before its hello, during a reload) events and requests
+// wait here, bounded, and reach the next page; results for a page that went away are dropped.
+class Bridge final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Bridge(const BridgeLimits &limits = {}, QObject *parent = nullptr);
+    ~Bridge() override;
+
+    ChannelEndpoint *endpoint() { return &m_endpoint; }
+    CommandRegistry &commands() { return m_commands; }
+    StreamOutbox &streams() { return m_streams; }
+    const BridgeLimits &limits() const { return m_limits; }
+
+    // The `welcome` envelope carries these; the snapshot provider lets the page catch up after
+    // a reload (e.g. running tasks).
+    void setWelcome(const QJsonObject &fields) { m_welcomeFields = fields; }
+    void setSnapshotProvider(std::function<QJsonObject()> provider);
+
+    void emitEvent(const QString &event, const QJsonValue &payload = {});
+    // Asks the page (a handler registered with conduit.handle) and resolves with its reply.
+    // Fails with CommandError: the page's error, `timeout`, or `cancelled` on destruction.
+    QFuture<QJsonValue> request(const QString &command, const QJsonObject &args = {});
+    // The page is navigating or its renderer died: hold outgoing traffic for the next hello.
+    void detachPage();
+
+    bool isPageAttached() const { return m_attached; }
+    quint64 generation() const { return m_generation; }
+    QString session() const { return m_session; }
+    int pendingCallCount() const { return int(m_calls.size()); }
+
+Q_SIGNALS:
+    void pageAttached(quint64 generation);
+    void pageEvent(const QString &event, const QJsonValue &payload);
+    // A malformed or refused envelope without an id, dropped (also logged as a warning).
+    void envelopeDropped(const QString &reason);
+
+private:
+    struct PendingCall
+    {
+        quint64 generation = 0;
+        QFuture<QJsonValue> future;
+        std::unique_ptr<QFutureWatcher<QJsonValue>> watcher;
+        std::unique_ptr<QTimer> deadline;
+        StreamHandle stream;
+    };
+    struct PendingRequest
+    {
+        QJsonObject envelope;
+        std::shared_ptr<QPromise<QJsonValue>> promise;
+        std::unique_ptr<QTimer> timeout;
+    };
+
+    void receive(const QJsonArray &envelopes);
+    void dispatch(const DecodedEnvelope &decoded);
+    void handleHello();
+    void handleInvoke(qint64 id, const QJsonObject &envelope);
+    void handleCancel(qint64 id, const QJsonObject &envelope);
+    void handleEmit(const QJsonObject &envelope);
+    void handleReply(qint64 id, const QJsonObject &envelope);
+    void handleStreamControl(const QString &type, const QJsonObject &envelope);
+
+    void finishCall(qint64 id);
+    void abortCall(qint64 id, const CommandError &error);
+    void failRequest(qint64 id, const CommandError &error);
+    void sendResult(qint64 id, const QJsonValue &value);
+    void sendError(qint64 id, const CommandError &error);
+    void drop(const QString &reason);
+
+    void enqueue(const QJsonObject &envelope);
+    void scheduleFlush();
+    void flush();
+
+    BridgeLimits m_limits;
+    EnvelopeCodec m_codec;
+    ChannelEndpoint m_endpoint;
+    CommandRegistry m_commands;
+    StreamOutbox m_streams;
+    QString m_session;
+    QJsonObject m_welcomeFields;
+    std::function<QJsonObject()> m_snapshotProvider;
+
+    bool m_attached = false;
+    bool m_flushScheduled = false;
+    quint64 m_generation = 0;
+    qint64 m_nextRequestId = 1;
+    QList<QJsonObject> m_outbox;
+    std::unordered_map<qint64, PendingCall> m_calls;
+    std::unordered_map<qint64, PendingRequest> m_requests;
+};
+
+} // namespace Conduit

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace Conduit {
+
+// Names one per-call stream of one page load: stream ids restart when the page reloads, so the
+// page generation is part of the name.
+struct StreamHandle
+{
+    quint64 generation = 0;
+    qint64 id = 0;
+
+    bool isValid() const { return id > 0; }
+    friend bool operator==(const StreamHandle &a, const StreamHandle &b)
+    {
+        return a.generation == b.generation && a.id == b.id;
+    }
+};
+
+// What a command handler receives: validated arguments (defaults filled in) and, when the page
+// passed a Channel, the stream to write into with Bridge::streams().
+struct CommandCall
+{
+    QString command;
+    QJsonObject args;
+    qint64 id = 0;
+    StreamHandle stream;
+};
+
+} // namespace Conduit

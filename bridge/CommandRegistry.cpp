@@ -1,0 +1,35 @@
+#include "CommandRegistry.h"
+
+#include <QFuture>
+
+namespace Conduit {
+
+void CommandRegistry::add(const QString &name, const ArgumentSchema &schema,
+                          CommandHandler handler, StreamMode streamMode)
+{
+    Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
+    m_commands.insert(name, Command{name, schema, std::move(handler), streamMode});
+}
+
+void CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,
+                              SyncCommandHandler handler)
+{
+    add(name, schema, [handler = std::move(handler)](const CommandCall &call) {
+        return QtFuture::makeReadyFuture(handler(call));
+    });
+}
+
+const Command *CommandRegistry::find(const QString &name) const
+{
+    const auto it = m_commands.constFind(name);
+    return it == m_commands.cend() ? nullptr : &it.value();
+}
+
+QStringList CommandRegistry::names() const
+{
+    QStringList names = m_commands.keys();
+    names.sort();
+    return names;
+}
+
+} // namespace Conduit

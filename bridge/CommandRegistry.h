@@ -1,0 +1,48 @@
+#pragma once
+
+#include "ArgumentSchema.h"
+#include "CommandCall.h"
+
+#include <QFuture>
+#include <QHash>
+#include <QJsonValue>
+#include <QString>
+
+#include <functional>
+
+namespace Conduit {
+
+enum class StreamMode {
+    Ordered,    // every item, in order, paced by the page's credit
+    LatestWins, // only the newest unsent item survives (progress)
+};
+
+// An asynchronous handler returns a future the bridge watches; cancelling the page's call
+// cancels that future. It may throw CommandError before returning, or fail the future with one.
+using CommandHandler = std::function<QFuture<QJsonValue>(const CommandCall &call)>;
+using SyncCommandHandler = std::function<QJsonValue(const CommandCall &call)>;
+
+struct Command
+{
+    QString name;
+    ArgumentSchema schema;
+    CommandHandler handler;
+    StreamMode streamMode = StreamMode::Ordered;
+};
+
+// Commands by name, each with the argument rules checked before its handler runs.
+class CommandRegistry
+{
+public:
+    void add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
+             StreamMode streamMode = StreamMode::Ordered);
+    void addSync(const QString &name, const ArgumentSchema &schema, SyncCommandHandler handler);
+
+    const Command *find(const QString &name) const;
+    QStringList names() const;
+
+private:
+    QHash<QString, Command> m_commands;
+};
+
+} // namespace Conduit

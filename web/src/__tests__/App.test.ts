@@ -1,0 +1,283 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import App from '../App.vue'
+import type { ConsoleClient } from '../composables/useConsole'
+import { MAX_ROWS } from '../composables/useConsole'
+import type { ConnectionState } from '../conduit/client'
+import type { Welcome } from '../conduit/api'
+import { ConduitError } from '../conduit/errors'
+import { setLocale } from '../i18n'
+
+interface Invocation {
+  cmd: string
+  args: any
+  options: any
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+/** Stands in for the conduit client: records calls and lets the test play the native side. */
+class FakeClient {
+  state: ConnectionState = 'connecting'
+  invocations: Invocation[] = []
+  emitted: [string, unknown][] = []
+  #listeners = new Map<string, Set<(payload: any) => void>>()
+  #handlers = new Map<string, (args: any) => unknown>()
+  #stateListeners = new Set<(state: ConnectionState) => void>()
+  #resolveReady!: (welcome: Welcome) => void
+  #ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
+
+  ready(): Promise<Welcome> {
+    return this.#ready
+  }
+  invoke(cmd: string, args: unknown, options?: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => this.invocations.push({ cmd, args, options, resolve, reject }))
+  }
+  listen(event: string, cb: (payload: any) => void): () => void {
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set())
+    this.#listeners.get(event)!.add(cb)
+    return () => this.#listeners.get(event)?.delete(cb)
+  }
+  emit(event: string, payload: unknown): void {
+    this.emitted.push([event, payload])
+  }
+  handle(cmd: string, fn: (args: any) => unknown): () => void {
+    this.#handlers.set(cmd, fn)
+    return () => this.#handlers.delete(cmd)
+  }
+  onStateChange(cb: (state: ConnectionState) => void): () => void {
+    this.#stateListeners.add(cb)
+    return () => this.#stateListeners.delete(cb)
+  }
+
+  // ---- the native side ----
+  connect(locale = 'en_US'): void {
+    this.setState('connected')
+    this.#resolveReady({ session: 's', locale, version: '1.0.0', snapshot: null })
+  }
+  setState(state: ConnectionState): void {
+    this.state = state
+    for (const cb of this.#stateListeners) cb(state)
+  }
+  fire(event: string, payload: unknown): void {
+    for (const cb of this.#listeners.get(event) ?? []) cb(payload)
+  }
+  request(cmd: string, args: unknown): Promise<unknown> {
+    const handler = this.#handlers.get(cmd)
+    if (!handler) return Promise.reject(new Error(`no handler for ${cmd}`))
+    return Promise.resolve(handler(args))
+  }
+  listenerCount(event: string): number {
+    return this.#listeners.get(event)?.size ?? 0
+  }
+}
+
+let client: FakeClient
+let wrapper: VueWrapper
+
+function mountApp(): VueWrapper {
+  wrapper = mount(App, { props: { client: client as unknown as ConsoleClient }, attachTo: document.body })
+  return wrapper
+}
+
+const rows = () => wrapper.findAll('[data-testid="message-row"]')
+const input = () => wrapper.get<HTMLInputElement>('[data-testid="composer-input"]')
+
+async function type(text: string): Promise<void> {
+  await input().setValue(text)
+  await input().trigger('keydown', { key: 'Enter' })
+  await flushPromises()
+}
+
+beforeEach(() => {
+  setLocale('en')
+  client = new FakeClient()
+})
+
+afterEach(() => {
+  wrapper?.unmount()
+  document.body.innerHTML = ''
+})
+
+describe('console', () => {
+  it('shows the connection state and switches language from welcome.locale', async () => {
+    mountApp()
+    const state = wrapper.get('[data-testid="connection-state"]')
+    expect(state.text()).toContain('Connecting…')
+    client.setState('unavailable')
+    await flushPromises()
+    expect(state.text()).toContain('Not connected')
+    expect(state.attributes('data-state')).toBe('unavailable')
+
+    client.connect('de_DE')
+    await flushPromises()
+    expect(state.text()).toContain('Verbunden')
+    expect(document.documentElement.lang).toBe('de-DE')
+    expect(wrapper.get('[data-testid="composer-send"]').text()).toBe('Senden')
+    // the page announces its visibility once connected
+    expect(client.emitted).toEqual([['page.visible', { visible: true }]])
+    expect(rows().at(-1)!.attributes()).toMatchObject({ 'data-kind': 'emit', 'data-direction': 'out' })
+  })
+
+  it('sends text as echo: invoke row, then result row with latency; input cleared and focused', async () => {
+    mountApp()
+    client.connect()
+    await flushPromises()
+    const before = rows().length
+
+    await type('hello there')
+    expect(client.invocations).toHaveLength(1)
+    expect(client.invocations[0]).toMatchObject({ cmd: 'echo', args: { text: 'hello there' } })
+    expect(client.invocations[0]!.options.timeoutMs).toBeGreaterThan(0)
+    const invokeRow = rows()[before]!
+    expect(invokeRow.attributes('data-kind')).toBe('invoke')
+    expect(invokeRow.attributes('data-direction')).toBe('out')
+    expect(invokeRow.text()).toContain('hello there')
+    expect(invokeRow.text()).toContain('page → native')
+    expect(invokeRow.text()).toMatch(/\d\d:\d\d:\d\d\.\d\d\d/)
+    expect(input().element.value).toBe('')
+    expect(document.activeElement).toBe(input().element)
+
+    client.invocations[0]!.resolve({ text: 'hello there' })
+    await flushPromises()
+    const resultRow = rows()[before + 1]!
+    expect(resultRow.attributes()).toMatchObject({ 'data-kind': 'result', 'data-direction': 'in' })
+    expect(resultRow.text()).toContain('native → page')
+    expect(resultRow.text()).toMatch(/\d+(\.\d)? ms/)
+  })
+
+  it('does not send empty text, and the Send button sends too', async () => {
+    mountApp()
+    await type('   ')
+    expect(client.invocations).toHaveLength(0)
+    expect(wrapper.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined()
+
+    await input().setValue('by button')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(client.invocations.map((i) => i.args.text)).toEqual(['by button'])
+  })
+
+  it('sends to the process and matches process.output to the returned id with latency', async () => {
+    mountApp()
+    await wrapper.get('[data-testid="composer-mode"]').setValue('process')
+    await type('job one')
+    expect(client.invocations[0]).toMatchObject({ cmd: 'process.send', args: { text: 'job one' } })
+    client.invocations[0]!.resolve({ id: 7 })
+    await flushPromises()
+    client.fire('process.output', { id: 7, text: 'JOB ONE' })
+    client.fire('process.output', { id: 99, text: 'unrelated' })
+    await flushPromises()
+
+    const events = rows().filter((r) => r.attributes('data-kind') === 'event')
+    expect(events).toHaveLength(2)
+    expect(events[0]!.text()).toContain('JOB ONE')
+    expect(events[0]!.text()).toMatch(/\d+(\.\d)? ms/)
+    expect(events[1]!.text()).not.toMatch(/\d+(\.\d)? ms/)
+
+    // output that arrives before its send's result (same batch) still gets its latency
+    await type('job two')
+    client.fire('process.output', { id: 8, text: 'JOB TWO' })
+    await flushPromises()
+    const early = rows().at(-1)!
+    expect(early.text()).not.toMatch(/ ms/)
+    client.invocations[1]!.resolve({ id: 8 })
+    await flushPromises()
+    expect(early.text()).toMatch(/\d+(\.\d)? ms/)
+  })
+
+  it('shows a failed call as an error row with code and message', async () => {
+    mountApp()
+    await type('slow')
+    client.invocations[0]!.reject(new ConduitError('timeout', 'No result within 10000 ms'))
+    await flushPromises()
+    const row = rows().at(-1)!
+    expect(row.attributes()).toMatchObject({ 'data-kind': 'result', 'data-error': 'timeout' })
+    expect(row.text()).toContain('timeout')
+    expect(row.text()).toContain('No result within 10000 ms')
+  })
+
+  it('updates the tick counter without adding rows', async () => {
+    mountApp()
+    const count = rows().length
+    client.fire('process.tick', { count: 1234, time: '2024-05-01T10:11:12.345Z' })
+    await flushPromises()
+    const ticks = wrapper.get('[data-testid="tick-counter"]')
+    expect(ticks.attributes('data-count')).toBe('1234')
+    expect(ticks.text()).toContain('1,234')
+    expect(rows()).toHaveLength(count)
+  })
+
+  it('keeps at most MAX_ROWS rows', async () => {
+    mountApp()
+    for (let i = 0; i < MAX_ROWS / 2 + 10; i++) client.fire('process.output', { id: i, text: `line ${i}` })
+    for (let i = 0; i < MAX_ROWS / 2 + 10; i++) client.fire('process.output', { id: i, text: `more ${i}` })
+    await flushPromises()
+    expect(rows()).toHaveLength(MAX_ROWS)
+    expect(rows()[0]!.text()).toContain('line 20')
+  })
+})
+
+describe('confirm requests', () => {
+  it('asks inline, focuses Yes, and replies true on Yes', async () => {
+    mountApp()
+    const answer = client.request('confirm', { question: 'Delete the file?' })
+    await flushPromises()
+    const panel = wrapper.get('[data-testid="confirm-panel"]')
+    expect(panel.attributes('role')).toBe('alertdialog')
+    expect(panel.text()).toContain('Delete the file?')
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="confirm-yes"]').element)
+    expect(rows().at(-1)!.attributes()).toMatchObject({ 'data-kind': 'request', 'data-direction': 'in' })
+
+    await wrapper.get('[data-testid="confirm-yes"]').trigger('click')
+    await expect(answer).resolves.toBe(true)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="confirm-panel"]').exists()).toBe(false)
+    const reply = rows().at(-1)!
+    expect(reply.attributes()).toMatchObject({ 'data-kind': 'reply', 'data-direction': 'out' })
+    expect(reply.text()).toContain('true')
+    expect(document.activeElement).toBe(input().element)
+  })
+
+  it('replies false on No and on Escape, one question at a time', async () => {
+    mountApp()
+    const first = client.request('confirm', { question: 'First?' })
+    const second = client.request('confirm', { question: 'Second?' })
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="confirm-panel"]')).toHaveLength(1)
+    expect(wrapper.get('[data-testid="confirm-panel"]').text()).toContain('First?')
+    await wrapper.get('[data-testid="confirm-no"]').trigger('click')
+    await expect(first).resolves.toBe(false)
+    await flushPromises()
+
+    const panel = wrapper.get('[data-testid="confirm-panel"]')
+    expect(panel.text()).toContain('Second?')
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="confirm-yes"]').element)
+    await panel.trigger('keydown', { key: 'Escape' })
+    await expect(second).resolves.toBe(false)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="confirm-panel"]').exists()).toBe(false)
+  })
+
+  it('unmounting removes listeners and answers an open question with No', async () => {
+    mountApp()
+    const open = client.request('confirm', { question: 'Still there?' })
+    await flushPromises()
+    expect(client.listenerCount('process.tick')).toBe(1)
+    wrapper.unmount()
+    await expect(open).resolves.toBe(false)
+    expect(client.listenerCount('process.tick')).toBe(0)
+  })
+})
+
+describe('visibility', () => {
+  it('emits page.visible on visibilitychange', async () => {
+    mountApp()
+    const state = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(client.emitted).toEqual([['page.visible', { visible: false }]])
+    state.mockReturnValue('visible')
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(client.emitted.at(-1)).toEqual(['page.visible', { visible: true }])
+  })
+})

@@ -1,0 +1,36 @@
+import type { Transport } from '../transport'
+
+/** An in-memory Transport: records every send() and lets a test play the native side. */
+export class FakeTransport implements Transport {
+  /** Every send() call, as the raw strings the client passed. */
+  readonly sends: string[][] = []
+  #receivers: ((batch: string) => void)[] = []
+
+  send(envelopes: string[]): void {
+    this.sends.push([...envelopes])
+  }
+
+  onReceive(cb: (batch: string) => void): void {
+    this.#receivers.push(cb)
+  }
+
+  /** native → page: one batch holding these envelopes. */
+  deliver(...envelopes: object[]): void {
+    const batch = JSON.stringify(envelopes)
+    for (const cb of this.#receivers) cb(batch)
+  }
+
+  /** Every envelope sent so far, parsed, in order. */
+  envelopes(): any[] {
+    return this.sends.flat().map((text) => JSON.parse(text))
+  }
+
+  /** Parsed envelopes of one type. */
+  sent(t: string): any[] {
+    return this.envelopes().filter((env) => env.t === t)
+  }
+
+  clear(): void {
+    this.sends.length = 0
+  }
+}

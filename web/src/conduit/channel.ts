@@ -1,0 +1,108 @@
+// Channel<T>: the page end of a per-call stream (like Tauri's ipc::Channel). Items arrive in
+// `chunk` envelopes numbered by `seq` (0, 1, 2 … per chunk); the page grants credit in items.
+
+import { ConduitError } from './errors'
+
+/** What a Channel needs from the client it is attached to. */
+export interface ChannelHost {
+  grantCredit(stream: number, n: number): void
+  closeStream(stream: number): void
+  releaseStream(stream: number): void
+}
+
+let lastStreamId = 0
+
+/** Items the page lets the native side send ahead of delivery. */
+export const CHANNEL_WINDOW = 256
+
+export class Channel<T = unknown> {
+  /** The page's own stream id, from a counter separate from invoke ids. */
+  readonly id: number = ++lastStreamId
+  onmessage: ((item: T) => void) | null = null
+  /** Called once when the stream ends: without an argument when it finished, else with why. */
+  onend: ((error?: ConduitError) => void) | null = null
+
+  #host: ChannelHost | null = null
+  #nextSeq = 0
+  #pending = new Map<number, unknown[]>()
+  #deliveredSinceGrant = 0
+  #finished = false
+
+  /** True once the stream ended or was closed: nothing more will be delivered. */
+  get closed(): boolean {
+    return this.#finished
+  }
+
+  /** Stops the stream: tells the native side to stop producing and drops anything still due. */
+  close(): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#pending.clear()
+    const host = this.#host
+    this.#host = null
+    if (host) {
+      host.closeStream(this.id)
+      host.releaseStream(this.id)
+    }
+  }
+
+  /** @internal Called by the client when the channel is passed to invoke(). */
+  _attach(host: ChannelHost): boolean {
+    if (this.#finished) return false
+    if (this.#host === host) return true
+    if (this.#host) throw new Error(`Channel ${this.id} is already attached to another client`)
+    this.#host = host
+    host.grantCredit(this.id, CHANNEL_WINDOW)
+    return true
+  }
+
+  /** @internal A `chunk` envelope for this stream. */
+  _chunk(seq: number, items: unknown[]): void {
+    if (this.#finished || !Number.isInteger(seq) || seq < this.#nextSeq || this.#pending.has(seq)) return
+    this.#pending.set(seq, items)
+    this.#drain()
+  }
+
+  /** @internal An `end` envelope for this stream, or the call behind it failed. */
+  _end(error?: ConduitError): void {
+    if (this.#finished) return
+    // Whatever is still buffered behind a gap is delivered in order before the end.
+    for (const seq of [...this.#pending.keys()].sort((a, b) => a - b)) {
+      this.#nextSeq = seq
+      this.#drain()
+    }
+    this.#finished = true
+    this.#pending.clear()
+    const host = this.#host
+    this.#host = null
+    host?.releaseStream(this.id)
+    this.#call(() => this.onend?.(error))
+  }
+
+  #drain(): void {
+    let items = this.#pending.get(this.#nextSeq)
+    while (items && !this.#finished) {
+      this.#pending.delete(this.#nextSeq)
+      this.#nextSeq++
+      for (const item of items) {
+        if (this.#finished) break
+        this.#call(() => this.onmessage?.(item as T))
+        this.#deliveredSinceGrant++
+      }
+      items = this.#pending.get(this.#nextSeq)
+    }
+    // Refill the window once half of it has been delivered.
+    if (this.#host && !this.#finished && this.#deliveredSinceGrant >= CHANNEL_WINDOW / 2) {
+      this.#host.grantCredit(this.id, this.#deliveredSinceGrant)
+      this.#deliveredSinceGrant = 0
+    }
+  }
+
+  #call(fn: () => void): void {
+    try {
+      fn()
+    } catch (error) {
+      console.error(`conduit: channel ${this.id} callback failed`, error)
+    }
+  }
+}

@@ -1,0 +1,395 @@
+// ConduitClient: commands, events, native requests and streams over any Transport (DESIGN §3–4).
+
+import type {
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  EventName,
+  EventPayload,
+  RequestArgs,
+  RequestName,
+  RequestResult,
+  UnknownName,
+  Commands,
+  Events,
+  Requests,
+  Welcome,
+} from './api'
+import { Channel, type ChannelHost } from './channel'
+import { ConduitError } from './errors'
+import type { Transport } from './transport'
+
+export type ConnectionState = 'connecting' | 'connected' | 'unavailable'
+
+export interface InvokeOptions {
+  /** Aborting rejects with `cancelled` and asks the native side to cancel the work. */
+  signal?: AbortSignal
+  /** Rejects with `timeout` after this many ms; also sent as the call's `deadline`. */
+  timeoutMs?: number
+  /** Streams the command's output into this channel. */
+  channel?: Channel<any>
+}
+
+export interface ClientOptions {
+  /** After this long without a transport the state becomes `unavailable` (it may still connect). */
+  unavailableAfterMs?: number
+  /** page → native envelopes per send(); the native side refuses bigger batches. */
+  maxEnvelopesPerSend?: number
+}
+
+export type Unlisten = () => void
+type Listener = (payload: any) => void
+type RequestHandler = (args: any) => unknown
+
+interface PendingCall {
+  resolve: (value: unknown) => void
+  reject: (error: ConduitError) => void
+  cleanup: () => void
+  channel?: Channel<any>
+}
+
+type Envelope = Record<string, unknown> & { t: string }
+
+export class ConduitClient implements ChannelHost {
+  /** `new conduit.Channel<T>()` works as well as the exported class. */
+  readonly Channel = Channel
+
+  // conduit.tasks (start/run/list/attach/setLimit, DESIGN §4–5) is added in a later step, built
+  // on invoke() and Channel like everything here.
+
+  #transport: Transport | null = null
+  #outbox: string[] = []
+  #flushScheduled = false
+  #maxPerSend: number
+
+  #nextId = 0
+  #calls = new Map<number, PendingCall>()
+  #listeners = new Map<string, Set<Listener>>()
+  #handlers = new Map<string, RequestHandler>()
+  #streams = new Map<number, Channel<any>>()
+
+  #state: ConnectionState = 'connecting'
+  #stateListeners = new Set<(state: ConnectionState) => void>()
+  #welcome: Welcome | null = null
+  #ready: Promise<Welcome>
+  #resolveReady!: (welcome: Welcome) => void
+
+  constructor(transport: Transport | Promise<Transport>, options: ClientOptions = {}) {
+    this.#maxPerSend = options.maxEnvelopesPerSend ?? 10000
+    this.#ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
+    const unavailableAfterMs = options.unavailableAfterMs ?? 1500
+    const timer = setTimeout(() => {
+      if (!this.#transport) this.#setState('unavailable')
+    }, unavailableAfterMs)
+    void Promise.resolve(transport).then((t) => {
+      clearTimeout(timer)
+      this.#attach(t)
+    })
+  }
+
+  // ---- connection ---------------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    return this.#state
+  }
+
+  /** The last `welcome`, or null before the handshake. */
+  get welcome(): Welcome | null {
+    return this.#welcome
+  }
+
+  onStateChange(cb: (state: ConnectionState) => void): Unlisten {
+    this.#stateListeners.add(cb)
+    return () => this.#stateListeners.delete(cb)
+  }
+
+  /** Resolves with the native `welcome` once the handshake (`hello`) is done. */
+  ready(): Promise<Welcome> {
+    return this.#ready
+  }
+
+  // ---- commands -----------------------------------------------------------------------------
+
+  invoke<K extends CommandName>(cmd: K, args: CommandArgs<K>, options?: InvokeOptions): Promise<CommandResult<K>>
+  invoke<R = unknown, N extends string = string>(
+    cmd: UnknownName<N, Commands>,
+    args?: unknown,
+    options?: InvokeOptions,
+  ): Promise<R>
+  invoke(cmd: string, args?: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    const { signal, timeoutMs, channel } = options
+    if (signal?.aborted) {
+      const error = new ConduitError('cancelled', 'Aborted before it was sent', abortDetails(signal))
+      channel?._end(error)
+      return Promise.reject(error)
+    }
+    const id = ++this.#nextId
+    return new Promise<unknown>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const onAbort = (): void => {
+        this.#cancel(id, 'aborted', new ConduitError('cancelled', 'Aborted', abortDetails(signal)))
+      }
+      const call: PendingCall = {
+        resolve,
+        reject,
+        cleanup: () => {
+          if (timer !== undefined) clearTimeout(timer)
+          signal?.removeEventListener('abort', onAbort)
+        },
+      }
+      if (channel) {
+        call.channel = channel
+      }
+      this.#calls.set(id, call)
+
+      const envelope: Envelope = { t: 'invoke', id, cmd, args: args ?? {} }
+      if (channel) {
+        // Registered before the invoke goes out; the initial credit follows it in the same batch.
+        envelope.stream = channel.id
+        this.#streams.set(channel.id, channel)
+      }
+      if (timeoutMs !== undefined && timeoutMs > 0) envelope.deadline = timeoutMs
+      this.#enqueue(envelope)
+      if (channel && !channel._attach(this)) this.#streams.delete(channel.id)
+
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        timer = setTimeout(() => {
+          this.#cancel(id, 'timeout', new ConduitError('timeout', `No result within ${timeoutMs} ms`, { timeoutMs }))
+        }, timeoutMs)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  listen<K extends EventName>(event: K, cb: (payload: EventPayload<K>) => void): Unlisten
+  listen<P = unknown, N extends string = string>(event: UnknownName<N, Events>, cb: (payload: P) => void): Unlisten
+  listen(event: string, cb: Listener): Unlisten {
+    return this.#addListener(event, cb)
+  }
+
+  once<K extends EventName>(event: K, cb: (payload: EventPayload<K>) => void): Unlisten
+  once<P = unknown, N extends string = string>(event: UnknownName<N, Events>, cb: (payload: P) => void): Unlisten
+  once(event: string, cb: Listener): Unlisten {
+    const unlisten = this.#addListener(event, (payload) => {
+      unlisten()
+      cb(payload)
+    })
+    return unlisten
+  }
+
+  emit<K extends EventName>(event: K, payload: EventPayload<K>): void
+  emit<N extends string = string>(event: UnknownName<N, Events>, payload?: unknown): void
+  emit(event: string, payload?: unknown): void {
+    this.#enqueue({ t: 'emit', event, payload: payload ?? null })
+  }
+
+  // ---- native requests ----------------------------------------------------------------------
+
+  /** Answers the native side's `request`s for `cmd`; one handler per name, the latest wins. */
+  handle<K extends RequestName>(
+    cmd: K,
+    fn: (args: RequestArgs<K>) => RequestResult<K> | Promise<RequestResult<K>>,
+  ): Unlisten
+  handle<N extends string = string>(cmd: UnknownName<N, Requests>, fn: (args: any) => unknown): Unlisten
+  handle(cmd: string, fn: RequestHandler): Unlisten {
+    this.#handlers.set(cmd, fn)
+    return () => {
+      if (this.#handlers.get(cmd) === fn) this.#handlers.delete(cmd)
+    }
+  }
+
+  // ---- ChannelHost --------------------------------------------------------------------------
+
+  /** @internal */
+  grantCredit(stream: number, n: number): void {
+    this.#enqueue({ t: 'credit', stream, n })
+  }
+
+  /** @internal */
+  closeStream(stream: number): void {
+    this.#enqueue({ t: 'close', stream })
+  }
+
+  /** @internal */
+  releaseStream(stream: number): void {
+    this.#streams.delete(stream)
+  }
+
+  #addListener(event: string, cb: Listener): Unlisten {
+    let set = this.#listeners.get(event)
+    if (!set) this.#listeners.set(event, (set = new Set()))
+    // Wrapped so the same callback may be registered twice and removed one at a time.
+    const entry: Listener = (payload) => cb(payload)
+    set.add(entry)
+    return () => {
+      const current = this.#listeners.get(event)
+      if (!current) return
+      current.delete(entry)
+      if (current.size === 0) this.#listeners.delete(event)
+    }
+  }
+
+  // ---- outgoing -----------------------------------------------------------------------------
+
+  #enqueue(envelope: Envelope): void {
+    this.#outbox.push(JSON.stringify(envelope))
+    this.#scheduleFlush()
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || !this.#transport) return
+    this.#flushScheduled = true
+    queueMicrotask(() => this.#flush())
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false
+    const transport = this.#transport
+    if (!transport || this.#outbox.length === 0) return
+    const all = this.#outbox
+    this.#outbox = []
+    for (let i = 0; i < all.length; i += this.#maxPerSend) {
+      try {
+        transport.send(all.slice(i, i + this.#maxPerSend))
+      } catch (error) {
+        console.error('conduit: send failed', error)
+      }
+    }
+  }
+
+  #cancel(id: number, reason: 'timeout' | 'aborted', error: ConduitError): void {
+    if (!this.#settle(id, undefined, error)) return
+    this.#enqueue({ t: 'cancel', id, reason })
+  }
+
+  /** Settles a call once; false when it was already settled (a late result is ignored). */
+  #settle(id: number, value: unknown, error?: ConduitError): boolean {
+    const call = this.#calls.get(id)
+    if (!call) return false
+    this.#calls.delete(id)
+    call.cleanup()
+    if (error) {
+      call.channel?._end(error)
+      call.reject(error)
+    } else {
+      call.resolve(value)
+    }
+    return true
+  }
+
+  // ---- incoming -----------------------------------------------------------------------------
+
+  #attach(transport: Transport): void {
+    this.#transport = transport
+    transport.onReceive((batch) => this.#receive(batch))
+    // hello goes first, ahead of anything queued while the transport was coming up.
+    this.#outbox.unshift(JSON.stringify({ t: 'hello' }))
+    this.#setState('connecting')
+    this.#scheduleFlush()
+  }
+
+  #receive(batch: string): void {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(batch)
+    } catch {
+      console.warn('conduit: dropped a batch that is not JSON')
+      return
+    }
+    const envelopes = Array.isArray(parsed) ? parsed : [parsed]
+    for (const envelope of envelopes) {
+      if (!envelope || typeof envelope !== 'object' || typeof envelope.t !== 'string') {
+        console.warn('conduit: dropped a malformed envelope', envelope)
+        continue
+      }
+      try {
+        this.#dispatch(envelope as Envelope)
+      } catch (error) {
+        console.error(`conduit: handling "${envelope.t}" failed`, error)
+      }
+    }
+  }
+
+  #dispatch(env: Envelope): void {
+    switch (env.t) {
+      case 'welcome':
+        return this.#onWelcome(env)
+      case 'result':
+        if (typeof env.id !== 'number') return
+        if (env.ok === true) this.#settle(env.id, env.value)
+        else this.#settle(env.id, undefined, ConduitError.fromPayload(env.error))
+        return
+      case 'event':
+        return this.#onEvent(String(env.event), env.payload)
+      case 'request':
+        return this.#onRequest(env)
+      case 'chunk':
+        this.#streams.get(Number(env.stream))?._chunk(Number(env.seq), Array.isArray(env.items) ? env.items : [])
+        return
+      case 'end':
+        this.#streams
+          .get(Number(env.stream))
+          ?._end(env.error === undefined || env.error === null ? undefined : ConduitError.fromPayload(env.error))
+        return
+      default:
+        console.warn(`conduit: dropped an envelope of unknown type "${env.t}"`)
+    }
+  }
+
+  #onWelcome(env: Envelope): void {
+    const welcome: Welcome = {
+      session: String(env.session ?? ''),
+      locale: typeof env.locale === 'string' ? env.locale : '',
+      version: typeof env.version === 'string' ? env.version : '',
+      snapshot: env.snapshot ?? null,
+    }
+    this.#welcome = welcome
+    this.#setState('connected')
+    this.#resolveReady(welcome)
+  }
+
+  #onEvent(event: string, payload: unknown): void {
+    const set = this.#listeners.get(event)
+    if (!set) return
+    for (const listener of [...set]) {
+      try {
+        listener(payload)
+      } catch (error) {
+        console.error(`conduit: listener for "${event}" failed`, error)
+      }
+    }
+  }
+
+  #onRequest(env: Envelope): void {
+    const id = env.id
+    const cmd = String(env.cmd)
+    const handler = this.#handlers.get(cmd)
+    if (!handler) {
+      this.#enqueue({
+        t: 'reply',
+        id,
+        ok: false,
+        error: { code: 'unknown_command', message: `The page has no handler for "${cmd}"` },
+      })
+      return
+    }
+    new Promise<unknown>((resolve) => resolve(handler(env.args ?? {}))).then(
+      (value) => this.#enqueue({ t: 'reply', id, ok: true, value: value === undefined ? null : value }),
+      (error: unknown) => this.#enqueue({ t: 'reply', id, ok: false, error: ConduitError.from(error).toPayload() }),
+    )
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return
+    this.#state = state
+    for (const cb of [...this.#stateListeners]) cb(state)
+  }
+}
+
+function abortDetails(signal: AbortSignal | undefined): unknown {
+  const reason: unknown = signal?.reason
+  if (reason === undefined) return undefined
+  return { reason: reason instanceof Error ? reason.message : String(reason) }
+}

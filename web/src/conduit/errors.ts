@@ -1,0 +1,65 @@
+// The error model shared with the native side (DESIGN §3): every failure is {code, message, details?}.
+
+export const ERROR_CODES = [
+  'invalid_args',
+  'unknown_command',
+  'cancelled',
+  'timeout',
+  'too_large',
+  'busy',
+  'not_found',
+  'shutting_down',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** An error as it travels in `result`, `reply` and `end` envelopes. */
+export interface ErrorPayload {
+  code: ErrorCode
+  message: string
+  details?: unknown
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+/** What every rejected conduit promise carries. */
+export class ConduitError extends Error {
+  override readonly name = 'ConduitError'
+  readonly code: ErrorCode
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.code = code
+    if (details !== undefined) this.details = details
+  }
+
+  /** Builds an error from a wire payload; anything malformed becomes an `internal` error. */
+  static fromPayload(payload: unknown): ConduitError {
+    if (payload && typeof payload === 'object') {
+      const { code, message, details } = payload as Record<string, unknown>
+      return new ConduitError(
+        isErrorCode(code) ? code : 'internal',
+        typeof message === 'string' ? message : String(code ?? 'error'),
+        details,
+      )
+    }
+    return new ConduitError('internal', typeof payload === 'string' ? payload : 'Malformed error')
+  }
+
+  /** Maps anything a page handler threw to a ConduitError (code `internal` unless it is one). */
+  static from(error: unknown): ConduitError {
+    if (error instanceof ConduitError) return error
+    if (error instanceof Error) return new ConduitError('internal', error.message || error.name)
+    return new ConduitError('internal', typeof error === 'string' ? error : 'Handler failed')
+  }
+
+  toPayload(): ErrorPayload {
+    const payload: ErrorPayload = { code: this.code, message: this.message }
+    if (this.details !== undefined) payload.details = this.details
+    return payload
+  }
+}

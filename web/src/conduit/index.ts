@@ -1,0 +1,26 @@
+// The page's conduit: one client over the QWebChannel transport, also reachable as
+// `window.conduit` (the same object) for the devtools console and outside automation.
+
+import { ConduitClient } from './client'
+import { connectQWebChannel } from './transport'
+
+export const conduit = new ConduitClient(connectQWebChannel())
+
+declare global {
+  interface Window {
+    conduit: ConduitClient
+  }
+}
+
+window.conduit = conduit
+
+export default conduit
+
+export { ConduitClient } from './client'
+export type { ClientOptions, ConnectionState, InvokeOptions, Unlisten } from './client'
+export { Channel, CHANNEL_WINDOW } from './channel'
+export { ConduitError, ERROR_CODES, isErrorCode } from './errors'
+export type { ErrorCode, ErrorPayload } from './errors'
+export { connectQWebChannel } from './transport'
+export type { Transport, ConnectOptions } from './transport'
+export type * from './api'

@@ -1,0 +1,81 @@
+// How envelopes reach the native side. The client only needs these two calls, so tests use an
+// in-memory fake and the application uses QWebChannel.
+
+export interface Transport {
+  /** page → native: each string is the JSON text of one envelope. */
+  send(envelopes: string[]): void
+  /** native → page: each batch is the JSON text of an array of envelopes. */
+  onReceive(cb: (batch: string) => void): void
+}
+
+// The parts of qwebchannel.js that are used here.
+interface QtSignal<A extends unknown[]> {
+  connect(cb: (...args: A) => void): void
+}
+interface ConduitEndpoint {
+  send(envelopes: string[]): unknown
+  receive: QtSignal<[batch: string]>
+}
+interface QWebChannelInstance {
+  objects: Record<string, unknown>
+}
+export type QWebChannelConstructor = new (
+  transport: unknown,
+  initCallback: (channel: QWebChannelInstance) => void,
+) => QWebChannelInstance
+
+declare global {
+  interface Window {
+    /** Injected by the native side (qwebchannel.js) before the page's scripts run. */
+    QWebChannel?: QWebChannelConstructor
+    qt?: { webChannelTransport?: unknown }
+  }
+}
+
+export interface ConnectOptions {
+  /** The global to look in; `window` unless a test says otherwise. */
+  global?: Window
+  /** How often to look again while qwebchannel.js or qt.webChannelTransport is missing. */
+  pollMs?: number
+  /** The name of the native object on the channel. */
+  objectName?: string
+}
+
+/**
+ * Resolves once `QWebChannel` and `qt.webChannelTransport` exist and the channel is initialised.
+ * In a plain browser (`npm run dev`) there is no `qt`: the promise then stays pending, polling
+ * slowly, and never throws.
+ */
+export function connectQWebChannel(options: ConnectOptions = {}): Promise<Transport> {
+  const target = options.global ?? window
+  const objectName = options.objectName ?? 'conduit'
+  const pollMs = options.pollMs ?? 250
+
+  return new Promise<Transport>((resolve) => {
+    const attempt = (): void => {
+      const Ctor = target.QWebChannel
+      const qtTransport = target.qt?.webChannelTransport
+      if (typeof Ctor !== 'function' || !qtTransport) {
+        setTimeout(attempt, pollMs)
+        return
+      }
+      new Ctor(qtTransport, (channel) => {
+        const endpoint = channel.objects[objectName] as ConduitEndpoint | undefined
+        if (!endpoint || typeof endpoint.send !== 'function' || !endpoint.receive) {
+          console.error(`conduit: no "${objectName}" object on the web channel`)
+          return
+        }
+        resolve({
+          send: (envelopes) => {
+            // Qt 6 returns a Promise when no callback is given; nothing is returned, but a
+            // rejection (object gone during shutdown) must not surface as an unhandled one.
+            const pending = endpoint.send(envelopes) as PromiseLike<unknown> | undefined
+            if (pending && typeof pending.then === 'function') pending.then(undefined, () => {})
+          },
+          onReceive: (cb) => endpoint.receive.connect(cb),
+        })
+      })
+    }
+    attempt()
+  })
+}

@@ -1,0 +1,60 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+// The Qt side compiles exactly these files into its resources (a list fixed at configure time):
+//   index.html, assets/index.js, assets/index.css
+// so the build emits one chunk, one stylesheet, no hashes and no other files.
+
+// Chromium 102 is what QtWebEngine 6.4 ships; nothing newer may reach the bundle.
+const TARGET = 'chrome102'
+
+// index.html carries the strict CSP the app serves. The dev server injects component styles as
+// <style> elements, which that policy forbids, so `npm run dev` (only) relaxes style-src.
+function devCspRelaxation(): Plugin {
+  return {
+    name: 'conduit-dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    },
+  }
+}
+
+export default defineConfig({
+  base: '/',
+  publicDir: false,
+  plugins: [vue(), devCspRelaxation()],
+  define: {
+    // Vue feature flags: Composition API only, no devtools hooks in the shipped bundle.
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
+  build: {
+    target: TARGET,
+    cssTarget: TARGET,
+    outDir: 'dist',
+    assetsDir: 'assets',
+    cssCodeSplit: false,
+    modulePreload: false,
+    // Any asset is inlined as a data: URL (CSP allows data: images); none is emitted as a file.
+    assetsInlineLimit: Number.MAX_SAFE_INTEGER,
+    sourcemap: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: false,
+        entryFileNames: 'assets/index.js',
+        chunkFileNames: 'assets/index.js',
+        assetFileNames: (asset) =>
+          asset.names.some((name) => name.endsWith('.css')) ? 'assets/index.css' : 'assets/[name][extname]',
+      },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/__tests__/**/*.test.ts'],
+    restoreMocks: true,
+  },
+})

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "ProcessMessage.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+
+namespace Conduit {
+
+// The asynchronous process the page talks to. It lives in its own QThread; its input is the
+// queued slot post() and its output the signal output(), so everything it owns is touched by
+// its own thread only. Like the model it stands in for, it takes text and gives text back:
+//   echo {text}          → Result {text}
+//   send {text}          → Result {id}, then later Event process.output {id, text}
+//   send {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text, answer}
+// and it speaks unasked: Event process.tick {count, time} on every tick. It listens to the
+// page's events too: `page.visible {visible: false}` pauses the ticks until the page is back.
+class AsyncProcess final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit AsyncProcess(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
+                          QObject *parent = nullptr);
+
+    // Call through a queued connection or QMetaObject::invokeMethod once in its thread.
+    void start();
+    void stop();
+    void post(const Conduit::ProcessMessage &message);
+
+Q_SIGNALS:
+    void output(const Conduit::ProcessMessage &message);
+
+private:
+    void runCommand(const ProcessMessage &command);
+    void answerLater(quint64 outputId, const QString &text);
+    void tick();
+
+    std::chrono::milliseconds m_tickInterval;
+    QTimer *m_ticker = nullptr;
+    quint64 m_ticks = 0;
+    quint64 m_nextOutputId = 1;
+    quint64 m_nextRequestId = 1;
+    QHash<quint64, quint64> m_questions; // request id → output id
+    QHash<quint64, QString> m_questionTexts;
+};
+
+} // namespace Conduit
