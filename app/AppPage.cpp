@@ -3,7 +3,6 @@
 #include "AppScheme.h"
 #include "Bridge.h"
 
-#include <QDesktopServices>
 #include <QLoggingCategory>
 #include <QWebChannel>
 #include <QWebEngineSettings>
@@ -49,7 +48,6 @@ bool AppPage::acceptNavigationRequest(const QUrl &url, NavigationType type, bool
     if (isMainFrame && type == NavigationTypeLinkClicked
         && (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"))) {
         Q_EMIT externalLinkRequested(url);
-        QDesktopServices::openUrl(url);
         return false;
     }
     qCWarning(lcPage) << "refused navigation to" << url.toDisplayString();

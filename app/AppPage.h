@@ -22,9 +22,12 @@ public:
     // Extra origin the page may be served from (the Vite dev server); loopback only.
     void setDevOrigin(const QUrl &origin) { m_devOrigin = origin; }
     bool isAllowedPageUrl(const QUrl &url) const;
+    // The page's channel; benchmarks register a raw object beside `conduit` for comparison.
+    QWebChannel *channel() const { return m_channel; }
 
 Q_SIGNALS:
-    // A link to the web was clicked; the page stays, the URL goes to the system browser.
+    // A link to the web was clicked; the page stays, the window hands the URL to the system
+    // browser.
     void externalLinkRequested(const QUrl &url);
     void navigationRefused(const QUrl &url);
 

@@ -24,6 +24,7 @@ public:
     ~ConduitRuntime() override;
 
     Bridge &bridge() { return m_bridge; }
+    ProcessGateway &gateway() { return m_gateway; }
     void start();
     // Stops the async process and joins its thread; false if it did not stop within deadline.
     bool shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));

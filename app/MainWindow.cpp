@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QIcon>
 #include <QMenuBar>
 #include <QTimer>
@@ -36,6 +37,7 @@ MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
     setCentralWidget(m_view);
     createMenus();
 
+    connect(m_page, &AppPage::externalLinkRequested, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
     connect(m_page, &QWebEnginePage::renderProcessTerminated, this,
             &MainWindow::recoverFromRendererExit);
     m_page->load(AppScheme::entryUrl());

@@ -29,6 +29,12 @@ declare global {
     /** Injected by the native side (qwebchannel.js) before the page's scripts run. */
     QWebChannel?: QWebChannelConstructor
     qt?: { webChannelTransport?: unknown }
+    /**
+     * The page's QWebChannel, for benchmarks and hostile-input tests that must talk to native
+     * objects directly. Any script in the page could build one from qt.webChannelTransport
+     * anyway; sharing it keeps them from replacing the client's transport.
+     */
+    __conduitChannel?: QWebChannelInstance
   }
 }
 
@@ -60,6 +66,7 @@ export function connectQWebChannel(options: ConnectOptions = {}): Promise<Transp
         return
       }
       new Ctor(qtTransport, (channel) => {
+        target.__conduitChannel = channel
         const endpoint = channel.objects[objectName] as ConduitEndpoint | undefined
         if (!endpoint || typeof endpoint.send !== 'function' || !endpoint.receive) {
           console.error(`conduit: no "${objectName}" object on the web channel`)

@@ -424,3 +424,26 @@ describe('Channel', () => {
     expect(endB.mock.calls[0]![0]).toMatchObject({ code: 'invalid_args' })
   })
 })
+
+describe('typed API', () => {
+  it('checks known names at compile time and lets unknown names through', async () => {
+    const { transport, client } = await connected()
+    // Each @ts-expect-error below fails `npm run build` (vue-tsc) if the typing gets looser.
+    // @ts-expect-error wrong argument shape for a known command
+    void client.invoke('echo', { txt: 'x' }).catch(() => {})
+    // @ts-expect-error wrong payload for a known event
+    client.emit('page.visible', { visible: 'yes' })
+    // @ts-expect-error wrong result type for a known request
+    client.handle('confirm', () => 'maybe')
+    const echoed: Promise<{ text: string }> = client.invoke('echo', { text: 'typed' })
+    const loose: Promise<number> = client.invoke<number>('anything.else', { free: true })
+    client.listen('process.tick', (p) => {
+      const count: number = p.count
+      void count
+    })
+    void echoed.catch(() => {})
+    void loose.catch(() => {})
+    await tick()
+    expect(transport.sent('invoke').map((e) => e.cmd)).toEqual(['echo', 'echo', 'anything.else'])
+  })
+})

@@ -1,0 +1,106 @@
+// The security defaults of DESIGN §6, checked against the real page.
+#include "AppPage.h"
+#include "E2eMain.h"
+#include "PageHarness.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Conduit;
+using namespace std::chrono_literals;
+
+class tst_E2eSecurity : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void onlyTheBridgeIsOnTheChannel();
+    void navigationAwayIsRefused();
+    void webLinksGoToTheSystemBrowser();
+    void windowOpenIsRefused();
+    void contentSecurityPolicyBlocksInlineScript();
+    void fileUrlsAreUnreachable();
+    void unknownAppPathsAreNotFound();
+
+private:
+    std::unique_ptr<PageHarness> m_harness;
+};
+
+void tst_E2eSecurity::initTestCase()
+{
+    m_harness = std::make_unique<PageHarness>(1s);
+    QVERIFY(m_harness->load());
+}
+
+void tst_E2eSecurity::onlyTheBridgeIsOnTheChannel()
+{
+    QCOMPARE(m_harness->run(QStringLiteral("Object.keys(window.__conduitChannel.objects).join(',')")).toString(),
+             QStringLiteral("conduit"));
+    // One method in, one signal out: no properties to write, nothing else to call.
+    const QString members = m_harness->run(QStringLiteral(
+        "Object.keys(window.__conduitChannel.objects.conduit).filter(k => !k.includes('(')"
+        " && !k.startsWith('__') && !['destroyed', 'deleteLater', 'objectName', 'objectNameChanged',"
+        " 'unwrapQObject', 'unwrapProperties', 'propertyUpdate', 'signalEmitted', 'propertyCache']"
+        ".includes(k)).sort().join(',')")).toString();
+    QCOMPARE(members, QStringLiteral("receive,send"));
+}
+
+void tst_E2eSecurity::navigationAwayIsRefused()
+{
+    QSignalSpy refused(&m_harness->page(), &AppPage::navigationRefused);
+    QSignalSpy external(&m_harness->page(), &AppPage::externalLinkRequested);
+    m_harness->run(QStringLiteral("location.href = 'https://example.org/'; true"));
+    QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 5000);
+    QCOMPARE(external.count(), 0); // a script's navigation is not a person's click
+    QVERIFY(m_harness->page().url().scheme() == QLatin1String("app"));
+    QCOMPARE(m_harness->await(QStringLiteral("return (await conduit.invoke('echo', {text: 'ok'})).text;")).value("value").toString(),
+             QStringLiteral("ok"));
+}
+
+void tst_E2eSecurity::webLinksGoToTheSystemBrowser()
+{
+    QSignalSpy external(&m_harness->page(), &AppPage::externalLinkRequested);
+    m_harness->run(QStringLiteral(
+        "(() => { const a = document.createElement('a'); a.href = 'https://example.org/docs';"
+        " document.body.appendChild(a); a.click(); a.remove(); return true; })()"));
+    QTRY_COMPARE_WITH_TIMEOUT(external.count(), 1, 5000);
+    QCOMPARE(external.at(0).at(0).toUrl(), QUrl(QStringLiteral("https://example.org/docs")));
+    QVERIFY(m_harness->page().url().scheme() == QLatin1String("app"));
+}
+
+void tst_E2eSecurity::windowOpenIsRefused()
+{
+    QVERIFY(m_harness->run(QStringLiteral("window.open('app://conduit/index.html') === null")).toBool());
+}
+
+void tst_E2eSecurity::contentSecurityPolicyBlocksInlineScript()
+{
+    const QString policy = m_harness->run(QStringLiteral(
+        "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")).toString();
+    QVERIFY2(policy.contains(QStringLiteral("script-src 'self'")), qPrintable(policy));
+    QVERIFY(m_harness->run(QStringLiteral(
+        "(() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1';"
+        " document.head.appendChild(s); return window.__inline === undefined; })()")).toBool());
+    const QJsonObject evalResult = m_harness->await(QStringLiteral("try { eval('1'); return 'ran'; } catch (e) { return 'blocked'; }"));
+    QCOMPARE(evalResult.value("value").toString(), QStringLiteral("blocked"));
+}
+
+void tst_E2eSecurity::fileUrlsAreUnreachable()
+{
+    const QJsonObject r = m_harness->await(QStringLiteral(
+        "try { await fetch('file:///etc/hostname'); return 'read'; } catch (e) { return 'refused'; }"));
+    QCOMPARE(r.value("value").toString(), QStringLiteral("refused"));
+}
+
+void tst_E2eSecurity::unknownAppPathsAreNotFound()
+{
+    const QJsonObject r = m_harness->await(QStringLiteral(
+        "try { const res = await fetch('/no/such/file.js'); return res.status; } catch (e) { return 'failed'; }"));
+    QVERIFY2(r.value("value").toString() == QLatin1String("failed") || r.value("value").toInt() == 404,
+             qPrintable(QString::fromUtf8(QJsonDocument(r).toJson())));
+}
+
+CONDUIT_E2E_MAIN(tst_E2eSecurity)
+#include "tst_e2e_security.moc"

@@ -1,0 +1,87 @@
+#include "PageHarness.h"
+
+#include "AppPage.h"
+#include "AppProfile.h"
+#include "AppScheme.h"
+
+#include <QJsonDocument>
+#include <QTest>
+#include <QWebEngineView>
+
+namespace Conduit {
+
+PageHarness::PageHarness(std::chrono::milliseconds tickInterval, QObject *parent)
+    : QObject(parent)
+    , m_runtime(std::make_unique<ConduitRuntime>(tickInterval))
+    , m_profile(new AppProfile(this))
+    , m_page(new AppPage(m_profile, m_runtime->bridge(), this))
+    , m_view(new QWebEngineView)
+{
+    m_view->setPage(m_page);
+    m_view->resize(1024, 700);
+    m_view->show();
+    m_runtime->start();
+}
+
+PageHarness::~PageHarness()
+{
+    m_runtime->shutdown();
+    delete m_view;
+    delete m_page;
+}
+
+bool PageHarness::load(std::chrono::milliseconds timeout)
+{
+    bool loaded = false;
+    const auto connection = connect(m_page, &QWebEnginePage::loadFinished, this,
+                                    [&loaded](bool ok) { loaded = ok; });
+    m_page->load(AppScheme::entryUrl());
+    const bool finished = QTest::qWaitFor([&] { return loaded; }, int(timeout.count()));
+    disconnect(connection);
+    if (!finished)
+        return false;
+    const QJsonObject ready = await(QStringLiteral("await window.conduit.ready(); return true;"), timeout);
+    return ready.value(QStringLiteral("ok")).toBool();
+}
+
+QVariant PageHarness::run(const QString &script, std::chrono::milliseconds timeout)
+{
+    bool done = false;
+    QVariant result;
+    m_page->runJavaScript(script, [&](const QVariant &value) {
+        result = value;
+        done = true;
+    });
+    QTest::qWaitFor([&] { return done; }, int(timeout.count()));
+    return result;
+}
+
+QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::milliseconds timeout)
+{
+    const QString key = QString::number(m_nextKey++);
+    const QString script = QStringLiteral(R"js(
+(() => {
+  const store = (window.__harness = window.__harness || {});
+  (async () => { %1 })().then(
+    (value) => { store['%2'] = JSON.stringify({ok: true, value: value === undefined ? null : value}); },
+    (e) => { store['%2'] = JSON.stringify({ok: false, error: {code: e && e.code || 'js_error',
+             message: String(e && e.message || e), details: e && e.details || null}}); });
+  return true;
+})())js")
+                               .arg(asyncBody, key);
+    run(script);
+    QString settled;
+    QTest::qWaitFor(
+        [&] {
+            settled = run(QStringLiteral("window.__harness && window.__harness['%1'] || ''").arg(key)).toString();
+            return !settled.isEmpty();
+        },
+        int(timeout.count()));
+    if (settled.isEmpty()) {
+        return {{QStringLiteral("ok"), false},
+                {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("harness_timeout")}}}};
+    }
+    return QJsonDocument::fromJson(settled.toUtf8()).object();
+}
+
+} // namespace Conduit
