@@ -8,10 +8,10 @@ namespace Conduit::Benchmark {
 // only proves that every measurement can still be taken (ctest smoke run).
 struct BenchmarkSettings
 {
-    int warmupCalls = 300;      // per path, before the first round
-    int calls = 500;            // sequential invokes per path and round
-    int events = 20000;         // native→page events per path and round
-    int rounds = 7;             // the medians are taken over these
+    int warmupCalls = 300;                    // per path, before the first round
+    int calls = 1000;                         // sequential invokes per path and round
+    int events = 20000;                       // native→page events per path and round
+    int rounds = 7;                           // the medians are taken over these
     std::chrono::milliseconds timeout{30000}; // for any one step
 
     static BenchmarkSettings quick()

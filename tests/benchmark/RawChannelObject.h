@@ -28,7 +28,10 @@ public:
     void emitEvents(int count);
 
     // Callbacks, not signals, so the page cannot subscribe to them.
-    void setDoneReceiver(std::function<void(int)> receiver) { m_doneReceiver = std::move(receiver); }
+    void setDoneReceiver(std::function<void(int)> receiver)
+    {
+        m_doneReceiver = std::move(receiver);
+    }
     void setReportReceiver(std::function<void(const QString &)> receiver)
     {
         m_reportReceiver = std::move(receiver);

@@ -14,6 +14,8 @@
   const calls = {
     bridge: () => conduit.invoke('echo', { text: 'x' }).then((value) => value && value.text),
     raw: () => raw.echo('x'),
+    // Diagnostic: a bridge command answered in the GUI thread (registered by the benchmark).
+    'bridge-gui': () => conduit.invoke('bench.echo', { text: 'x' }).then((value) => value && value.text),
   }
   const events = { mode: '', target: 0, count: 0, outOfOrder: 0 }
   const arrive = (mode, i) => {
@@ -32,19 +34,35 @@
       )
       return true
     },
-    // n sequential calls, each timed with performance.now().
-    async serial(kind, n) {
-      const call = calls[kind]
-      const samples = new Array(n)
-      const start = performance.now()
-      for (let i = 0; i < n; ++i) {
-        const t = performance.now()
-        const value = await call()
-        samples[i] = performance.now() - t
-        if (value !== 'x') throw new Error(`${kind} echo answered ${JSON.stringify(value)}`)
+    // n sequential calls per path. performance.now() is coarsened here (0.1 ms steps), so calls
+    // are timed in blocks of `block`, one per-call figure per block; the paths take turns block
+    // by block, so a change in machine load falls on all of them alike.
+    async serial(kinds, n, block) {
+      const perCall = {}
+      const totalMs = {}
+      for (const kind of kinds) {
+        if (!calls[kind]) throw new Error(`no such path: ${kind}`)
+        perCall[kind] = []
+        totalMs[kind] = 0
       }
-      const totalMs = performance.now() - start
-      return { medianMs: median(samples), meanMs: totalMs / n, totalMs }
+      for (let b = 0; b * block < n; ++b) {
+        const size = Math.min(block, n - b * block)
+        for (let j = 0; j < kinds.length; ++j) {
+          const kind = kinds[(b + j) % kinds.length]
+          const call = calls[kind]
+          const start = performance.now()
+          for (let i = 0; i < size; ++i) {
+            const value = await call()
+            if (value !== 'x') throw new Error(`${kind} echo answered ${JSON.stringify(value)}`)
+          }
+          const ms = performance.now() - start
+          perCall[kind].push(ms / size)
+          totalMs[kind] += ms
+        }
+      }
+      const result = {}
+      for (const kind of kinds) result[kind] = { medianMs: median(perCall[kind]), meanMs: totalMs[kind] / n }
+      return result
     },
     // Both listeners stay connected; arm() says which path is being counted.
     async connectEvents() {

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "BenchmarkSettings.h"
+#include "RawChannelObject.h"
+
+#include <QElapsedTimer>
+#include <QJsonValue>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QTextStream;
+
+namespace Conduit {
+class PageHarness;
+}
+
+namespace Conduit::Benchmark {
+
+// The bridge against raw QWebChannel on one real page in real QtWebEngine: serial invoke round
+// trips (timed in the page) and native→page events per second (timed natively, from the first
+// emit to the page's "all received"), a few rounds each, paths interleaved, medians reported.
+class BenchmarkRunner final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit BenchmarkRunner(const BenchmarkSettings &settings, QObject *parent = nullptr);
+    ~BenchmarkRunner() override;
+
+    // False if a measurement could not be taken; error() says why.
+    bool run();
+    QString error() const { return m_error; }
+    void printReport(QTextStream &out) const;
+
+private:
+    // BridgeGui is a diagnostic: the bridge with a command answered in the GUI thread, to
+    // tell the envelope's cost from the worker thread's hops.
+    enum class Path { Bridge, Raw, BridgeGui };
+    static constexpr int kPaths = 3;
+    struct InvokeRound
+    {
+        double medianMs = 0; // median over the round's blocks of time per call
+        double meanMs = 0;   // the round's total time over its calls
+    };
+
+    bool setUp();
+    bool measureInvokes();
+    bool measureEvents();
+    // One round: `calls` sequential invokes on each path, the paths taking turns block by block.
+    bool serialInvokes(int calls, bool keep);
+    std::optional<double> eventsPerSecond(Path path, int count);
+
+    // Starts an async body in the page through __bench.start and waits for its raw.report().
+    std::optional<QJsonValue> startInPage(const QString &asyncExpression);
+    std::optional<QVariant> evaluate(const QString &script);
+    // Spins a local event loop (no 10 ms naps between passes, unlike QTest::qWaitFor, so the
+    // native side answers the page at full speed) until ready() or the step timeout.
+    bool waitUntil(const std::function<bool()> &ready);
+    bool fail(const QString &why);
+
+    BenchmarkSettings m_settings;
+    RawChannelObject m_raw; // outlives the harness, whose channel publishes it
+    std::unique_ptr<PageHarness> m_harness;
+    QElapsedTimer m_clock;
+    std::function<void()> m_wake;
+    std::optional<QString> m_report;
+    std::optional<qint64> m_doneAtNs;
+    int m_doneCount = 0;
+    QString m_error;
+    double m_timerStepMs = 0;
+    QList<InvokeRound> m_invokes[kPaths];
+    QList<double> m_events[kPaths]; // Bridge and Raw only
+};
+
+} // namespace Conduit::Benchmark

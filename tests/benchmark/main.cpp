@@ -1,0 +1,93 @@
+// conduit_bench: the bridge against raw QWebChannel, in real QtWebEngine offscreen. Prints a
+// table and RESULT lines; exits non-zero only when a measurement could not be taken (the
+// targets are reported, not asserted).
+#include "AppScheme.h"
+#include "BenchmarkRunner.h"
+#include "BenchmarkSettings.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+void setDefaultEnvironment(const char *name, const char *value)
+{
+    if (qEnvironmentVariableIsEmpty(name))
+        qputenv(name, value);
+}
+
+// Returns false (after printing why) when an option is not a positive number.
+bool readCount(const QCommandLineParser &parser, const QCommandLineOption &option, int &count)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value <= 0) {
+        std::fprintf(stderr, "conduit_bench: --%s wants a positive number\n",
+                     qPrintable(option.names().constFirst()));
+        return false;
+    }
+    count = value;
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // Headless, real QtWebEngine; as in the test environment unless the caller says otherwise.
+    setDefaultEnvironment("QT_QPA_PLATFORM", "offscreen");
+    setDefaultEnvironment("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    setDefaultEnvironment("QTWEBENGINE_CHROMIUM_FLAGS",
+                          "--disable-gpu --disable-background-networking --no-first-run");
+    Conduit::AppScheme::registerScheme();
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("conduit_bench"));
+    // The page's console goes to conduit.page.debug; keep it out of the table.
+    QLoggingCategory::setFilterRules(QStringLiteral("conduit.*.debug=false"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Measures Conduit's bridge against raw QWebChannel on the real page: serial invoke "
+        "round trips and native-to-page events per second."));
+    parser.addHelpOption();
+    const QCommandLineOption quick(
+        QStringLiteral("quick"),
+        QStringLiteral("Small counts: proves the measurements still work."));
+    const QCommandLineOption rounds(QStringLiteral("rounds"),
+                                    QStringLiteral("Rounds per measurement."), QStringLiteral("n"));
+    const QCommandLineOption calls(QStringLiteral("calls"),
+                                   QStringLiteral("Sequential invokes per path and round."),
+                                   QStringLiteral("n"));
+    const QCommandLineOption events(QStringLiteral("events"),
+                                    QStringLiteral("Native-to-page events per path and round."),
+                                    QStringLiteral("n"));
+    const QCommandLineOption warmup(
+        QStringLiteral("warmup"), QStringLiteral("Warm-up invokes per path."), QStringLiteral("n"));
+    parser.addOptions({quick, rounds, calls, events, warmup});
+    parser.process(app);
+
+    auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
+                                        : Conduit::Benchmark::BenchmarkSettings();
+    if (!readCount(parser, rounds, settings.rounds) || !readCount(parser, calls, settings.calls)
+        || !readCount(parser, events, settings.events)
+        || !readCount(parser, warmup, settings.warmupCalls))
+        return 2;
+
+    Conduit::Benchmark::BenchmarkRunner runner(settings);
+    const bool measured = runner.run();
+    QTextStream out(stdout);
+    if (!measured) {
+        out.flush();
+        std::fprintf(stderr, "conduit_bench: measurement failed: %s\n", qPrintable(runner.error()));
+        return 1;
+    }
+    runner.printReport(out);
+    return 0;
+}
