@@ -15,6 +15,7 @@ AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
     : QWebEnginePage(profile, parent)
     , m_bridge(bridge)
     , m_channel(new QWebChannel(this))
+    , m_home(AppScheme::entryUrl())
 {
     QWebEngineSettings *s = settings();
     s->setAttribute(QWebEngineSettings::JavascriptCanOpenWindows, false);
@@ -31,14 +32,26 @@ AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
     // outgoing waits for the next one.
     connect(this, &QWebEnginePage::loadStarted, &m_bridge, &Bridge::detachPage);
     connect(this, &QWebEnginePage::renderProcessTerminated, &m_bridge, &Bridge::detachPage);
+    // Some navigations (about:blank, …) never reach acceptNavigationRequest(); if the page
+    // ends up anywhere but app://, it is brought straight back.
+    connect(this, &QWebEnginePage::urlChanged, this, &AppPage::returnHomeIfAway);
+}
+
+void AppPage::returnHomeIfAway(const QUrl &url)
+{
+    if (url.isEmpty() || isAllowedPageUrl(url))
+        return;
+    qCWarning(lcPage) << "the page left app:// for" << url.toDisplayString() << "- returning";
+    Q_EMIT navigationRefused(url);
+    load(m_home);
 }
 
 bool AppPage::isAllowedPageUrl(const QUrl &url) const
 {
     if (AppScheme::isAppUrl(url))
         return true;
-    return m_devOrigin.isValid() && url.scheme() == m_devOrigin.scheme()
-           && url.host() == m_devOrigin.host() && url.port() == m_devOrigin.port();
+    return url.scheme() == m_home.scheme() && url.host() == m_home.host()
+           && url.port() == m_home.port();
 }
 
 bool AppPage::acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame)

@@ -19,8 +19,9 @@ class AppPage final : public QWebEnginePage
 public:
     AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent = nullptr);
 
-    // Extra origin the page may be served from (the Vite dev server); loopback only.
-    void setDevOrigin(const QUrl &origin) { m_devOrigin = origin; }
+    // Where the page lives: app://conduit/index.html, or the Vite dev server (loopback only).
+    void setHome(const QUrl &home) { m_home = home; }
+    QUrl home() const { return m_home; }
     bool isAllowedPageUrl(const QUrl &url) const;
     // The page's channel; benchmarks register a raw object beside `conduit` for comparison.
     QWebChannel *channel() const { return m_channel; }
@@ -38,9 +39,11 @@ protected:
                                   int lineNumber, const QString &sourceId) override;
 
 private:
+    void returnHomeIfAway(const QUrl &url);
+
     Bridge &m_bridge;
     QWebChannel *m_channel = nullptr;
-    QUrl m_devOrigin;
+    QUrl m_home;
 };
 
 } // namespace Conduit

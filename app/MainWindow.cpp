@@ -2,7 +2,6 @@
 
 #include "AppPage.h"
 #include "AppProfile.h"
-#include "AppScheme.h"
 #include "ConduitRuntime.h"
 
 #include <QAction>
@@ -40,7 +39,7 @@ MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
     connect(m_page, &AppPage::externalLinkRequested, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
     connect(m_page, &QWebEnginePage::renderProcessTerminated, this,
             &MainWindow::recoverFromRendererExit);
-    m_page->load(AppScheme::entryUrl());
+    m_page->load(m_page->home());
     m_view->setFocus();
 }
 
@@ -68,7 +67,7 @@ void MainWindow::recoverFromRendererExit()
         return;
     }
     // Reload from the event loop, after WebEngine has finished tearing the old renderer down.
-    QTimer::singleShot(0, m_page, [this] { m_page->load(AppScheme::entryUrl()); });
+    QTimer::singleShot(0, m_page, [this] { m_page->load(m_page->home()); });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

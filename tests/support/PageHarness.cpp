@@ -2,7 +2,6 @@
 
 #include "AppPage.h"
 #include "AppProfile.h"
-#include "AppScheme.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -35,7 +34,7 @@ bool PageHarness::load(std::chrono::milliseconds timeout)
     bool loaded = false;
     const auto connection = connect(m_page, &QWebEnginePage::loadFinished, this,
                                     [&loaded](bool ok) { loaded = ok; });
-    m_page->load(AppScheme::entryUrl());
+    m_page->load(m_page->home());
     const bool finished = QTest::qWaitFor([&] { return loaded; }, int(timeout.count()));
     disconnect(connection);
     if (!finished)
