@@ -129,9 +129,10 @@ void Bridge::dispatch(const DecodedEnvelope &decoded)
 {
     const QString &type = decoded.type;
     if (decoded.error) {
-        if (decoded.id && type == QLatin1String("invoke"))
+        // Before hello there is no page to answer: an error queued now would reach the next one.
+        if (m_attached && decoded.id && type == QLatin1String("invoke"))
             sendError(*decoded.id, *decoded.error);
-        else if (decoded.id && type == QLatin1String("reply"))
+        else if (m_attached && decoded.id && type == QLatin1String("reply"))
             failRequest(*decoded.id, *decoded.error);
         else
             drop(decoded.error->message());
@@ -324,7 +325,7 @@ void Bridge::finishCall(qint64 id)
     const auto it = m_calls.find(id);
     if (it == m_calls.end())
         return;
-    const QFuture<QJsonValue> future = it->second.future;
+    QFuture<QJsonValue> future = it->second.future;
     const StreamHandle stream = it->second.stream;
     if (it->second.watcher)
         it->second.watcher->disconnect(this);
@@ -333,6 +334,8 @@ void Bridge::finishCall(qint64 id)
     std::optional<CommandError> error;
     QJsonValue value;
     try {
+        // A failed future is also "canceled" in Qt: rethrow its exception before asking.
+        future.waitForFinished();
         if (future.isCanceled())
             error = CommandError(ErrorCode::Cancelled, QStringLiteral("the command was cancelled"));
         else if (future.resultCount() > 0)

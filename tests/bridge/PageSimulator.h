@@ -20,7 +20,7 @@ inline QString envelopeText(const QJsonObject &envelope)
 {
     QJsonObject rest = envelope;
     QStringList fields;
-    for (const QString key : {QStringLiteral("t"), QStringLiteral("id")}) {
+    for (const QString &key : {QStringLiteral("t"), QStringLiteral("id")}) {
         if (!rest.contains(key))
             continue;
         const QString wrapped = QString::fromUtf8(
@@ -159,7 +159,10 @@ public:
             return {};
         if (found->value(QStringLiteral("ok")).toBool())
             return QStringLiteral("ok");
-        return found->value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+        return found->value(QStringLiteral("error"))
+            .toObject()
+            .value(QStringLiteral("code"))
+            .toString();
     }
 
 private:

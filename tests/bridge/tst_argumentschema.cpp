@@ -2,6 +2,7 @@
 #include "ArgumentSchema.h"
 #include "CommandError.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 using namespace Conduit;
@@ -69,15 +70,16 @@ void tst_ArgumentSchema::accepted_data()
     QTest::newRow("integer written as 3.0") << QJsonObject{{"name", "a"}, {"count", 3.0}}
                                             << withDefaults({{"name", "a"}, {"count", 3}});
     QTest::newRow("integer at both ends of its range")
-        << QJsonObject{{"name", "a"}, {"count", 100}} << withDefaults({{"name", "a"}, {"count", 100}});
+        << QJsonObject{{"name", "a"}, {"count", 100}}
+        << withDefaults({{"name", "a"}, {"count", 100}});
     QTest::newRow("integer lower bound")
         << QJsonObject{{"name", "a"}, {"count", 1}} << withDefaults({{"name", "a"}, {"count", 1}});
-    QTest::newRow("number may be fractional")
-        << QJsonObject{{"name", "a"}, {"ratio", 0.25}} << withDefaults({{"name", "a"}, {"ratio", 0.25}});
+    QTest::newRow("number may be fractional") << QJsonObject{{"name", "a"}, {"ratio", 0.25}}
+                                              << withDefaults({{"name", "a"}, {"ratio", 0.25}});
     QTest::newRow("number range is inclusive")
         << QJsonObject{{"name", "a"}, {"ratio", 1}} << withDefaults({{"name", "a"}, {"ratio", 1}});
-    QTest::newRow("string at maxLength") << QJsonObject{{"name", "abcde"}}
-                                         << withDefaults({{"name", "abcde"}});
+    QTest::newRow("string at maxLength")
+        << QJsonObject{{"name", "abcde"}} << withDefaults({{"name", "abcde"}});
     QTest::newRow("maxLength counts characters, not bytes")
         << QJsonObject{{"name", QStringLiteral("äöüßé")}}
         << withDefaults({{"name", QStringLiteral("äöüßé")}});
@@ -85,8 +87,8 @@ void tst_ArgumentSchema::accepted_data()
         << QJsonObject{{"name", "a"}, {"tags", QJsonArray{1, "x"}}, {"meta", QJsonObject{{"k", 1}}}}
         << withDefaults(
                {{"name", "a"}, {"tags", QJsonArray{1, "x"}}, {"meta", QJsonObject{{"k", 1}}}});
-    QTest::newRow("empty string is a string") << QJsonObject{{"name", ""}}
-                                              << withDefaults({{"name", ""}});
+    QTest::newRow("empty string is a string")
+        << QJsonObject{{"name", ""}} << withDefaults({{"name", ""}});
 }
 
 void tst_ArgumentSchema::accepted()
@@ -109,42 +111,54 @@ void tst_ArgumentSchema::refused_data()
     QTest::addColumn<QString>("argument");
     QTest::addColumn<QString>("messagePart");
 
-    QTest::newRow("missing required") << QJsonObject{} << "name" << "missing";
-    QTest::newRow("null required is missing")
-        << QJsonObject{{"name", QJsonValue::Null}} << "name" << "missing";
-    QTest::newRow("unknown argument")
-        << QJsonObject{{"name", "a"}, {"nmae", "a"}} << "nmae" << "unknown argument";
-    QTest::newRow("string given a number") << QJsonObject{{"name", 5}} << "name" << "string";
-    QTest::newRow("string given a bool") << QJsonObject{{"name", true}} << "name" << "string";
-    QTest::newRow("integer given a string")
-        << QJsonObject{{"name", "a"}, {"count", "3"}} << "count" << "integer";
+    QTest::newRow("missing required") << QJsonObject{} << "name"
+                                      << "missing";
+    QTest::newRow("null required is missing") << QJsonObject{{"name", QJsonValue::Null}} << "name"
+                                              << "missing";
+    QTest::newRow("unknown argument") << QJsonObject{{"name", "a"}, {"nmae", "a"}} << "nmae"
+                                      << "unknown argument";
+    QTest::newRow("string given a number") << QJsonObject{{"name", 5}} << "name"
+                                           << "string";
+    QTest::newRow("string given a bool") << QJsonObject{{"name", true}} << "name"
+                                         << "string";
+    QTest::newRow("integer given a string") << QJsonObject{{"name", "a"}, {"count", "3"}} << "count"
+                                            << "integer";
     QTest::newRow("integer given a fraction")
-        << QJsonObject{{"name", "a"}, {"count", 2.5}} << "count" << "integer";
+        << QJsonObject{{"name", "a"}, {"count", 2.5}} << "count"
+        << "integer";
     QTest::newRow("integer beyond 2^53")
-        << QJsonObject{{"name", "a"}, {"count", 9007199254740992.0 * 4}} << "count" << "integer";
-    QTest::newRow("integer below range")
-        << QJsonObject{{"name", "a"}, {"count", 0}} << "count" << "between";
-    QTest::newRow("integer above range")
-        << QJsonObject{{"name", "a"}, {"count", 101}} << "count" << "between";
+        << QJsonObject{{"name", "a"}, {"count", 9007199254740992.0 * 4}} << "count"
+        << "integer";
+    QTest::newRow("integer below range") << QJsonObject{{"name", "a"}, {"count", 0}} << "count"
+                                         << "between";
+    QTest::newRow("integer above range") << QJsonObject{{"name", "a"}, {"count", 101}} << "count"
+                                         << "between";
     QTest::newRow("number given a string")
-        << QJsonObject{{"name", "a"}, {"ratio", "0.5"}} << "ratio" << "number";
-    QTest::newRow("number above range")
-        << QJsonObject{{"name", "a"}, {"ratio", 1.5}} << "ratio" << "between";
-    QTest::newRow("number below range")
-        << QJsonObject{{"name", "a"}, {"ratio", -0.001}} << "ratio" << "between";
+        << QJsonObject{{"name", "a"}, {"ratio", "0.5"}} << "ratio"
+        << "number";
+    QTest::newRow("number above range") << QJsonObject{{"name", "a"}, {"ratio", 1.5}} << "ratio"
+                                        << "between";
+    QTest::newRow("number below range") << QJsonObject{{"name", "a"}, {"ratio", -0.001}} << "ratio"
+                                        << "between";
     QTest::newRow("boolean given a string")
-        << QJsonObject{{"name", "a"}, {"flag", "true"}} << "flag" << "boolean";
-    QTest::newRow("boolean given a number")
-        << QJsonObject{{"name", "a"}, {"flag", 1}} << "flag" << "boolean";
+        << QJsonObject{{"name", "a"}, {"flag", "true"}} << "flag"
+        << "boolean";
+    QTest::newRow("boolean given a number") << QJsonObject{{"name", "a"}, {"flag", 1}} << "flag"
+                                            << "boolean";
     QTest::newRow("array given an object")
-        << QJsonObject{{"name", "a"}, {"tags", QJsonObject{}}} << "tags" << "array";
+        << QJsonObject{{"name", "a"}, {"tags", QJsonObject{}}} << "tags"
+        << "array";
     QTest::newRow("object given an array")
-        << QJsonObject{{"name", "a"}, {"meta", QJsonArray{}}} << "meta" << "object";
-    QTest::newRow("longer than maxLength") << QJsonObject{{"name", "abcdef"}} << "name" << "longer";
+        << QJsonObject{{"name", "a"}, {"meta", QJsonArray{}}} << "meta"
+        << "object";
+    QTest::newRow("longer than maxLength") << QJsonObject{{"name", "abcdef"}} << "name"
+                                           << "longer";
     QTest::newRow("not one of the allowed values")
-        << QJsonObject{{"name", "a"}, {"mode", "medium"}} << "mode" << "one of";
+        << QJsonObject{{"name", "a"}, {"mode", "medium"}} << "mode"
+        << "one of";
     QTest::newRow("allowed values are case-sensitive")
-        << QJsonObject{{"name", "a"}, {"mode", "FAST"}} << "mode" << "one of";
+        << QJsonObject{{"name", "a"}, {"mode", "FAST"}} << "mode"
+        << "one of";
 }
 
 void tst_ArgumentSchema::refused()
@@ -176,8 +190,9 @@ void tst_ArgumentSchema::emptySchemaRefusesEverything()
     try {
         none.validate({{QStringLiteral("x"), 1}});
     } catch (const CommandError &error) {
-        thrown = error.code() == ErrorCode::InvalidArgs
-                 && error.details().value(QStringLiteral("argument")).toString() == QLatin1String("x");
+        thrown
+            = error.code() == ErrorCode::InvalidArgs
+              && error.details().value(QStringLiteral("argument")).toString() == QLatin1String("x");
     }
     QVERIFY(thrown);
 }

@@ -63,8 +63,9 @@ void tst_CommandError::unknownCodeName()
 void tst_CommandError::toJson()
 {
     const CommandError plain(ErrorCode::Busy, QStringLiteral("try later"));
-    QCOMPARE(plain.toJson(), (QJsonObject{{QStringLiteral("code"), QStringLiteral("busy")},
-                                          {QStringLiteral("message"), QStringLiteral("try later")}}));
+    QCOMPARE(plain.toJson(),
+             (QJsonObject{{QStringLiteral("code"), QStringLiteral("busy")},
+                          {QStringLiteral("message"), QStringLiteral("try later")}}));
     QVERIFY(!plain.toJson().contains(QStringLiteral("details"))); // no empty details on the wire
 
     const QJsonObject details{{QStringLiteral("argument"), QStringLiteral("text")}};

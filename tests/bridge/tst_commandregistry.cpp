@@ -57,7 +57,8 @@ void tst_CommandRegistry::namesAreSorted()
     CommandRegistry registry;
     QVERIFY(registry.names().isEmpty());
     for (const char *name : {"tasks.start", "echo", "process.send"})
-        registry.addSync(QString::fromLatin1(name), {}, [](const CommandCall &) { return QJsonValue(); });
+        registry.addSync(QString::fromLatin1(name), {},
+                         [](const CommandCall &) { return QJsonValue(); });
     QCOMPARE(registry.names(), (QStringList{"echo", "process.send", "tasks.start"}));
 }
 

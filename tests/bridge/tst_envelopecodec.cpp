@@ -45,28 +45,29 @@ void tst_EnvelopeCodec::decodesGoodEnvelopes_data()
     QTest::addColumn<qint64>("id");
     QTest::addColumn<QJsonObject>("envelope");
 
-    QTest::newRow("hello") << R"({"t":"hello"})" << "hello" << kNoId << QJsonObject{{"t", "hello"}};
+    QTest::newRow("hello") << R"({"t":"hello"})"
+                           << "hello" << kNoId << QJsonObject{{"t", "hello"}};
     QTest::newRow("invoke") << R"({"t":"invoke","id":7,"cmd":"echo","args":{"text":"hi"}})"
                             << "invoke" << qint64(7)
                             << QJsonObject{{"t", "invoke"},
                                            {"id", 7},
                                            {"cmd", "echo"},
                                            {"args", QJsonObject{{"text", "hi"}}}};
-    QTest::newRow("id zero") << R"({"t":"cancel","id":0})" << "cancel" << qint64(0)
-                             << QJsonObject{{"t", "cancel"}, {"id", 0}};
+    QTest::newRow("id zero") << R"({"t":"cancel","id":0})"
+                             << "cancel" << qint64(0) << QJsonObject{{"t", "cancel"}, {"id", 0}};
     QTest::newRow("largest safe id")
-        << R"({"t":"reply","id":9007199254740991,"ok":true})" << "reply"
-        << qint64(9007199254740991)
+        << R"({"t":"reply","id":9007199254740991,"ok":true})"
+        << "reply" << qint64(9007199254740991)
         << QJsonObject{{"t", "reply"}, {"id", 9007199254740991.0}, {"ok", true}};
     QTest::newRow("whitespace and any field order")
-        << " { \"cmd\" : \"x\" , \"id\" : 3 , \"t\" : \"invoke\" } " << "invoke" << qint64(3)
-        << QJsonObject{{"t", "invoke"}, {"id", 3}, {"cmd", "x"}};
+        << " { \"cmd\" : \"x\" , \"id\" : 3 , \"t\" : \"invoke\" } "
+        << "invoke" << qint64(3) << QJsonObject{{"t", "invoke"}, {"id", 3}, {"cmd", "x"}};
     QTest::newRow("unicode payload")
         << QStringLiteral(R"({"t":"emit","event":"e","payload":"grüße ✓"})") << "emit" << kNoId
         << QJsonObject{{"t", "emit"}, {"event", "e"}, {"payload", QStringLiteral("grüße ✓")}};
-    QTest::newRow("unknown type still decodes") << R"({"t":"bogus","id":1})" << "bogus"
-                                                << qint64(1)
-                                                << QJsonObject{{"t", "bogus"}, {"id", 1}};
+    QTest::newRow("unknown type still decodes")
+        << R"({"t":"bogus","id":1})"
+        << "bogus" << qint64(1) << QJsonObject{{"t", "bogus"}, {"id", 1}};
 }
 
 void tst_EnvelopeCodec::decodesGoodEnvelopes()
@@ -96,7 +97,8 @@ void tst_EnvelopeCodec::refuses_data()
         << padded(R"({"t":"invoke","id":12,"cmd":"echo",)", kCap + 1) << ErrorCode::TooLarge
         << "invoke" << qint64(12);
     QTest::newRow("too large, t first without id")
-        << padded(R"({"t":"emit","event":"e",)", kCap * 4) << ErrorCode::TooLarge << "emit" << kNoId;
+        << padded(R"({"t":"emit","event":"e",)", kCap * 4) << ErrorCode::TooLarge << "emit"
+        << kNoId;
     QTest::newRow("too large, id not right after t")
         << padded(R"({"t":"invoke","cmd":"echo","id":12,)", kCap * 2) << ErrorCode::TooLarge
         << "invoke" << kNoId;
@@ -105,8 +107,8 @@ void tst_EnvelopeCodec::refuses_data()
         << kNoId;
     QTest::newRow("too large, not JSON at all")
         << QString(kCap + 10, QLatin1Char('!')) << ErrorCode::TooLarge << "" << kNoId;
-    QTest::newRow("malformed JSON with a header") << R"({"t":"invoke","id":5,"cmd":)"
-                                                  << ErrorCode::InvalidArgs << "invoke" << qint64(5);
+    QTest::newRow("malformed JSON with a header")
+        << R"({"t":"invoke","id":5,"cmd":)" << ErrorCode::InvalidArgs << "invoke" << qint64(5);
     QTest::newRow("malformed JSON without a header")
         << R"({cmd: "echo"})" << ErrorCode::InvalidArgs << "" << kNoId;
     QTest::newRow("empty text") << "" << ErrorCode::InvalidArgs << "" << kNoId;
@@ -119,12 +121,12 @@ void tst_EnvelopeCodec::refuses_data()
         << R"({"t":5,"id":3})" << ErrorCode::InvalidArgs << "" << qint64(3);
     QTest::newRow("negative id") << R"({"t":"invoke","id":-1,"cmd":"echo"})"
                                  << ErrorCode::InvalidArgs << "invoke" << kNoId;
-    QTest::newRow("fractional id") << R"({"t":"invoke","id":1.5,"cmd":"echo"})"
-                                   << ErrorCode::InvalidArgs << "invoke" << kNoId;
+    QTest::newRow("fractional id")
+        << R"({"t":"invoke","id":1.5,"cmd":"echo"})" << ErrorCode::InvalidArgs << "invoke" << kNoId;
     QTest::newRow("string id") << R"({"t":"invoke","id":"1","cmd":"echo"})"
                                << ErrorCode::InvalidArgs << "invoke" << kNoId;
-    QTest::newRow("null id") << R"({"t":"invoke","id":null,"cmd":"echo"})"
-                             << ErrorCode::InvalidArgs << "invoke" << kNoId;
+    QTest::newRow("null id") << R"({"t":"invoke","id":null,"cmd":"echo"})" << ErrorCode::InvalidArgs
+                             << "invoke" << kNoId;
     QTest::newRow("id beyond 2^53") << R"({"t":"invoke","id":9007199254740993,"cmd":"echo"})"
                                     << ErrorCode::InvalidArgs << "invoke" << kNoId;
 }
@@ -172,18 +174,26 @@ void tst_EnvelopeCodec::peekHeader_data()
     QTest::addColumn<QString>("type");
     QTest::addColumn<qint64>("id");
 
-    QTest::newRow("t and id") << R"({"t":"invoke","id":42,"cmd")" << "invoke" << qint64(42);
-    QTest::newRow("spaces") << R"(  { "t" : "reply" , "id" : 8 )" << "reply" << qint64(8);
-    QTest::newRow("t only") << R"({"t":"hello"})" << "hello" << kNoId;
-    QTest::newRow("id first") << R"({"id":3,"t":"invoke"})" << "" << kNoId;
-    QTest::newRow("negative id") << R"({"t":"invoke","id":-3})" << "invoke" << kNoId;
-    QTest::newRow("16-digit id") << R"({"t":"invoke","id":1234567890123456})" << "invoke" << kNoId;
-    QTest::newRow("upper-case type") << R"({"t":"INVOKE","id":1})" << "" << kNoId;
+    QTest::newRow("t and id") << R"({"t":"invoke","id":42,"cmd")"
+                              << "invoke" << qint64(42);
+    QTest::newRow("spaces") << R"(  { "t" : "reply" , "id" : 8 )"
+                            << "reply" << qint64(8);
+    QTest::newRow("t only") << R"({"t":"hello"})"
+                            << "hello" << kNoId;
+    QTest::newRow("id first") << R"({"id":3,"t":"invoke"})"
+                              << "" << kNoId;
+    QTest::newRow("negative id") << R"({"t":"invoke","id":-3})"
+                                 << "invoke" << kNoId;
+    QTest::newRow("16-digit id") << R"({"t":"invoke","id":1234567890123456})"
+                                 << "invoke" << kNoId;
+    QTest::newRow("upper-case type") << R"({"t":"INVOKE","id":1})"
+                                     << "" << kNoId;
     QTest::newRow("header past 128 characters")
         << QStringLiteral("{\"t\":\"invoke\",") + QString(200, QLatin1Char(' '))
                + QStringLiteral("\"id\":5}")
         << "invoke" << kNoId;
-    QTest::newRow("garbage") << "not json" << "" << kNoId;
+    QTest::newRow("garbage") << "not json"
+                             << "" << kNoId;
 }
 
 void tst_EnvelopeCodec::peekHeader()
