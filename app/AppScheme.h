@@ -12,7 +12,7 @@ inline constexpr char kName[] = "app";
 inline constexpr char kHost[] = "conduit";
 
 void registerScheme();
-QUrl entryUrl();            // app://conduit/index.html
+QUrl entryUrl(); // app://conduit/index.html
 bool isAppUrl(const QUrl &url);
 
 } // namespace Conduit::AppScheme

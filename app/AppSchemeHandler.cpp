@@ -12,9 +12,9 @@ namespace Conduit {
 QByteArray AppSchemeHandler::mimeTypeFor(const QString &path)
 {
     static const std::pair<const char *, const char *> types[] = {
-        {".html", "text/html"},         {".js", "text/javascript"},   {".css", "text/css"},
-        {".svg", "image/svg+xml"},      {".png", "image/png"},        {".json", "application/json"},
-        {".woff2", "font/woff2"},       {".ico", "image/x-icon"},
+        {".html", "text/html"},    {".js", "text/javascript"}, {".css", "text/css"},
+        {".svg", "image/svg+xml"}, {".png", "image/png"},      {".json", "application/json"},
+        {".woff2", "font/woff2"},  {".ico", "image/x-icon"},
     };
     for (const auto &[suffix, type] : types) {
         if (path.endsWith(QLatin1String(suffix)))

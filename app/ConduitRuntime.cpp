@@ -17,8 +17,10 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
     connect(&m_thread, &QThread::started, m_process, &AsyncProcess::start);
     connect(&m_thread, &QThread::finished, m_process, &QObject::deleteLater);
     // The two channels: queued in both directions, so each side runs only in its own thread.
-    connect(&m_gateway, &ProcessGateway::send, m_process, &AsyncProcess::post, Qt::QueuedConnection);
-    connect(m_process, &AsyncProcess::output, &m_gateway, &ProcessGateway::receive, Qt::QueuedConnection);
+    connect(&m_gateway, &ProcessGateway::send, m_process, &AsyncProcess::post,
+            Qt::QueuedConnection);
+    connect(m_process, &AsyncProcess::output, &m_gateway, &ProcessGateway::receive,
+            Qt::QueuedConnection);
 
     m_gateway.registerCommands();
     m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},

@@ -36,7 +36,8 @@ MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
     setCentralWidget(m_view);
     createMenus();
 
-    connect(m_page, &AppPage::externalLinkRequested, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    connect(m_page, &AppPage::externalLinkRequested, this,
+            [](const QUrl &url) { QDesktopServices::openUrl(url); });
     connect(m_page, &QWebEnginePage::renderProcessTerminated, this,
             &MainWindow::recoverFromRendererExit);
     m_page->load(m_page->home());
@@ -51,7 +52,8 @@ void MainWindow::createMenus()
     quit->setShortcutContext(Qt::ApplicationShortcut);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *reload = view->addAction(tr("&Reload"), m_page, [this] { m_page->triggerAction(QWebEnginePage::Reload); });
+    QAction *reload = view->addAction(tr("&Reload"), m_page,
+                                      [this] { m_page->triggerAction(QWebEnginePage::Reload); });
     reload->setShortcut(QKeySequence::Refresh);
 }
 

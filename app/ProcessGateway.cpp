@@ -16,20 +16,23 @@ ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
     , m_bridge(bridge)
 {
     qRegisterMetaType<Conduit::ProcessMessage>();
-    connect(&m_bridge, &Bridge::pageEvent, this, [this](const QString &event, const QJsonValue &payload) {
-        Q_EMIT send(ProcessMessage::event(event, payload));
-    });
+    connect(&m_bridge, &Bridge::pageEvent, this,
+            [this](const QString &event, const QJsonValue &payload) {
+                Q_EMIT send(ProcessMessage::event(event, payload));
+            });
 }
 
 void ProcessGateway::registerCommands()
 {
-    const auto textArgs = ArgumentSchema().required(QStringLiteral("text"), ArgumentType::String).maxLength(kMaxText);
+    const auto textArgs = ArgumentSchema()
+                              .required(QStringLiteral("text"), ArgumentType::String)
+                              .maxLength(kMaxText);
     m_bridge.commands().add(QStringLiteral("echo"), textArgs, [this](const CommandCall &call) {
         return this->call(QStringLiteral("echo"), call.args);
     });
-    m_bridge.commands().add(QStringLiteral("process.send"), textArgs, [this](const CommandCall &call) {
-        return this->call(QStringLiteral("send"), call.args);
-    });
+    m_bridge.commands().add(
+        QStringLiteral("process.send"), textArgs,
+        [this](const CommandCall &call) { return this->call(QStringLiteral("send"), call.args); });
 }
 
 QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValue &args)
@@ -73,7 +76,10 @@ void ProcessGateway::forwardRequest(const ProcessMessage &request)
 {
     const quint64 id = request.id;
     m_bridge.request(request.name, request.body.toObject())
-        .then(this, [this, id](const QJsonValue &answer) { Q_EMIT send(ProcessMessage::reply(id, true, answer)); })
+        .then(this,
+              [this, id](const QJsonValue &answer) {
+                  Q_EMIT send(ProcessMessage::reply(id, true, answer));
+              })
         .onFailed(this, [this, id](const CommandError &error) {
             Q_EMIT send(ProcessMessage::reply(id, false, error.toJson()));
         });

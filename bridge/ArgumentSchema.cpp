@@ -106,8 +106,9 @@ ArgumentRule &ArgumentSchema::last()
 QJsonObject ArgumentSchema::validate(const QJsonObject &args) const
 {
     for (auto it = args.begin(); it != args.end(); ++it) {
-        const bool known = std::any_of(m_rules.cbegin(), m_rules.cend(),
-                                       [&](const ArgumentRule &rule) { return rule.name == it.key(); });
+        const bool known
+            = std::any_of(m_rules.cbegin(), m_rules.cend(),
+                          [&](const ArgumentRule &rule) { return rule.name == it.key(); });
         if (!known)
             throw invalid(it.key(), QStringLiteral("unknown argument '%1'").arg(it.key()));
     }

@@ -1,6 +1,8 @@
 #include "Bridge.h"
 
 #include <QLoggingCategory>
+#include <QScopeGuard>
+#include <QThread>
 #include <QUuid>
 
 #include <cmath>
@@ -31,7 +33,7 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
     , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
-    connect(&m_streams, &StreamOutbox::due, this, &Bridge::scheduleFlush);
+    connect(&m_streams, &StreamOutbox::due, this, &Bridge::requestFlush);
 }
 
 Bridge::~Bridge()
@@ -42,8 +44,8 @@ Bridge::~Bridge()
     }
     m_calls.clear();
     for (auto &[id, request] : m_requests) {
-        request.promise->setException(CommandError(ErrorCode::Cancelled,
-                                                   QStringLiteral("the bridge was destroyed")));
+        request.promise->setException(
+            CommandError(ErrorCode::Cancelled, QStringLiteral("the bridge was destroyed")));
         request.promise->finish();
     }
 }
@@ -73,8 +75,9 @@ QFuture<QJsonValue> Bridge::request(const QString &command, const QJsonObject &a
     pending.timeout = std::make_unique<QTimer>();
     pending.timeout->setSingleShot(true);
     connect(pending.timeout.get(), &QTimer::timeout, this, [this, id, command] {
-        failRequest(id, CommandError(ErrorCode::Timeout,
-                                     QStringLiteral("the page did not answer '%1' in time").arg(command)));
+        failRequest(
+            id, CommandError(ErrorCode::Timeout,
+                             QStringLiteral("the page did not answer '%1' in time").arg(command)));
     });
     pending.timeout->start(m_limits.requestTimeout);
     QFuture<QJsonValue> future = pending.promise->future();
@@ -93,7 +96,8 @@ void Bridge::detachPage()
     // next one (questions are re-sent from m_requests at hello).
     m_outbox.erase(std::remove_if(m_outbox.begin(), m_outbox.end(),
                                   [](const QJsonObject &envelope) {
-                                      return envelope.value(kT).toString() != QLatin1String("event");
+                                      return envelope.value(kT).toString()
+                                             != QLatin1String("event");
                                   }),
                    m_outbox.end());
     for (auto &[id, call] : m_calls) {
@@ -106,6 +110,13 @@ void Bridge::detachPage()
 
 void Bridge::receive(const QJsonArray &envelopes)
 {
+    // Everything the batch produces synchronously leaves as one answer when it is done.
+    m_dispatching = true;
+    const auto flushAfterDispatch = qScopeGuard([this] {
+        m_dispatching = false;
+        if (!m_outbox.isEmpty() || m_streams.hasDue())
+            requestFlush();
+    });
     for (qsizetype i = 0; i < envelopes.size(); ++i) {
         const QJsonValue text = envelopes.at(i);
         if (!text.isString()) {
@@ -115,9 +126,9 @@ void Bridge::receive(const QJsonArray &envelopes)
         if (i >= m_limits.maxEnvelopesPerBatch) {
             DecodedEnvelope refused;
             EnvelopeCodec::peekHeader(text.toString(), &refused.type, &refused.id);
-            refused.error = CommandError(ErrorCode::TooLarge,
-                                         QStringLiteral("batch exceeds %1 envelopes")
-                                             .arg(m_limits.maxEnvelopesPerBatch));
+            refused.error = CommandError(
+                ErrorCode::TooLarge,
+                QStringLiteral("batch exceeds %1 envelopes").arg(m_limits.maxEnvelopesPerBatch));
             dispatch(refused);
             continue;
         }
@@ -176,7 +187,7 @@ void Bridge::handleHello()
     m_outbox.prepend(welcome);
     for (const auto &[id, request] : m_requests)
         m_outbox.append(request.envelope);
-    scheduleFlush();
+    requestFlush();
     Q_EMIT pageAttached(m_generation);
 }
 
@@ -192,15 +203,18 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     const QJsonValue stream = envelope.value(QStringLiteral("stream"));
     const QJsonValue deadline = envelope.value(QStringLiteral("deadline"));
     if (!command.isString() || command.toString().isEmpty()) {
-        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("invoke needs a command name 'cmd'")));
+        sendError(id, CommandError(ErrorCode::InvalidArgs,
+                                   QStringLiteral("invoke needs a command name 'cmd'")));
         return;
     }
     if (!args.isUndefined() && !args.isObject()) {
-        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("'args' must be an object")));
+        sendError(id,
+                  CommandError(ErrorCode::InvalidArgs, QStringLiteral("'args' must be an object")));
         return;
     }
     if (!stream.isUndefined() && !isPositiveInteger(stream)) {
-        sendError(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("'stream' must be a positive integer")));
+        sendError(id, CommandError(ErrorCode::InvalidArgs,
+                                   QStringLiteral("'stream' must be a positive integer")));
         return;
     }
     if (!deadline.isUndefined() && !(isPositiveInteger(deadline) && deadline.toDouble() <= 864e5)) {
@@ -233,7 +247,8 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     } catch (const std::exception &error) {
         qCWarning(lcBridge) << "command" << call.command << "threw" << error.what();
         sendError(id, CommandError(ErrorCode::Internal, QString::fromLocal8Bit(error.what())));
-        m_streams.end(call.stream, CommandError(ErrorCode::Internal, QString::fromLocal8Bit(error.what())));
+        m_streams.end(call.stream,
+                      CommandError(ErrorCode::Internal, QString::fromLocal8Bit(error.what())));
         return;
     }
 
@@ -245,16 +260,16 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         finishCall(id);
         return;
     }
-    pending.watcher = std::make_unique<QFutureWatcher<QJsonValue>>();
-    connect(pending.watcher.get(), &QFutureWatcherBase::finished, this, [this, id] { finishCall(id); });
-    pending.watcher->setFuture(future);
+    watchCall(id, pending);
     if (!deadline.isUndefined()) {
         pending.deadline = std::make_unique<QTimer>();
         pending.deadline->setSingleShot(true);
-        connect(pending.deadline.get(), &QTimer::timeout, this, [this, id, ms = deadline.toDouble()] {
-            abortCall(id, CommandError(ErrorCode::Timeout,
-                                       QStringLiteral("the call did not finish within %1 ms").arg(ms)));
-        });
+        connect(
+            pending.deadline.get(), &QTimer::timeout, this, [this, id, ms = deadline.toDouble()] {
+                abortCall(id, CommandError(
+                                  ErrorCode::Timeout,
+                                  QStringLiteral("the call did not finish within %1 ms").arg(ms)));
+            });
         pending.deadline->start(int(deadline.toDouble()));
     }
 }
@@ -265,8 +280,9 @@ void Bridge::handleCancel(qint64 id, const QJsonObject &envelope)
         return; // already finished: the result is on its way, and wins
     const QString reason = envelope.value(QStringLiteral("reason")).toString();
     abortCall(id, CommandError(ErrorCode::Cancelled,
-                               reason.isEmpty() ? QStringLiteral("cancelled by the page")
-                                                : QStringLiteral("cancelled by the page: %1").arg(reason)));
+                               reason.isEmpty()
+                                   ? QStringLiteral("cancelled by the page")
+                                   : QStringLiteral("cancelled by the page: %1").arg(reason)));
 }
 
 void Bridge::handleEmit(const QJsonObject &envelope)
@@ -288,7 +304,8 @@ void Bridge::handleReply(qint64 id, const QJsonObject &envelope)
     }
     const QJsonValue ok = envelope.value(QStringLiteral("ok"));
     if (!ok.isBool()) {
-        failRequest(id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("reply needs a boolean 'ok'")));
+        failRequest(
+            id, CommandError(ErrorCode::InvalidArgs, QStringLiteral("reply needs a boolean 'ok'")));
         return;
     }
     if (!ok.toBool()) {
@@ -320,10 +337,30 @@ void Bridge::handleStreamControl(const QString &type, const QJsonObject &envelop
     m_streams.grant(m_generation, qint64(stream.toDouble()), qint64(items.toDouble()));
 }
 
-void Bridge::finishCall(qint64 id)
+void Bridge::watchCall(qint64 id, PendingCall &pending)
+{
+    pending.token = m_nextCallToken++;
+    // A future finished in this thread (the usual case: the gateway fulfils it when the async
+    // process answers) is answered at once; one finished elsewhere (a pool thread) reaches us
+    // through the watcher's queued event.
+    pending.future.then(QtFuture::Launch::Sync,
+                        [this, id, token = pending.token, home = thread(),
+                         alive = std::weak_ptr<int>(m_alive)](const QFuture<QJsonValue> &) {
+                            if (QThread::currentThread() == home && alive.lock())
+                                finishCall(id, token);
+                        });
+    if (!m_calls.count(id))
+        return; // finished while attaching the continuation
+    pending.watcher = std::make_unique<QFutureWatcher<QJsonValue>>();
+    connect(pending.watcher.get(), &QFutureWatcherBase::finished, this,
+            [this, id, token = pending.token] { finishCall(id, token); });
+    pending.watcher->setFuture(pending.future);
+}
+
+void Bridge::finishCall(qint64 id, quint64 token)
 {
     const auto it = m_calls.find(id);
-    if (it == m_calls.end())
+    if (it == m_calls.end() || (token && it->second.token != token))
         return;
     QFuture<QJsonValue> future = it->second.future;
     const StreamHandle stream = it->second.stream;
@@ -409,12 +446,23 @@ void Bridge::enqueue(const QJsonObject &envelope)
         qCWarning(lcBridge) << "no page attached: dropping the oldest buffered event";
         m_outbox.removeFirst();
     }
-    scheduleFlush();
+    if (!m_dispatching)
+        requestFlush();
 }
 
-void Bridge::scheduleFlush()
+void Bridge::requestFlush()
 {
-    if (m_flushScheduled || !m_attached)
+    if (m_flushScheduled || !m_attached || m_dispatching)
+        return;
+    // Leading edge: the first thing due in a turn goes now (a result should not wait for the
+    // next turn); the flush posted here collects whatever else the same turn produces.
+    flush();
+    postFlush();
+}
+
+void Bridge::postFlush()
+{
+    if (m_flushScheduled)
         return;
     m_flushScheduled = true;
     QMetaObject::invokeMethod(this, &Bridge::flush, Qt::QueuedConnection);
@@ -435,7 +483,7 @@ void Bridge::flush()
     if (!batch.isEmpty())
         Q_EMIT m_endpoint.receive(EnvelopeCodec::encodeBatch(batch));
     if (!m_outbox.isEmpty() || m_streams.hasDue())
-        scheduleFlush();
+        postFlush(); // the rest in the next turn, so the page gets to breathe in between
 }
 
 } // namespace Conduit

@@ -69,6 +69,7 @@ private:
         std::unique_ptr<QFutureWatcher<QJsonValue>> watcher;
         std::unique_ptr<QTimer> deadline;
         StreamHandle stream;
+        quint64 token = 0; // tells this call from a later one that reuses its id
     };
     struct PendingRequest
     {
@@ -86,7 +87,8 @@ private:
     void handleReply(qint64 id, const QJsonObject &envelope);
     void handleStreamControl(const QString &type, const QJsonObject &envelope);
 
-    void finishCall(qint64 id);
+    void watchCall(qint64 id, PendingCall &pending);
+    void finishCall(qint64 id, quint64 token = 0);
     void abortCall(qint64 id, const CommandError &error);
     void failRequest(qint64 id, const CommandError &error);
     void sendResult(qint64 id, const QJsonValue &value);
@@ -94,7 +96,10 @@ private:
     void drop(const QString &reason);
 
     void enqueue(const QJsonObject &envelope);
-    void scheduleFlush();
+    // Sends what is due now if nothing went out yet in this event-loop turn, and batches
+    // everything else due in the same turn into one later flush.
+    void requestFlush();
+    void postFlush();
     void flush();
 
     BridgeLimits m_limits;
@@ -108,6 +113,9 @@ private:
 
     bool m_attached = false;
     bool m_flushScheduled = false;
+    bool m_dispatching = false;
+    quint64 m_nextCallToken = 1;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
     quint64 m_generation = 0;
     qint64 m_nextRequestId = 1;
     QList<QJsonObject> m_outbox;

@@ -10,12 +10,13 @@ namespace Conduit {
 // either side. Defaults suit the application; tests shrink them.
 struct BridgeLimits
 {
-    qsizetype maxEnvelopeChars = 1024 * 1024;      // one page→native envelope, as JSON text
-    qsizetype maxEnvelopesPerBatch = 10000;        // page→native envelopes in one send()
-    qsizetype maxEnvelopesPerFlush = 2000;         // native→page envelopes in one receive()
-    qsizetype maxBufferedWhileDetached = 10000;    // events held while no page is attached
-    qsizetype maxPendingStreamItems = 4096;        // unsent items per ordered stream
-    std::chrono::milliseconds requestTimeout{5 * 60 * 1000}; // native→page questions wait for a person
+    qsizetype maxEnvelopeChars = 1024 * 1024;   // one page→native envelope, as JSON text
+    qsizetype maxEnvelopesPerBatch = 10000;     // page→native envelopes in one send()
+    qsizetype maxEnvelopesPerFlush = 2000;      // native→page envelopes in one receive()
+    qsizetype maxBufferedWhileDetached = 10000; // events held while no page is attached
+    qsizetype maxPendingStreamItems = 4096;     // unsent items per ordered stream
+    std::chrono::milliseconds requestTimeout{5 * 60
+                                             * 1000}; // native→page questions wait for a person
 };
 
 } // namespace Conduit

@@ -4,8 +4,8 @@
 
 namespace Conduit {
 
-void CommandRegistry::add(const QString &name, const ArgumentSchema &schema,
-                          CommandHandler handler, StreamMode streamMode)
+void CommandRegistry::add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
+                          StreamMode streamMode)
 {
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
     m_commands.insert(name, Command{name, schema, std::move(handler), streamMode});

@@ -14,8 +14,8 @@ EnvelopeCodec::EnvelopeCodec(qsizetype maxEnvelopeChars)
 
 void EnvelopeCodec::peekHeader(const QString &text, QString *type, std::optional<qint64> *id)
 {
-    static const QRegularExpression header(
-        QStringLiteral(R"re(^\s*\{\s*"t"\s*:\s*"([a-z]{1,16})"\s*(?:,\s*"id"\s*:\s*(\d{1,15})\b)?)re"));
+    static const QRegularExpression header(QStringLiteral(
+        R"re(^\s*\{\s*"t"\s*:\s*"([a-z]{1,16})"\s*(?:,\s*"id"\s*:\s*(\d{1,15})\b)?)re"));
     const auto match = header.match(QStringView(text).left(128));
     if (!match.hasMatch())
         return;
@@ -29,12 +29,13 @@ DecodedEnvelope EnvelopeCodec::decode(const QString &text) const
     DecodedEnvelope decoded;
     if (text.size() > m_maxEnvelopeChars) {
         peekHeader(text, &decoded.type, &decoded.id);
-        decoded.error = CommandError(ErrorCode::TooLarge,
-                                     QStringLiteral("envelope of %1 characters exceeds the cap of %2")
-                                         .arg(text.size())
-                                         .arg(m_maxEnvelopeChars),
-                                     {{QStringLiteral("size"), double(text.size())},
-                                      {QStringLiteral("limit"), double(m_maxEnvelopeChars)}});
+        decoded.error
+            = CommandError(ErrorCode::TooLarge,
+                           QStringLiteral("envelope of %1 characters exceeds the cap of %2")
+                               .arg(text.size())
+                               .arg(m_maxEnvelopeChars),
+                           {{QStringLiteral("size"), double(text.size())},
+                            {QStringLiteral("limit"), double(m_maxEnvelopeChars)}});
         return decoded;
     }
 

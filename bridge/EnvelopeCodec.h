@@ -13,9 +13,9 @@ namespace Conduit {
 struct DecodedEnvelope
 {
     QJsonObject envelope;
-    QString type;                       // the `t` field, when it could be read
-    std::optional<qint64> id;           // the `id` field, when it could be read
-    std::optional<CommandError> error;  // set when the envelope must not be dispatched
+    QString type;                      // the `t` field, when it could be read
+    std::optional<qint64> id;          // the `id` field, when it could be read
+    std::optional<CommandError> error; // set when the envelope must not be dispatched
 };
 
 // Turns the page's JSON text into envelopes, refusing what is too large or malformed before any

@@ -56,7 +56,8 @@ void AsyncProcess::post(const ProcessMessage &message)
     case ProcessMessage::Kind::Event:
         // The page says whether anyone is looking; nobody needs ticks while it is hidden.
         if (message.name == QLatin1String("page.visible") && m_ticker) {
-            const bool visible = message.body.toObject().value(QStringLiteral("visible")).toBool(true);
+            const bool visible
+                = message.body.toObject().value(QStringLiteral("visible")).toBool(true);
             if (visible && !m_ticker->isActive())
                 m_ticker->start(m_tickInterval);
             else if (!visible)
@@ -80,9 +81,9 @@ void AsyncProcess::runCommand(const ProcessMessage &command)
         Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kId, double(outputId)}}));
         answerLater(outputId, text);
     } else {
-        Q_EMIT output(ProcessMessage::failure(command.id, QStringLiteral("unknown_command"),
-                                              QStringLiteral("the process has no command '%1'")
-                                                  .arg(command.name)));
+        Q_EMIT output(ProcessMessage::failure(
+            command.id, QStringLiteral("unknown_command"),
+            QStringLiteral("the process has no command '%1'").arg(command.name)));
     }
 }
 
@@ -96,12 +97,14 @@ void AsyncProcess::answerLater(quint64 outputId, const QString &text)
                 const quint64 requestId = m_nextRequestId++;
                 m_questions.insert(requestId, outputId);
                 m_questionTexts.insert(requestId, text);
-                Q_EMIT output(ProcessMessage::request(requestId, QStringLiteral("confirm"),
-                                                      QJsonObject{{QStringLiteral("question"), text}}));
+                Q_EMIT output(
+                    ProcessMessage::request(requestId, QStringLiteral("confirm"),
+                                            QJsonObject{{QStringLiteral("question"), text}}));
                 return;
             }
-            Q_EMIT output(ProcessMessage::event(QStringLiteral("process.output"),
-                                                QJsonObject{{kId, double(outputId)}, {kText, text}}));
+            Q_EMIT output(
+                ProcessMessage::event(QStringLiteral("process.output"),
+                                      QJsonObject{{kId, double(outputId)}, {kText, text}}));
         },
         Qt::QueuedConnection);
 }

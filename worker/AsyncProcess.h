@@ -15,7 +15,8 @@ namespace Conduit {
 // its own thread only. Like the model it stands in for, it takes text and gives text back:
 //   echo {text}          → Result {text}
 //   send {text}          → Result {id}, then later Event process.output {id, text}
-//   send {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text, answer}
+//   send {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text,
+//   answer}
 // and it speaks unasked: Event process.tick {count, time} on every tick. It listens to the
 // page's events too: `page.visible {visible: false}` pauses the ticks until the page is back.
 class AsyncProcess final : public QObject

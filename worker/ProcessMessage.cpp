@@ -21,7 +21,9 @@ ProcessMessage ProcessMessage::result(quint64 id, const QJsonValue &value)
 
 ProcessMessage ProcessMessage::failure(quint64 id, const QString &code, const QString &message)
 {
-    return {Kind::Result, id, {},
+    return {Kind::Result,
+            id,
+            {},
             QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}},
             false};
 }

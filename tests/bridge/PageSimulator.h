@@ -92,8 +92,8 @@ public:
     // Sends hello and waits for the batch that carries the welcome; returns the welcome.
     QJsonObject hello(int timeout = 5000)
     {
-        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("hello")}});
         const qsizetype before = m_batches.size();
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("hello")}});
         if (!QTest::qWaitFor([&] { return m_batches.size() > before; }, timeout))
             return {};
         const QJsonArray batch = m_batches.at(before);

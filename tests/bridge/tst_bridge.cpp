@@ -153,6 +153,7 @@ private Q_SLOTS:
 
     // batching and page lifetime
     void oneTurnIsOneBatch();
+    void firstInATurnGoesAtOnce();
     void batchesSplitAtMaxEnvelopesPerFlush();
     void bufferWhileDetachedIsBounded();
     void detachDropsResultsKeepsEvents();
@@ -708,28 +709,53 @@ void tst_Bridge::oneTurnIsOneBatch()
 {
     Harness h;
     QVERIFY(h.attach());
+    drainEvents(); // a fresh turn: nothing went out in it yet
+    const qsizetype before = h.page.batches().size();
     QList<QJsonObject> invokes;
     for (int i = 0; i < 20; ++i)
         invokes.append(
             h.page.invokeEnvelope(QStringLiteral("echo"), {{"text", QString::number(i)}}));
+    // Everything one page batch produces is answered at once, as one batch, before send()
+    // returns: a result does not wait for the next turn.
     h.page.send(invokes);
+    QCOMPARE(h.page.batches().size(), before + 1);
+    const QJsonArray results = h.page.batches().at(before);
+    QCOMPARE(results.size(), 20);
+    for (int i = 0; i < 20; ++i) {
+        QCOMPARE(results.at(i)["t"].toString(), QStringLiteral("result"));
+        QCOMPARE(results.at(i)["id"].toInt(), i + 1);
+        QCOMPARE(results.at(i)["value"]["text"].toString(), QString::number(i));
+    }
+    // Whatever else the same turn produces waits for the turn to end and leaves as one batch.
     for (int i = 0; i < 30; ++i)
         h.bridge.emitEvent(QStringLiteral("tick"), i);
-
-    QVERIFY(h.page.waitForBatches(1));
+    QCOMPARE(h.page.batches().size(), before + 1);
+    QVERIFY(h.page.waitForBatches(before + 2));
     drainEvents();
-    QCOMPARE(h.page.batches().size(), 1);
-    const QJsonArray batch = h.page.batches().first();
-    QCOMPARE(batch.size(), 50);
-    for (int i = 0; i < 20; ++i) {
-        QCOMPARE(batch.at(i)["t"].toString(), QStringLiteral("result"));
-        QCOMPARE(batch.at(i)["id"].toInt(), i + 1);
-        QCOMPARE(batch.at(i)["value"]["text"].toString(), QString::number(i));
-    }
+    QCOMPARE(h.page.batches().size(), before + 2);
+    const QJsonArray events = h.page.batches().at(before + 1);
+    QCOMPARE(events.size(), 30);
     for (int i = 0; i < 30; ++i) {
-        QCOMPARE(batch.at(20 + i)["t"].toString(), QStringLiteral("event"));
-        QCOMPARE(batch.at(20 + i)["payload"].toInt(), i);
+        QCOMPARE(events.at(i)["t"].toString(), QStringLiteral("event"));
+        QCOMPARE(events.at(i)["payload"].toInt(), i);
     }
+}
+
+void tst_Bridge::firstInATurnGoesAtOnce()
+{
+    Harness h;
+    QVERIFY(h.attach());
+    drainEvents();
+    const qsizetype before = h.page.batches().size();
+    h.bridge.emitEvent(QStringLiteral("first"), 1);
+    QCOMPARE(h.page.batches().size(), before + 1); // leading edge: no wait
+    for (int i = 0; i < 100; ++i)
+        h.bridge.emitEvent(QStringLiteral("flood"), i);
+    QCOMPARE(h.page.batches().size(), before + 1); // the rest of the turn is batched
+    QVERIFY(h.page.waitForBatches(before + 2));
+    drainEvents();
+    QCOMPARE(h.page.batches().size(), before + 2);
+    QCOMPARE(h.page.batches().at(before + 1).size(), 100);
 }
 
 void tst_Bridge::batchesSplitAtMaxEnvelopesPerFlush()

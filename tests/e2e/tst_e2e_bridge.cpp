@@ -40,8 +40,10 @@ void tst_E2eBridge::initTestCase()
 
 void tst_E2eBridge::invokeRoundTrip()
 {
-    const QJsonObject r = m_harness->await(QStringLiteral("return await conduit.invoke('echo', {text: 'grüß dich'});"));
-    QVERIFY2(r.value("ok").toBool(), qPrintable(r.value("error").toObject().value("message").toString()));
+    const QJsonObject r = m_harness->await(
+        QStringLiteral("return await conduit.invoke('echo', {text: 'grüß dich'});"));
+    QVERIFY2(r.value("ok").toBool(),
+             qPrintable(r.value("error").toObject().value("message").toString()));
     QCOMPARE(r.value("value").toObject().value("text").toString(), QStringLiteral("grüß dich"));
 }
 
@@ -77,8 +79,9 @@ void tst_E2eBridge::nativeEventReachesPage()
         window.__off = conduit.listen('test.event', (p) => window.__events.push(p.n)); true)js"));
     for (int n = 0; n < 5; ++n)
         m_harness->bridge().emitEvent(QStringLiteral("test.event"), QJsonObject{{"n", n}});
-    QTRY_COMPARE_WITH_TIMEOUT(m_harness->run(QStringLiteral("window.__events.join(',')")).toString(),
-                              QStringLiteral("0,1,2,3,4"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_harness->run(QStringLiteral("window.__events.join(',')")).toString(),
+        QStringLiteral("0,1,2,3,4"), 5000);
     // After unlisten the page's listener hears nothing more.
     m_harness->run(QStringLiteral("window.__off(); true"));
     m_harness->bridge().emitEvent(QStringLiteral("test.event"), QJsonObject{{"n", 5}});
@@ -90,7 +93,8 @@ void tst_E2eBridge::nativeEventReachesPage()
 void tst_E2eBridge::nativeRequestAnsweredByPage()
 {
     m_harness->run(QStringLiteral("conduit.handle('sum', async ({a, b}) => a + b); true"));
-    QFuture<QJsonValue> answer = m_harness->bridge().request(QStringLiteral("sum"), {{"a", 2}, {"b", 3}});
+    QFuture<QJsonValue> answer
+        = m_harness->bridge().request(QStringLiteral("sum"), {{"a", 2}, {"b", 3}});
     QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 5000);
     QCOMPARE(answer.result().toInt(), 5);
 }
@@ -126,10 +130,11 @@ void tst_E2eBridge::invokeTimeoutRejects()
 {
     // A native command that never answers unless cancelled.
     auto promise = std::make_shared<QPromise<QJsonValue>>();
-    m_harness->bridge().commands().add(QStringLiteral("test.hang"), {}, [promise](const CommandCall &) {
-        promise->start();
-        return promise->future();
-    });
+    m_harness->bridge().commands().add(QStringLiteral("test.hang"), {},
+                                       [promise](const CommandCall &) {
+                                           promise->start();
+                                           return promise->future();
+                                       });
     const QJsonObject r = m_harness->await(
         QStringLiteral("return await conduit.invoke('test.hang', {}, {timeoutMs: 150});"));
     QVERIFY(!r.value("ok").toBool());
@@ -141,10 +146,11 @@ void tst_E2eBridge::invokeTimeoutRejects()
 void tst_E2eBridge::abortSignalCancelsNativeFuture()
 {
     auto promise = std::make_shared<QPromise<QJsonValue>>();
-    m_harness->bridge().commands().add(QStringLiteral("test.wait"), {}, [promise](const CommandCall &) {
-        promise->start();
-        return promise->future();
-    });
+    m_harness->bridge().commands().add(QStringLiteral("test.wait"), {},
+                                       [promise](const CommandCall &) {
+                                           promise->start();
+                                           return promise->future();
+                                       });
     const QJsonObject r = m_harness->await(QStringLiteral(R"js(
         const controller = new AbortController();
         const call = conduit.invoke('test.wait', {}, {signal: controller.signal});
@@ -159,13 +165,21 @@ void tst_E2eBridge::refusedCallsChangeNothing_data()
 {
     QTest::addColumn<QString>("call");
     QTest::addColumn<QString>("code");
-    QTest::newRow("unknown command") << "conduit.invoke('no.such.command', {})" << "unknown_command";
-    QTest::newRow("wrong type") << "conduit.invoke('echo', {text: 5})" << "invalid_args";
-    QTest::newRow("missing argument") << "conduit.invoke('echo', {})" << "invalid_args";
-    QTest::newRow("unknown argument") << "conduit.invoke('echo', {text: 'a', extra: 1})" << "invalid_args";
-    QTest::newRow("args not an object") << "conduit.invoke('echo', [1, 2])" << "invalid_args";
-    QTest::newRow("text over its limit") << "conduit.invoke('echo', {text: 'x'.repeat(65537)})" << "invalid_args";
-    QTest::newRow("envelope over the cap") << "conduit.invoke('echo', {text: 'x'.repeat(2 * 1024 * 1024)})" << "too_large";
+    QTest::newRow("unknown command") << "conduit.invoke('no.such.command', {})"
+                                     << "unknown_command";
+    QTest::newRow("wrong type") << "conduit.invoke('echo', {text: 5})"
+                                << "invalid_args";
+    QTest::newRow("missing argument") << "conduit.invoke('echo', {})"
+                                      << "invalid_args";
+    QTest::newRow("unknown argument") << "conduit.invoke('echo', {text: 'a', extra: 1})"
+                                      << "invalid_args";
+    QTest::newRow("args not an object") << "conduit.invoke('echo', [1, 2])"
+                                        << "invalid_args";
+    QTest::newRow("text over its limit") << "conduit.invoke('echo', {text: 'x'.repeat(65537)})"
+                                         << "invalid_args";
+    QTest::newRow("envelope over the cap")
+        << "conduit.invoke('echo', {text: 'x'.repeat(2 * 1024 * 1024)})"
+        << "too_large";
 }
 
 void tst_E2eBridge::refusedCallsChangeNothing()
@@ -181,8 +195,10 @@ void tst_E2eBridge::refusedCallsChangeNothing()
     // Nothing reached the async process, nothing is left pending, and the wire still works.
     QCOMPARE(toProcess.count(), 0);
     QCOMPARE(m_harness->bridge().pendingCallCount(), 0);
-    const QJsonObject after = m_harness->await(QStringLiteral("return await conduit.invoke('echo', {text: 'still here'});"));
-    QCOMPARE(after.value("value").toObject().value("text").toString(), QStringLiteral("still here"));
+    const QJsonObject after = m_harness->await(
+        QStringLiteral("return await conduit.invoke('echo', {text: 'still here'});"));
+    QCOMPARE(after.value("value").toObject().value("text").toString(),
+             QStringLiteral("still here"));
 }
 
 void tst_E2eBridge::malformedEnvelopeIsDropped()
@@ -190,8 +206,8 @@ void tst_E2eBridge::malformedEnvelopeIsDropped()
     QSignalSpy dropped(&m_harness->bridge(), &Bridge::envelopeDropped);
     QSignalSpy toProcess(&m_harness->runtime().gateway(), &ProcessGateway::send);
     // Straight onto the channel, past the client, as a hostile script could.
-    m_harness->run(QStringLiteral(
-        "window.__conduitChannel.objects.conduit.send(['{not json', '42', '{\"t\":\"emit\"}']); true"));
+    m_harness->run(QStringLiteral("window.__conduitChannel.objects.conduit.send(['{not json', "
+                                  "'42', '{\"t\":\"emit\"}']); true"));
     QTRY_COMPARE_WITH_TIMEOUT(dropped.count(), 3, 5000);
     QCOMPARE(toProcess.count(), 0);
     // A malformed invoke that still has an id is answered with an error instead of dropped.

@@ -37,14 +37,21 @@ void tst_E2eSecurity::initTestCase()
 
 void tst_E2eSecurity::onlyTheBridgeIsOnTheChannel()
 {
-    QCOMPARE(m_harness->run(QStringLiteral("Object.keys(window.__conduitChannel.objects).join(',')")).toString(),
-             QStringLiteral("conduit"));
+    QCOMPARE(
+        m_harness->run(QStringLiteral("Object.keys(window.__conduitChannel.objects).join(',')"))
+            .toString(),
+        QStringLiteral("conduit"));
     // One method in, one signal out: no properties to write, nothing else to call.
-    const QString members = m_harness->run(QStringLiteral(
-        "Object.keys(window.__conduitChannel.objects.conduit).filter(k => !k.includes('(')"
-        " && !k.startsWith('__') && !['destroyed', 'deleteLater', 'objectName', 'objectNameChanged',"
-        " 'unwrapQObject', 'unwrapProperties', 'propertyUpdate', 'signalEmitted', 'propertyCache']"
-        ".includes(k)).sort().join(',')")).toString();
+    const QString members
+        = m_harness
+              ->run(QStringLiteral("Object.keys(window.__conduitChannel.objects.conduit).filter(k "
+                                   "=> !k.includes('(')"
+                                   " && !k.startsWith('__') && !['destroyed', 'deleteLater', "
+                                   "'objectName', 'objectNameChanged',"
+                                   " 'unwrapQObject', 'unwrapProperties', 'propertyUpdate', "
+                                   "'signalEmitted', 'propertyCache']"
+                                   ".includes(k)).sort().join(',')"))
+              .toString();
     QCOMPARE(members, QStringLiteral("receive,send"));
 }
 
@@ -56,10 +63,17 @@ void tst_E2eSecurity::navigationAwayIsRefused()
     QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 5000);
     QCOMPARE(refused.at(0).at(0).toUrl(), QUrl(QStringLiteral("about:blank")));
     // Brought straight back home, where the page connects again and still talks.
-    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1 && m_harness->page().url().scheme() == QLatin1String("app"), 10000);
-    QVERIFY(m_harness->await(QStringLiteral("await conduit.ready(); return true;")).value("ok").toBool());
-    QCOMPARE(m_harness->await(QStringLiteral("return (await conduit.invoke('echo', {text: 'ok'})).text;")).value("value").toString(),
-             QStringLiteral("ok"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        loaded.count() >= 1 && m_harness->page().url().scheme() == QLatin1String("app"), 10000);
+    QVERIFY(m_harness->await(QStringLiteral("await conduit.ready(); return true;"))
+                .value("ok")
+                .toBool());
+    QCOMPARE(
+        m_harness
+            ->await(QStringLiteral("return (await conduit.invoke('echo', {text: 'ok'})).text;"))
+            .value("value")
+            .toString(),
+        QStringLiteral("ok"));
 }
 
 void tst_E2eSecurity::scriptNavigationToTheWebLeavesThePage()
@@ -85,33 +99,44 @@ void tst_E2eSecurity::webLinksGoToTheSystemBrowser()
 
 void tst_E2eSecurity::windowOpenIsRefused()
 {
-    QVERIFY(m_harness->run(QStringLiteral("window.open('app://conduit/index.html') === null")).toBool());
+    QVERIFY(m_harness->run(QStringLiteral("window.open('app://conduit/index.html') === null"))
+                .toBool());
 }
 
 void tst_E2eSecurity::contentSecurityPolicyBlocksInlineScript()
 {
-    const QString policy = m_harness->run(QStringLiteral(
-        "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")).toString();
+    const QString policy
+        = m_harness
+              ->run(QStringLiteral(
+                  "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"))
+              .toString();
     QVERIFY2(policy.contains(QStringLiteral("script-src 'self'")), qPrintable(policy));
-    QVERIFY(m_harness->run(QStringLiteral(
-        "(() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1';"
-        " document.head.appendChild(s); return window.__inline === undefined; })()")).toBool());
-    const QJsonObject evalResult = m_harness->await(QStringLiteral("try { eval('1'); return 'ran'; } catch (e) { return 'blocked'; }"));
+    QVERIFY(m_harness
+                ->run(QStringLiteral(
+                    "(() => { const s = document.createElement('script'); s.textContent = "
+                    "'window.__inline = 1';"
+                    " document.head.appendChild(s); return window.__inline === undefined; })()"))
+                .toBool());
+    const QJsonObject evalResult = m_harness->await(
+        QStringLiteral("try { eval('1'); return 'ran'; } catch (e) { return 'blocked'; }"));
     QCOMPARE(evalResult.value("value").toString(), QStringLiteral("blocked"));
 }
 
 void tst_E2eSecurity::fileUrlsAreUnreachable()
 {
-    const QJsonObject r = m_harness->await(QStringLiteral(
-        "try { await fetch('file:///etc/hostname'); return 'read'; } catch (e) { return 'refused'; }"));
+    const QJsonObject r
+        = m_harness->await(QStringLiteral("try { await fetch('file:///etc/hostname'); return "
+                                          "'read'; } catch (e) { return 'refused'; }"));
     QCOMPARE(r.value("value").toString(), QStringLiteral("refused"));
 }
 
 void tst_E2eSecurity::unknownAppPathsAreNotFound()
 {
-    const QJsonObject r = m_harness->await(QStringLiteral(
-        "try { const res = await fetch('/no/such/file.js'); return res.status; } catch (e) { return 'failed'; }"));
-    QVERIFY2(r.value("value").toString() == QLatin1String("failed") || r.value("value").toInt() == 404,
+    const QJsonObject r
+        = m_harness->await(QStringLiteral("try { const res = await fetch('/no/such/file.js'); "
+                                          "return res.status; } catch (e) { return 'failed'; }"));
+    QVERIFY2(r.value("value").toString() == QLatin1String("failed")
+                 || r.value("value").toInt() == 404,
              qPrintable(QString::fromUtf8(QJsonDocument(r).toJson())));
 }
 

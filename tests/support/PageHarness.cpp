@@ -32,14 +32,15 @@ PageHarness::~PageHarness()
 bool PageHarness::load(std::chrono::milliseconds timeout)
 {
     bool loaded = false;
-    const auto connection = connect(m_page, &QWebEnginePage::loadFinished, this,
-                                    [&loaded](bool ok) { loaded = ok; });
+    const auto connection
+        = connect(m_page, &QWebEnginePage::loadFinished, this, [&loaded](bool ok) { loaded = ok; });
     m_page->load(m_page->home());
     const bool finished = QTest::qWaitFor([&] { return loaded; }, int(timeout.count()));
     disconnect(connection);
     if (!finished)
         return false;
-    const QJsonObject ready = await(QStringLiteral("await window.conduit.ready(); return true;"), timeout);
+    const QJsonObject ready
+        = await(QStringLiteral("await window.conduit.ready(); return true;"), timeout);
     return ready.value(QStringLiteral("ok")).toBool();
 }
 
@@ -72,13 +73,16 @@ QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::millisecon
     QString settled;
     QTest::qWaitFor(
         [&] {
-            settled = run(QStringLiteral("window.__harness && window.__harness['%1'] || ''").arg(key)).toString();
+            settled
+                = run(QStringLiteral("window.__harness && window.__harness['%1'] || ''").arg(key))
+                      .toString();
             return !settled.isEmpty();
         },
         int(timeout.count()));
     if (settled.isEmpty()) {
         return {{QStringLiteral("ok"), false},
-                {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("harness_timeout")}}}};
+                {QStringLiteral("error"),
+                 QJsonObject{{QStringLiteral("code"), QStringLiteral("harness_timeout")}}}};
     }
     return QJsonDocument::fromJson(settled.toUtf8()).object();
 }

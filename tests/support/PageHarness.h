@@ -36,10 +36,11 @@ public:
     // Loads app://conduit/ and waits until `await conduit.ready()` has resolved.
     bool load(std::chrono::milliseconds timeout = std::chrono::seconds(30));
     // Runs a synchronous expression and returns its value.
-    QVariant run(const QString &script, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    QVariant run(const QString &script,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Runs the body of an async function and waits for it to settle. Returns {ok: true, value}
-    // or {ok: false, error: {code, message, details}}; {ok: false, error: {code: "harness_timeout"}}
-    // if it did not settle in time.
+    // or {ok: false, error: {code, message, details}}; {ok: false, error: {code:
+    // "harness_timeout"}} if it did not settle in time.
     QJsonObject await(const QString &asyncBody,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
