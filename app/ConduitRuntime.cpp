@@ -10,6 +10,7 @@ namespace Conduit {
 ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *parent)
     : QObject(parent)
     , m_gateway(m_bridge)
+    , m_tasks(m_bridge, m_gateway)
     , m_process(new AsyncProcess(tickInterval))
 {
     m_thread.setObjectName(QStringLiteral("AsyncProcess"));
@@ -23,6 +24,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
             Qt::QueuedConnection);
 
     m_gateway.registerCommands();
+    m_tasks.registerCommands();
     m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
                          {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});
 }
@@ -43,7 +45,11 @@ bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
     if (!m_thread.isRunning())
         return true;
     const QDeadlineTimer timer(deadline);
-    QMetaObject::invokeMethod(m_process, &AsyncProcess::stop, Qt::QueuedConnection);
+    // The tasks get most of the deadline; the rest is for the thread to wind down.
+    const auto forTasks = deadline * 8 / 10;
+    QMetaObject::invokeMethod(
+        m_process, [process = m_process, forTasks] { process->stop(forTasks); },
+        Qt::QueuedConnection);
     m_thread.quit();
     if (m_thread.wait(timer))
         return true;

@@ -2,6 +2,7 @@
 
 #include "Bridge.h"
 #include "ProcessGateway.h"
+#include "TaskGateway.h"
 
 #include <QObject>
 #include <QThread>
@@ -33,6 +34,7 @@ public:
 private:
     Bridge m_bridge;
     ProcessGateway m_gateway;
+    TaskGateway m_tasks;
     QThread m_thread;
     AsyncProcess *m_process = nullptr; // lives in m_thread, deleted when it finishes
 };

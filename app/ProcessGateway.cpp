@@ -45,6 +45,12 @@ QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValu
     return promise->future();
 }
 
+void ProcessGateway::routeEvent(const QString &event,
+                                std::function<void(const QJsonValue &)> route)
+{
+    m_routes.insert(event, std::move(route));
+}
+
 void ProcessGateway::receive(const ProcessMessage &message)
 {
     switch (message.kind) {
@@ -62,7 +68,10 @@ void ProcessGateway::receive(const ProcessMessage &message)
         break;
     }
     case ProcessMessage::Kind::Event:
-        m_bridge.emitEvent(message.name, message.body);
+        if (const auto route = m_routes.constFind(message.name); route != m_routes.cend())
+            (*route)(message.body);
+        else
+            m_bridge.emitEvent(message.name, message.body);
         break;
     case ProcessMessage::Kind::Request:
         forwardRequest(message);

@@ -3,10 +3,12 @@
 #include "ProcessMessage.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QJsonValue>
 #include <QObject>
 #include <QPromise>
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -27,17 +29,21 @@ public:
     // echo {text} and process.send {text}.
     void registerCommands();
     void receive(const Conduit::ProcessMessage &message);
+    // Sends a command to the process; the future carries its result or a CommandError.
+    QFuture<QJsonValue> call(const QString &command, const QJsonValue &args);
+    // Events of this name go to `route` instead of straight to the page.
+    void routeEvent(const QString &event, std::function<void(const QJsonValue &)> route);
 
 Q_SIGNALS:
     void send(const Conduit::ProcessMessage &message);
 
 private:
-    QFuture<QJsonValue> call(const QString &command, const QJsonValue &args);
     void forwardRequest(const ProcessMessage &request);
 
     Bridge &m_bridge;
     quint64 m_nextCallId = 1;
     std::unordered_map<quint64, std::shared_ptr<QPromise<QJsonValue>>> m_calls;
+    QHash<QString, std::function<void(const QJsonValue &)>> m_routes;
 };
 
 } // namespace Conduit

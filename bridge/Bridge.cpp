@@ -255,7 +255,8 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     PendingCall &pending = m_calls[id];
     pending.generation = m_generation;
     pending.future = future;
-    pending.stream = call.stream;
+    if (registered->streamLifetime == StreamLifetime::Call)
+        pending.stream = call.stream;
     if (future.isFinished()) {
         finishCall(id);
         return;

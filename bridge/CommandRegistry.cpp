@@ -5,10 +5,10 @@
 namespace Conduit {
 
 void CommandRegistry::add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
-                          StreamMode streamMode)
+                          StreamMode streamMode, StreamLifetime streamLifetime)
 {
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
-    m_commands.insert(name, Command{name, schema, std::move(handler), streamMode});
+    m_commands.insert(name, Command{name, schema, std::move(handler), streamMode, streamLifetime});
 }
 
 void CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,

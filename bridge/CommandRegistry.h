@@ -17,6 +17,11 @@ enum class StreamMode {
     LatestWins, // only the newest unsent item survives (progress)
 };
 
+enum class StreamLifetime {
+    Call,    // the stream ends with the call (its result or error)
+    Handler, // the handler ends it itself (a task's output outlives the call that started it)
+};
+
 // An asynchronous handler returns a future the bridge watches; cancelling the page's call
 // cancels that future. It may throw CommandError before returning, or fail the future with one.
 using CommandHandler = std::function<QFuture<QJsonValue>(const CommandCall &call)>;
@@ -28,6 +33,7 @@ struct Command
     ArgumentSchema schema;
     CommandHandler handler;
     StreamMode streamMode = StreamMode::Ordered;
+    StreamLifetime streamLifetime = StreamLifetime::Call;
 };
 
 // Commands by name, each with the argument rules checked before its handler runs.
@@ -35,7 +41,8 @@ class CommandRegistry
 {
 public:
     void add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
-             StreamMode streamMode = StreamMode::Ordered);
+             StreamMode streamMode = StreamMode::Ordered,
+             StreamLifetime streamLifetime = StreamLifetime::Call);
     void addSync(const QString &name, const ArgumentSchema &schema, SyncCommandHandler handler);
 
     const Command *find(const QString &name) const;

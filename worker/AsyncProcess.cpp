@@ -1,5 +1,7 @@
 #include "AsyncProcess.h"
 
+#include "TaskCommands.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 
@@ -26,12 +28,15 @@ void AsyncProcess::start()
     m_ticker->setTimerType(Qt::PreciseTimer);
     connect(m_ticker, &QTimer::timeout, this, &AsyncProcess::tick);
     m_ticker->start(m_tickInterval);
+    m_tasks = new TaskCommands([this](const ProcessMessage &message) { Q_EMIT output(message); },
+                               this);
 }
 
-void AsyncProcess::stop()
+bool AsyncProcess::stop(std::chrono::milliseconds deadline)
 {
     if (m_ticker)
         m_ticker->stop();
+    return !m_tasks || m_tasks->shutdown(deadline);
 }
 
 void AsyncProcess::post(const ProcessMessage &message)
@@ -73,6 +78,14 @@ void AsyncProcess::post(const ProcessMessage &message)
 
 void AsyncProcess::runCommand(const ProcessMessage &command)
 {
+    if (TaskCommands::handles(command.name)) {
+        if (m_tasks)
+            Q_EMIT output(m_tasks->run(command));
+        else
+            Q_EMIT output(ProcessMessage::failure(command.id, QStringLiteral("shutting_down"),
+                                                  QStringLiteral("the process is not running")));
+        return;
+    }
     const QString text = command.body.toObject().value(kText).toString();
     if (command.name == QLatin1String("echo")) {
         Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kText, text}}));

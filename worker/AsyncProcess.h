@@ -10,6 +10,8 @@
 
 namespace Conduit {
 
+class TaskCommands;
+
 // The asynchronous process the page talks to. It lives in its own QThread; its input is the
 // queued slot post() and its output the signal output(), so everything it owns is touched by
 // its own thread only. Like the model it stands in for, it takes text and gives text back:
@@ -17,6 +19,7 @@ namespace Conduit {
 //   send {text}          → Result {id}, then later Event process.output {id, text}
 //   send {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text,
 //   answer}
+// `tasks.*` commands go to its TaskCommands (the TaskManager and task kinds);
 // and it speaks unasked: Event process.tick {count, time} on every tick. It listens to the
 // page's events too: `page.visible {visible: false}` pauses the ticks until the page is back.
 class AsyncProcess final : public QObject
@@ -29,7 +32,8 @@ public:
 
     // Call through a queued connection or QMetaObject::invokeMethod once in its thread.
     void start();
-    void stop();
+    // Stops ticking and shuts the tasks down within the deadline; true if all work stopped.
+    bool stop(std::chrono::milliseconds deadline = std::chrono::seconds(5));
     void post(const Conduit::ProcessMessage &message);
 
 Q_SIGNALS:
@@ -42,6 +46,7 @@ private:
 
     std::chrono::milliseconds m_tickInterval;
     QTimer *m_ticker = nullptr;
+    TaskCommands *m_tasks = nullptr; // created in start(), in this object's thread
     quint64 m_ticks = 0;
     quint64 m_nextOutputId = 1;
     quint64 m_nextRequestId = 1;

@@ -1,0 +1,229 @@
+#include "TaskGateway.h"
+
+#include "Bridge.h"
+#include "ProcessGateway.h"
+
+namespace Conduit {
+
+namespace {
+// Recent output kept per task beyond what is unacknowledged, for pages that attach again.
+constexpr qsizetype kOutputHistory = 1024;
+constexpr double kMaxTimeoutMs = 7.0 * 24 * 3600 * 1000;
+
+const QString kId = QStringLiteral("id");
+const QString kSeq = QStringLiteral("seq");
+
+quint64 idOf(const QJsonObject &object)
+{
+    return quint64(object.value(kId).toDouble());
+}
+} // namespace
+
+TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent)
+    : QObject(parent)
+    , m_bridge(bridge)
+    , m_process(process)
+{
+    m_process.routeEvent(QStringLiteral("task.state"), [this](const QJsonValue &v) { onState(v); });
+    m_process.routeEvent(QStringLiteral("task.progress"), [this](const QJsonValue &v) { onProgress(v); });
+    m_process.routeEvent(QStringLiteral("task.output"), [this](const QJsonValue &v) { onOutput(v); });
+    connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this, &TaskGateway::onStreamCredit);
+    connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
+    m_bridge.setSnapshotProvider([this] { return QJsonObject{{QStringLiteral("tasks"), tasks()}}; });
+}
+
+void TaskGateway::registerCommands()
+{
+    CommandRegistry &commands = m_bridge.commands();
+    const auto byId = ArgumentSchema().required(kId, ArgumentType::Integer).range(1, 9007199254740991.0);
+
+    commands.add(
+        QStringLiteral("tasks.start"),
+        ArgumentSchema()
+            .required(QStringLiteral("kind"), ArgumentType::String)
+            .maxLength(64)
+            .optional(QStringLiteral("params"), ArgumentType::Object, QJsonObject{})
+            .optional(QStringLiteral("priority"), ArgumentType::Integer, 0)
+            .range(-1000, 1000)
+            .optional(QStringLiteral("timeoutMs"), ArgumentType::Integer)
+            .range(1, kMaxTimeoutMs),
+        [this](const CommandCall &call) {
+            return m_process.call(QStringLiteral("tasks.start"), call.args)
+                .then(this, [this, stream = call.stream](const QJsonValue &snapshot) {
+                    remember(snapshot.toObject());
+                    if (stream.isValid())
+                        bind(idOf(snapshot.toObject()), stream, 0);
+                    return snapshot;
+                });
+        },
+        StreamMode::Ordered, StreamLifetime::Handler);
+
+    commands.add(
+        QStringLiteral("tasks.attach"),
+        ArgumentSchema(byId).optional(QStringLiteral("after"), ArgumentType::Integer, 0).range(0, 9007199254740991.0),
+        [this](const CommandCall &call) {
+            const quint64 id = idOf(call.args);
+            const qint64 after = qint64(call.args.value(QStringLiteral("after")).toDouble());
+            return m_process.call(QStringLiteral("tasks.list"), QJsonObject{})
+                .then(this, [this, id, after, stream = call.stream](const QJsonValue &list) {
+                    for (const QJsonValue &snapshot : list.toArray()) {
+                        if (idOf(snapshot.toObject()) != id)
+                            continue;
+                        remember(snapshot.toObject());
+                        if (stream.isValid())
+                            bind(id, stream, after);
+                        return snapshot;
+                    }
+                    throw CommandError(ErrorCode::NotFound, QStringLiteral("no task %1").arg(id),
+                                       {{kId, double(id)}});
+                });
+        },
+        StreamMode::Ordered, StreamLifetime::Handler);
+
+    for (const char *verb : {"tasks.pause", "tasks.resume", "tasks.cancel"}) {
+        const QString name = QString::fromLatin1(verb);
+        commands.add(name, byId, [this, name](const CommandCall &call) {
+            return m_process.call(name, call.args).then(this, [this](const QJsonValue &snapshot) {
+                remember(snapshot.toObject());
+                return snapshot;
+            });
+        });
+    }
+    commands.add(QStringLiteral("tasks.forget"), byId, [this](const CommandCall &call) {
+        return m_process.call(QStringLiteral("tasks.forget"), call.args)
+            .then(this, [this, id = idOf(call.args)](const QJsonValue &value) {
+                m_records.remove(id);
+                return value;
+            });
+    });
+    commands.add(QStringLiteral("tasks.list"), ArgumentSchema(), [this](const CommandCall &) {
+        return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
+    });
+    commands.add(QStringLiteral("tasks.setLimit"),
+                 ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
+                 [this](const CommandCall &call) {
+                     return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
+                 });
+}
+
+QJsonArray TaskGateway::tasks() const
+{
+    QList<quint64> ids = m_records.keys();
+    std::sort(ids.begin(), ids.end());
+    QJsonArray list;
+    for (quint64 id : ids)
+        list.append(m_records.value(id).snapshot);
+    return list;
+}
+
+bool TaskGateway::isFinal(const QJsonObject &snapshot)
+{
+    static const QStringList finalStates{QStringLiteral("completed"), QStringLiteral("failed"),
+                                         QStringLiteral("cancelled"), QStringLiteral("timed_out")};
+    return finalStates.contains(snapshot.value(QStringLiteral("state")).toString());
+}
+
+TaskGateway::Record &TaskGateway::remember(const QJsonObject &snapshot)
+{
+    Record &record = m_records[idOf(snapshot)];
+    // Replies and events can cross: a final state is never replaced by an earlier one.
+    if (!isFinal(record.snapshot) || isFinal(snapshot))
+        record.snapshot = snapshot;
+    return record;
+}
+
+void TaskGateway::onState(const QJsonValue &snapshot)
+{
+    const Record &record = remember(snapshot.toObject());
+    m_bridge.emitEvent(QStringLiteral("task.state"), record.snapshot);
+    pump(idOf(snapshot.toObject()));
+}
+
+void TaskGateway::onProgress(const QJsonValue &progress)
+{
+    const QJsonObject payload = progress.toObject();
+    const auto it = m_records.find(idOf(payload));
+    if (it != m_records.end() && !isFinal(it->snapshot)) {
+        QJsonObject current = it->snapshot.value(QStringLiteral("progress")).toObject();
+        current.insert(QStringLiteral("done"), payload.value(QStringLiteral("done")));
+        current.insert(QStringLiteral("total"), payload.value(QStringLiteral("total")));
+        it->snapshot.insert(QStringLiteral("progress"), current);
+    }
+    // Progress is latest-wins: a page that is away catches up from the welcome's snapshot.
+    if (m_bridge.isPageAttached())
+        m_bridge.emitEvent(QStringLiteral("task.progress"), payload);
+}
+
+void TaskGateway::onOutput(const QJsonValue &output)
+{
+    const QJsonObject payload = output.toObject();
+    Record &record = m_records[idOf(payload)];
+    for (const QJsonValue &item : payload.value(QStringLiteral("items")).toArray())
+        record.output.append(item.toObject());
+    pump(idOf(payload));
+}
+
+void TaskGateway::bind(quint64 id, const StreamHandle &stream, qint64 after)
+{
+    Record &record = m_records[id];
+    if (record.stream.isValid() && !(record.stream == stream))
+        m_bridge.streams().end(record.stream); // one reader at a time: the newest page wins
+    record.stream = stream;
+    record.sentSeq = after;
+    pump(id);
+}
+
+void TaskGateway::pump(quint64 id)
+{
+    const auto it = m_records.find(id);
+    if (it == m_records.end() || !it->stream.isValid())
+        return;
+    Record &record = *it;
+    StreamOutbox &streams = m_bridge.streams();
+    qint64 credit = streams.credit(record.stream);
+    for (const QJsonObject &item : std::as_const(record.output)) {
+        if (credit <= 0)
+            break;
+        if (qint64(item.value(kSeq).toDouble()) <= record.sentSeq)
+            continue;
+        if (!streams.write(record.stream, item))
+            break;
+        record.sentSeq = qint64(item.value(kSeq).toDouble());
+        --credit;
+    }
+    if (record.sentSeq > record.ackedSeq) {
+        record.ackedSeq = record.sentSeq;
+        m_process.call(QStringLiteral("tasks.ack"), QJsonObject{{kId, double(id)}, {kSeq, double(record.ackedSeq)}});
+    }
+    // Keep the unacknowledged items and a bounded history of the rest.
+    while (record.output.size() > kOutputHistory
+           && qint64(record.output.first().value(kSeq).toDouble()) <= record.ackedSeq)
+        record.output.removeFirst();
+    const qint64 lastSeq = qint64(record.snapshot.value(QStringLiteral("outputSeq")).toDouble());
+    if (isFinal(record.snapshot) && record.sentSeq >= lastSeq) {
+        const QJsonValue error = record.snapshot.value(QStringLiteral("error"));
+        streams.end(record.stream, error.isObject() ? std::optional(CommandError::fromJson(error.toObject()))
+                                                    : std::nullopt);
+        record.stream = {};
+    }
+}
+
+void TaskGateway::onStreamCredit(const StreamHandle &stream)
+{
+    for (auto it = m_records.begin(); it != m_records.end(); ++it) {
+        if (it->stream == stream) {
+            pump(it.key());
+            return;
+        }
+    }
+}
+
+void TaskGateway::onStreamClosed(const StreamHandle &stream)
+{
+    for (Record &record : m_records) {
+        if (record.stream == stream)
+            record.stream = {};
+    }
+}
+
+} // namespace Conduit

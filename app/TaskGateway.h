@@ -1,0 +1,58 @@
+#pragma once
+
+#include "CommandCall.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+
+#include <optional>
+
+namespace Conduit {
+
+class Bridge;
+class ProcessGateway;
+
+// The page's `tasks.*` commands and `task.*` events, relayed to the TaskManager in the async
+// process. Keeps, in the GUI thread, what the page needs to catch up after a reload: the latest
+// snapshot of every task (for the welcome) and the recent output of each, so a page that
+// attaches again with `after` gets exactly the items it has not seen. Output is acknowledged to
+// the process only once written to a page's stream, so a producer with no reader stops.
+class TaskGateway final : public QObject
+{
+    Q_OBJECT
+
+public:
+    TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent = nullptr);
+
+    void registerCommands();
+    QJsonArray tasks() const;
+
+private:
+    struct Record
+    {
+        QJsonObject snapshot;
+        QList<QJsonObject> output; // {seq, value}, oldest first
+        qint64 ackedSeq = 0;
+        StreamHandle stream;
+        qint64 sentSeq = 0; // last item written to `stream`
+    };
+
+    void onState(const QJsonValue &snapshot);
+    void onProgress(const QJsonValue &progress);
+    void onOutput(const QJsonValue &output);
+    Record &remember(const QJsonObject &snapshot);
+    void bind(quint64 id, const StreamHandle &stream, qint64 after);
+    void pump(quint64 id);
+    void onStreamCredit(const StreamHandle &stream);
+    void onStreamClosed(const StreamHandle &stream);
+    static bool isFinal(const QJsonObject &snapshot);
+
+    Bridge &m_bridge;
+    ProcessGateway &m_process;
+    QHash<quint64, Record> m_records;
+};
+
+} // namespace Conduit
