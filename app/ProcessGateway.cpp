@@ -45,8 +45,7 @@ QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValu
     return promise->future();
 }
 
-void ProcessGateway::routeEvent(const QString &event,
-                                std::function<void(const QJsonValue &)> route)
+void ProcessGateway::routeEvent(const QString &event, std::function<void(const QJsonValue &)> route)
 {
     m_routes.insert(event, std::move(route));
 }

@@ -25,17 +25,23 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
     , m_process(process)
 {
     m_process.routeEvent(QStringLiteral("task.state"), [this](const QJsonValue &v) { onState(v); });
-    m_process.routeEvent(QStringLiteral("task.progress"), [this](const QJsonValue &v) { onProgress(v); });
-    m_process.routeEvent(QStringLiteral("task.output"), [this](const QJsonValue &v) { onOutput(v); });
-    connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this, &TaskGateway::onStreamCredit);
+    m_process.routeEvent(QStringLiteral("task.progress"),
+                         [this](const QJsonValue &v) { onProgress(v); });
+    m_process.routeEvent(QStringLiteral("task.output"),
+                         [this](const QJsonValue &v) { onOutput(v); });
+    connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this,
+            &TaskGateway::onStreamCredit);
     connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
-    m_bridge.setSnapshotProvider([this] { return QJsonObject{{QStringLiteral("tasks"), tasks()}}; });
+    m_bridge.setSnapshotProvider([this] {
+        return QJsonObject{{QStringLiteral("tasks"), tasks()}};
+    });
 }
 
 void TaskGateway::registerCommands()
 {
     CommandRegistry &commands = m_bridge.commands();
-    const auto byId = ArgumentSchema().required(kId, ArgumentType::Integer).range(1, 9007199254740991.0);
+    const auto byId
+        = ArgumentSchema().required(kId, ArgumentType::Integer).range(1, 9007199254740991.0);
 
     commands.add(
         QStringLiteral("tasks.start"),
@@ -60,7 +66,9 @@ void TaskGateway::registerCommands()
 
     commands.add(
         QStringLiteral("tasks.attach"),
-        ArgumentSchema(byId).optional(QStringLiteral("after"), ArgumentType::Integer, 0).range(0, 9007199254740991.0),
+        ArgumentSchema(byId)
+            .optional(QStringLiteral("after"), ArgumentType::Integer, 0)
+            .range(0, 9007199254740991.0),
         [this](const CommandCall &call) {
             const quint64 id = idOf(call.args);
             const qint64 after = qint64(call.args.value(QStringLiteral("after")).toDouble());
@@ -99,11 +107,12 @@ void TaskGateway::registerCommands()
     commands.add(QStringLiteral("tasks.list"), ArgumentSchema(), [this](const CommandCall &) {
         return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
     });
-    commands.add(QStringLiteral("tasks.setLimit"),
-                 ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
-                 [this](const CommandCall &call) {
-                     return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
-                 });
+    commands.add(
+        QStringLiteral("tasks.setLimit"),
+        ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
+        [this](const CommandCall &call) {
+            return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
+        });
 }
 
 QJsonArray TaskGateway::tasks() const
@@ -193,7 +202,8 @@ void TaskGateway::pump(quint64 id)
     }
     if (record.sentSeq > record.ackedSeq) {
         record.ackedSeq = record.sentSeq;
-        m_process.call(QStringLiteral("tasks.ack"), QJsonObject{{kId, double(id)}, {kSeq, double(record.ackedSeq)}});
+        m_process.call(QStringLiteral("tasks.ack"),
+                       QJsonObject{{kId, double(id)}, {kSeq, double(record.ackedSeq)}});
     }
     // Keep the unacknowledged items and a bounded history of the rest.
     while (record.output.size() > kOutputHistory
@@ -202,8 +212,9 @@ void TaskGateway::pump(quint64 id)
     const qint64 lastSeq = qint64(record.snapshot.value(QStringLiteral("outputSeq")).toDouble());
     if (isFinal(record.snapshot) && record.sentSeq >= lastSeq) {
         const QJsonValue error = record.snapshot.value(QStringLiteral("error"));
-        streams.end(record.stream, error.isObject() ? std::optional(CommandError::fromJson(error.toObject()))
-                                                    : std::nullopt);
+        streams.end(record.stream, error.isObject()
+                                       ? std::optional(CommandError::fromJson(error.toObject()))
+                                       : std::nullopt);
         record.stream = {};
     }
 }

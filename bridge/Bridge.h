@@ -68,8 +68,8 @@ private:
         QFuture<QJsonValue> future;
         std::unique_ptr<QFutureWatcher<QJsonValue>> watcher;
         std::unique_ptr<QTimer> deadline;
-        StreamHandle stream;     // ended with the call, unless the handler owns its lifetime
-        quint64 token = 0; // tells this call from a later one that reuses its id
+        StreamHandle stream; // ended with the call, unless the handler owns its lifetime
+        quint64 token = 0;   // tells this call from a later one that reuses its id
     };
     struct PendingRequest
     {

@@ -28,8 +28,8 @@ void AsyncProcess::start()
     m_ticker->setTimerType(Qt::PreciseTimer);
     connect(m_ticker, &QTimer::timeout, this, &AsyncProcess::tick);
     m_ticker->start(m_tickInterval);
-    m_tasks = new TaskCommands([this](const ProcessMessage &message) { Q_EMIT output(message); },
-                               this);
+    m_tasks
+        = new TaskCommands([this](const ProcessMessage &message) { Q_EMIT output(message); }, this);
 }
 
 bool AsyncProcess::stop(std::chrono::milliseconds deadline)

@@ -64,9 +64,9 @@ QJsonValue TaskCommands::dispatch(const QString &name, const QJsonObject &args)
         if (args.contains(QStringLiteral("timeoutMs")))
             options.timeout = std::chrono::milliseconds(
                 qint64(args.value(QStringLiteral("timeoutMs")).toDouble()));
-        const quint64 id = m_manager->start(args.value(QStringLiteral("kind")).toString(),
-                                            args.value(QStringLiteral("params")).toObject(),
-                                            options);
+        const quint64 id
+            = m_manager->start(args.value(QStringLiteral("kind")).toString(),
+                               args.value(QStringLiteral("params")).toObject(), options);
         return m_manager->snapshot(id).toJson();
     }
     if (name == QLatin1String("tasks.pause")) {
@@ -99,11 +99,13 @@ QJsonValue TaskCommands::dispatch(const QString &name, const QJsonObject &args)
     if (name == QLatin1String("tasks.read")) {
         return QJsonObject{
             {QStringLiteral("items"),
-             m_manager->readOutput(taskId(args), qint64(args.value(QStringLiteral("after")).toDouble()),
+             m_manager->readOutput(taskId(args),
+                                   qint64(args.value(QStringLiteral("after")).toDouble()),
                                    args.value(QStringLiteral("max")).toInt(kForwardBatch))}};
     }
     if (name == QLatin1String("tasks.ack")) {
-        m_manager->acknowledgeOutput(taskId(args), qint64(args.value(QStringLiteral("seq")).toDouble()));
+        m_manager->acknowledgeOutput(taskId(args),
+                                     qint64(args.value(QStringLiteral("seq")).toDouble()));
         return QJsonObject{};
     }
     throw TaskError(QStringLiteral("unknown_command"),
@@ -118,9 +120,9 @@ void TaskCommands::forwardOutput(quint64 id, qint64 lastSeq)
         if (items.isEmpty())
             break;
         forwarded = qint64(items.last().toObject().value(QStringLiteral("seq")).toDouble());
-        m_output(ProcessMessage::event(QStringLiteral("task.output"),
-                                       QJsonObject{{QStringLiteral("id"), double(id)},
-                                                   {QStringLiteral("items"), items}}));
+        m_output(ProcessMessage::event(
+            QStringLiteral("task.output"),
+            QJsonObject{{QStringLiteral("id"), double(id)}, {QStringLiteral("items"), items}}));
     }
 }
 

@@ -93,7 +93,8 @@ void tst_AsyncProcess::init()
 void tst_AsyncProcess::cleanup()
 {
     if (m_thread->isRunning()) {
-        QMetaObject::invokeMethod(m_process, &AsyncProcess::stop, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_process, [p = m_process] { p->stop(); }, Qt::QueuedConnection);
         m_thread->quit();
         QVERIFY(m_thread->wait(10000));
     }
@@ -359,7 +360,8 @@ void tst_AsyncProcess::stopsCleanly()
     post(ProcessMessage::command(1, QStringLiteral("send"), QJsonObject{{"text", "bye"}}));
     QTRY_COMPARE(events(kOutputEvent).size(), 1);
 
-    QMetaObject::invokeMethod(m_process, &AsyncProcess::stop, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_process, [p = m_process] { p->stop(); }, Qt::QueuedConnection);
     m_thread->quit();
     QVERIFY(m_thread->wait(5000));
     QVERIFY(m_thread->isFinished());

@@ -1,0 +1,48 @@
+#include "Task.h"
+
+#include <QMetaObject>
+
+namespace Conduit {
+
+Task::Task(QString kind, QString unit, QObject *parent)
+    : QObject(parent)
+    , m_kind(std::move(kind))
+    , m_progress(std::make_shared<TaskProgress>(std::move(unit)))
+{}
+
+void Task::enableOutput(int window)
+{
+    m_output = std::make_unique<TaskOutputLog>(window);
+}
+
+void Task::complete(const QJsonValue &result)
+{
+    if (m_outcome != Outcome::Pending)
+        return;
+    m_result = result;
+    finish(Outcome::Completed);
+}
+
+void Task::fail(const TaskError &error)
+{
+    if (m_outcome != Outcome::Pending)
+        return;
+    m_error = error;
+    finish(Outcome::Failed);
+}
+
+void Task::finishCancelled()
+{
+    if (m_outcome != Outcome::Pending)
+        return;
+    finish(Outcome::Cancelled);
+}
+
+void Task::finish(Outcome outcome)
+{
+    m_outcome = outcome;
+    // Queued, so the manager is never re-entered from inside its own call into the task.
+    QMetaObject::invokeMethod(this, &Task::finished, Qt::QueuedConnection);
+}
+
+} // namespace Conduit

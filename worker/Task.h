@@ -1,0 +1,69 @@
+#pragma once
+
+#include "TaskError.h"
+#include "TaskOutputLog.h"
+#include "TaskProgress.h"
+#include "TaskServices.h"
+
+#include <QJsonValue>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace Conduit {
+
+// One task's work, driven by TaskManager from the manager's thread. A kind validates its
+// params in its constructor (throwing TaskError invalid_args), does nothing until start(),
+// and reports once through finished(), never from within start()/cancel() themselves.
+class Task : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Outcome { Pending, Completed, Failed, Cancelled };
+
+    Task(QString kind, QString unit, QObject *parent = nullptr);
+
+    QString kind() const { return m_kind; }
+    const std::shared_ptr<TaskProgress> &progress() const { return m_progress; }
+    // Null unless the kind produces output items.
+    TaskOutputLog *outputLog() const { return m_output.get(); }
+
+    virtual void start(const TaskServices &services) = 0;
+    virtual void pause() = 0;
+    virtual void resume() = 0;
+    // Stop the work; the outcome becomes Cancelled (or whatever finished first).
+    virtual void cancel() = 0;
+    // True once no code of this task runs anywhere (pool jobs included).
+    virtual bool isStopped() const { return m_outcome != Outcome::Pending; }
+    // The consumer acknowledged output: a producer blocked on credit may go on.
+    virtual void outputRoomAvailable() {}
+
+    Outcome outcome() const { return m_outcome; }
+    QJsonValue result() const { return m_result; }
+    std::optional<TaskError> error() const { return m_error; }
+
+Q_SIGNALS:
+    void finished();
+    void outputAppended(qint64 lastSeq);
+
+protected:
+    void enableOutput(int window = 256);
+    // Each records the outcome once and signals finished() from the event loop.
+    void complete(const QJsonValue &result);
+    void fail(const TaskError &error);
+    void finishCancelled();
+
+private:
+    void finish(Outcome outcome);
+
+    QString m_kind;
+    std::shared_ptr<TaskProgress> m_progress;
+    std::unique_ptr<TaskOutputLog> m_output;
+    Outcome m_outcome = Outcome::Pending;
+    QJsonValue m_result;
+    std::optional<TaskError> m_error;
+};
+
+} // namespace Conduit

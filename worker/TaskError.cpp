@@ -1,0 +1,26 @@
+#include "TaskError.h"
+
+namespace Conduit {
+
+TaskError::TaskError(QString code, QString message, QJsonObject details)
+    : m_code(std::move(code))
+    , m_message(std::move(message))
+    , m_details(std::move(details))
+    , m_what((m_code + QStringLiteral(": ") + m_message).toUtf8())
+{}
+
+QJsonObject TaskError::toJson() const
+{
+    QJsonObject json{{QStringLiteral("code"), m_code}, {QStringLiteral("message"), m_message}};
+    if (!m_details.isEmpty())
+        json.insert(QStringLiteral("details"), m_details);
+    return json;
+}
+
+TaskError TaskError::invalidArgument(const QString &argument, const QString &message)
+{
+    return TaskError(QStringLiteral("invalid_args"), message,
+                     QJsonObject{{QStringLiteral("argument"), argument}});
+}
+
+} // namespace Conduit

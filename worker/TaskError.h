@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <exception>
+
+namespace Conduit {
+
+// A refusal of a TaskManager call, or the reason a task failed, with a wire code.
+// Refusals (thrown by TaskManager):
+//   invalid_args   bad params (details.argument names the parameter; details.kind for an
+//                  unknown kind) or an operation the task's state does not allow
+//   not_found      no task with that id
+//   shutting_down  the manager is shutting down or has shut down
+//   busy           reserved for a full manager
+//   internal       a bug: an unexpected exception inside a task
+// The error of a stopped task (TaskSnapshot::error):
+//   cancelled          cancelled by cancel() or shutdown()
+//   timeout            its TaskOptions::timeout ran out (state timed_out)
+// Task failures (TaskSnapshot::error of a failed task):
+//   io_error           a file could not be read, written or renamed; a malformed manifest
+//   network_error      connection refused / timed out / reset, a stall, HTTP status >= 400
+//   checksum_mismatch  a download's sha256 differs from the expected one
+class TaskError : public std::exception
+{
+public:
+    TaskError(QString code, QString message, QJsonObject details = {});
+
+    QString code() const { return m_code; }
+    QString message() const { return m_message; }
+    QJsonObject details() const { return m_details; }
+    // {code, message, details?}
+    QJsonObject toJson() const;
+    const char *what() const noexcept override { return m_what.constData(); }
+
+    static TaskError invalidArgument(const QString &argument, const QString &message);
+
+private:
+    QString m_code;
+    QString m_message;
+    QJsonObject m_details;
+    QByteArray m_what;
+};
+
+} // namespace Conduit

@@ -1,0 +1,387 @@
+#include "TaskManager.h"
+
+#include "CountTask.h"
+#include "DownloadTask.h"
+#include "HashTask.h"
+#include "TailTask.h"
+#include "Task.h"
+#include "VerifyTask.h"
+
+#include <QDeadlineTimer>
+#include <QNetworkAccessManager>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+
+namespace Conduit {
+
+namespace {
+constexpr int kMaxLimit = 64;
+constexpr auto kProgressInterval = std::chrono::milliseconds(33); // ≤ ~30 publications/s
+
+TaskError notFound(quint64 id)
+{
+    return TaskError(QStringLiteral("not_found"), QStringLiteral("no task %1").arg(id),
+                     QJsonObject{{QStringLiteral("id"), double(id)}});
+}
+
+TaskError wrongState(const QString &what, TaskState state)
+{
+    return TaskError(QStringLiteral("invalid_args"),
+                     QStringLiteral("cannot %1 a %2 task").arg(what, taskStateName(state)),
+                     QJsonObject{{QStringLiteral("state"), taskStateName(state)}});
+}
+} // namespace
+
+TaskManager::TaskManager(QObject *parent)
+    : QObject(parent)
+    , m_pool(new QThreadPool(this))
+    , m_sampler(new QTimer(this))
+    , m_limit(qBound(1, QThread::idealThreadCount(), kMaxLimit))
+{
+    qRegisterMetaType<Conduit::TaskSnapshot>();
+    qRegisterMetaType<Conduit::TaskState>();
+    // At least one thread per admitted task, so a running task really runs.
+    m_pool->setMaxThreadCount(qMax(m_limit, QThread::idealThreadCount()));
+    m_sampler->setInterval(kProgressInterval);
+    connect(m_sampler, &QTimer::timeout, this, &TaskManager::sampleProgress);
+}
+
+TaskManager::~TaskManager()
+{
+    if (!m_shuttingDown)
+        shutdown(std::chrono::seconds(5));
+    // Bodies check for cancellation at every step, so this is short.
+    m_pool->waitForDone();
+}
+
+QStringList TaskManager::kinds()
+{
+    return {QStringLiteral("count"), QStringLiteral("download"), QStringLiteral("hash"),
+            QStringLiteral("tail"), QStringLiteral("verify")};
+}
+
+std::unique_ptr<Task> TaskManager::createTask(const QString &kind, const QJsonObject &params)
+{
+    if (kind == QLatin1String("count"))
+        return std::make_unique<CountTask>(params);
+    if (kind == QLatin1String("hash"))
+        return std::make_unique<HashTask>(params);
+    if (kind == QLatin1String("verify"))
+        return std::make_unique<VerifyTask>(params);
+    if (kind == QLatin1String("download"))
+        return std::make_unique<DownloadTask>(params);
+    if (kind == QLatin1String("tail"))
+        return std::make_unique<TailTask>(params);
+    throw TaskError(QStringLiteral("invalid_args"),
+                    QStringLiteral("unknown task kind '%1'").arg(kind),
+                    QJsonObject{{QStringLiteral("argument"), QStringLiteral("kind")},
+                                {QStringLiteral("kind"), kind}});
+}
+
+quint64 TaskManager::start(const QString &kind, const QJsonObject &params,
+                           const TaskOptions &options)
+{
+    if (m_shuttingDown)
+        throw TaskError(QStringLiteral("shutting_down"),
+                        QStringLiteral("the task manager is shutting down"));
+    if (options.timeout && options.timeout->count() <= 0)
+        throw TaskError::invalidArgument(QStringLiteral("timeoutMs"),
+                                         QStringLiteral("the timeout must be positive"));
+    std::unique_ptr<Task> task = createTask(kind, params); // validates, throws
+
+    auto entry = std::make_unique<Entry>();
+    entry->id = m_nextId++;
+    entry->task = task.release();
+    entry->task->setParent(this);
+    entry->priority = options.priority;
+    entry->createdAt = QDateTime::currentDateTimeUtc();
+    entry->publishedTotal = entry->task->progress()->total();
+    const quint64 id = entry->id;
+    connect(entry->task, &Task::finished, this, [this, id] { taskFinished(id); });
+    connect(entry->task, &Task::outputAppended, this,
+            [this, id](qint64 lastSeq) { Q_EMIT outputAvailable(id, lastSeq); });
+    if (options.timeout) {
+        entry->timeout = new QTimer(this);
+        entry->timeout->setSingleShot(true);
+        entry->timeout->setTimerType(Qt::PreciseTimer);
+        connect(entry->timeout, &QTimer::timeout, this, [this, id] {
+            const auto it = m_entries.find(id);
+            if (it != m_entries.end() && !isFinalState(it->second->state))
+                stop(*it->second, TaskState::TimedOut);
+        });
+        entry->timeout->start(*options.timeout);
+    }
+    Entry &added = *m_entries.emplace(id, std::move(entry)).first->second;
+    m_queue.emplace(-added.priority, id);
+    Q_EMIT stateChanged(makeSnapshot(added));
+    admit();
+    return id;
+}
+
+void TaskManager::pause(quint64 id)
+{
+    Entry &e = entry(id);
+    if (e.state != TaskState::Running)
+        throw wrongState(QStringLiteral("pause"), e.state);
+    e.task->pause();
+    setState(e, TaskState::Paused);
+}
+
+void TaskManager::resume(quint64 id)
+{
+    Entry &e = entry(id);
+    if (e.state != TaskState::Paused)
+        throw wrongState(QStringLiteral("resume"), e.state);
+    e.task->resume();
+    setState(e, TaskState::Running);
+}
+
+void TaskManager::cancel(quint64 id)
+{
+    Entry &e = entry(id);
+    if (isFinalState(e.state))
+        throw wrongState(QStringLiteral("cancel"), e.state);
+    stop(e, TaskState::Cancelled);
+}
+
+void TaskManager::setLimit(int limit)
+{
+    if (limit < 1 || limit > kMaxLimit)
+        throw TaskError::invalidArgument(
+            QStringLiteral("limit"),
+            QStringLiteral("the limit must be between 1 and %1").arg(kMaxLimit));
+    m_limit = limit;
+    m_pool->setMaxThreadCount(qMax(m_limit, QThread::idealThreadCount()));
+    admit();
+}
+
+QList<TaskSnapshot> TaskManager::list() const
+{
+    QList<TaskSnapshot> snapshots;
+    snapshots.reserve(qsizetype(m_entries.size()));
+    for (const auto &[id, e] : m_entries)
+        snapshots.append(makeSnapshot(*e));
+    return snapshots;
+}
+
+TaskSnapshot TaskManager::snapshot(quint64 id) const
+{
+    return makeSnapshot(entry(id));
+}
+
+void TaskManager::forget(quint64 id)
+{
+    Entry &e = entry(id);
+    if (!isFinalState(e.state))
+        throw wrongState(QStringLiteral("forget"), e.state);
+    e.task->deleteLater();
+    m_entries.erase(id);
+}
+
+QJsonArray TaskManager::readOutput(quint64 id, qint64 afterSeq, int max) const
+{
+    const Entry &e = entry(id);
+    if (max < 1)
+        throw TaskError::invalidArgument(QStringLiteral("max"),
+                                         QStringLiteral("max must be at least 1"));
+    const TaskOutputLog *log = e.task->outputLog();
+    return log ? log->read(afterSeq, max) : QJsonArray();
+}
+
+void TaskManager::acknowledgeOutput(quint64 id, qint64 seq)
+{
+    Entry &e = entry(id);
+    TaskOutputLog *log = e.task->outputLog();
+    if (log && log->acknowledge(seq) && !isFinalState(e.state))
+        e.task->outputRoomAvailable();
+}
+
+bool TaskManager::shutdown(std::chrono::milliseconds deadline)
+{
+    const QDeadlineTimer timer(deadline);
+    m_shuttingDown = true;
+    QList<quint64> ids;
+    for (const auto &[id, e] : m_entries) {
+        if (!isFinalState(e->state))
+            ids.append(id);
+    }
+    // Queued ones first, so that stopping a running one admits nothing.
+    // A slot may forget() a task in reaction to its stateChanged, hence the lookups.
+    const auto stopAll = [this, &ids](bool queuedOnly) {
+        for (quint64 id : std::as_const(ids)) {
+            const auto it = m_entries.find(id);
+            if (it != m_entries.end() && !isFinalState(it->second->state)
+                && (!queuedOnly || it->second->state == TaskState::Queued))
+                stop(*it->second, TaskState::Cancelled);
+        }
+    };
+    stopAll(true); // queued ones first, so that nothing gets admitted
+    stopAll(false);
+    m_pool->waitForDone(int(qMax<qint64>(0, timer.remainingTime())));
+    bool allStopped = true;
+    for (quint64 id : std::as_const(ids)) {
+        const auto it = m_entries.find(id);
+        if (it == m_entries.end() || isFinalState(it->second->state))
+            continue;
+        if (it->second->task->isStopped())
+            taskFinished(id);
+        else
+            allStopped = false;
+    }
+    return allStopped;
+}
+
+TaskManager::Entry &TaskManager::entry(quint64 id)
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end())
+        throw notFound(id);
+    return *it->second;
+}
+
+const TaskManager::Entry &TaskManager::entry(quint64 id) const
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end())
+        throw notFound(id);
+    return *it->second;
+}
+
+void TaskManager::admit()
+{
+    if (m_admitting || m_shuttingDown)
+        return;
+    m_admitting = true;
+    while (m_running < m_limit && !m_queue.empty()) {
+        const quint64 id = m_queue.begin()->second;
+        m_queue.erase(m_queue.begin());
+        Entry &e = *m_entries.at(id);
+        ++m_running;
+        e.startedAt = QDateTime::currentDateTimeUtc();
+        setState(e, TaskState::Running);
+        if (!m_network && e.task->kind() == QLatin1String("download"))
+            m_network = new QNetworkAccessManager(this);
+        try {
+            e.task->start(TaskServices{m_pool, m_network});
+        } catch (const std::exception &error) {
+            e.error = TaskError(QStringLiteral("internal"), QString::fromLocal8Bit(error.what()));
+            finalize(e, TaskState::Failed);
+        }
+    }
+    if (m_running > 0 && !m_sampler->isActive())
+        m_sampler->start();
+    m_admitting = false;
+}
+
+void TaskManager::stop(Entry &e, TaskState finalState)
+{
+    if (e.state == TaskState::Queued) {
+        m_queue.erase({-e.priority, e.id});
+        finalize(e, finalState);
+        return;
+    }
+    if (e.stopAs)
+        return;
+    e.stopAs = finalState;
+    e.task->cancel(); // its finished() follows once the work has stopped
+}
+
+void TaskManager::taskFinished(quint64 id)
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end() || isFinalState(it->second->state))
+        return;
+    Entry &e = *it->second;
+    switch (e.task->outcome()) {
+    case Task::Outcome::Completed:
+        e.result = e.task->result();
+        finalize(e, TaskState::Completed);
+        break;
+    case Task::Outcome::Failed:
+        if (e.stopAs) {
+            finalize(e, *e.stopAs);
+        } else {
+            e.error = e.task->error();
+            finalize(e, TaskState::Failed);
+        }
+        break;
+    case Task::Outcome::Cancelled:
+    case Task::Outcome::Pending: // stopped by shutdown() before its signal arrived
+        finalize(e, e.stopAs.value_or(TaskState::Cancelled));
+        break;
+    }
+}
+
+void TaskManager::finalize(Entry &e, TaskState finalState)
+{
+    const bool wasActive = e.state == TaskState::Running || e.state == TaskState::Paused;
+    publishProgress(e);
+    if (e.timeout) {
+        e.timeout->deleteLater();
+        e.timeout = nullptr;
+    }
+    if (finalState == TaskState::Cancelled && !e.error)
+        e.error = TaskError(QStringLiteral("cancelled"), QStringLiteral("the task was cancelled"));
+    else if (finalState == TaskState::TimedOut && !e.error)
+        e.error = TaskError(QStringLiteral("timeout"), QStringLiteral("the task timed out"));
+    e.finishedAt = QDateTime::currentDateTimeUtc();
+    if (wasActive)
+        --m_running;
+    if (m_running == 0)
+        m_sampler->stop();
+    setState(e, finalState);
+    admit();
+}
+
+void TaskManager::setState(Entry &e, TaskState state)
+{
+    e.state = state;
+    Q_EMIT stateChanged(makeSnapshot(e));
+}
+
+void TaskManager::publishProgress(Entry &e)
+{
+    const qint64 done = e.task->progress()->done();
+    const qint64 total = e.task->progress()->total();
+    if (done == e.publishedDone && total == e.publishedTotal)
+        return;
+    e.publishedDone = done;
+    e.publishedTotal = total;
+    Q_EMIT progressChanged(e.id, done, total);
+}
+
+void TaskManager::sampleProgress()
+{
+    QList<quint64> active;
+    for (const auto &[id, e] : m_entries) {
+        if (e->state == TaskState::Running || e->state == TaskState::Paused)
+            active.append(id);
+    }
+    for (quint64 id : std::as_const(active)) {
+        const auto it = m_entries.find(id);
+        if (it != m_entries.end())
+            publishProgress(*it->second);
+    }
+}
+
+TaskSnapshot TaskManager::makeSnapshot(const Entry &e) const
+{
+    TaskSnapshot s;
+    s.id = e.id;
+    s.kind = e.task->kind();
+    s.state = e.state;
+    s.done = e.task->progress()->done();
+    s.total = e.task->progress()->total();
+    s.unit = e.task->progress()->unit();
+    s.priority = e.priority;
+    s.createdAt = e.createdAt;
+    s.startedAt = e.startedAt;
+    s.finishedAt = e.finishedAt;
+    s.result = e.result;
+    s.error = e.error;
+    s.outputSeq = e.task->outputLog() ? e.task->outputLog()->lastSeq() : 0;
+    return s;
+}
+
+} // namespace Conduit

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "TaskError.h"
+#include "TaskOptions.h"
+#include "TaskSnapshot.h"
+#include "TaskState.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+
+class QNetworkAccessManager;
+class QThreadPool;
+class QTimer;
+
+namespace Conduit {
+
+class Task;
+
+// Owns every task: admits at most limit() at once (running + paused: a paused task keeps its
+// slot), queues the rest by priority then arrival, enforces timeouts, throttles progress and
+// keeps each task's output log. Lives in one thread (the AsyncProcess's); every call and
+// every signal happens there. Blocking work runs on its own QThreadPool, I/O on its thread's
+// event loop. Refusals throw TaskError (see TaskError.h for the codes).
+//
+// Kinds (params → result):
+//   count    {to, stepMs = 10}                              → {count}
+//   hash     {root, algorithm = sha256, manifest = <root>/<ALGO>SUMS} → {files, bytes, manifest}
+//   verify   {manifest}                                     → {ok, checked, mismatched, missing}
+//   download {url, dest, sha256?, connectTimeoutMs = 15000, stallTimeoutMs = 30000}
+//                                                           → {bytes, path, sha256}
+//   tail     {path, fromStart = false}                      → output items: lines, until cancelled
+class TaskManager final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TaskManager(QObject *parent = nullptr); // limit: QThread::idealThreadCount()
+    ~TaskManager() override;
+
+    static QStringList kinds();
+
+    // Validates params before anything runs: invalid_args (details.argument, or details.kind
+    // for an unknown kind), shutting_down during and after shutdown().
+    quint64 start(const QString &kind, const QJsonObject &params, const TaskOptions &options = {});
+    void pause(quint64 id);  // running → paused; not_found, invalid_args otherwise
+    void resume(quint64 id); // paused → running; not_found, invalid_args otherwise
+    // queued → cancelled at once; running/paused → cancelled once the work has stopped.
+    // invalid_args for a finished task.
+    void cancel(quint64 id);
+    void setLimit(int limit); // 1..64; admits queued tasks at once, never preempts
+    int limit() const { return m_limit; }
+    int runningCount() const { return m_running; } // running + paused
+
+    QList<TaskSnapshot> list() const; // by id
+    TaskSnapshot snapshot(quint64 id) const;
+    void forget(quint64 id); // drops a finished task; invalid_args if it has not finished
+
+    // Output items seq > afterSeq still held (unacknowledged ones always are): [{seq, value}]
+    QJsonArray readOutput(quint64 id, qint64 afterSeq, int max) const;
+    // The consumer has taken items ≤ seq; a producer waiting for credit goes on.
+    void acknowledgeOutput(quint64 id, qint64 seq);
+
+    // Cancels everything (queued tasks never start), waits at most `deadline` for the work to
+    // stop; true if all stopped. Afterwards start() throws shutting_down. No event loop runs
+    // inside: I/O tasks stop synchronously, pool jobs are waited for.
+    bool shutdown(std::chrono::milliseconds deadline);
+    bool isShuttingDown() const { return m_shuttingDown; }
+
+Q_SIGNALS:
+    void stateChanged(const Conduit::TaskSnapshot &snapshot); // every transition, queued too
+    // At most ~30/s per task; the final value always comes before the final stateChanged.
+    void progressChanged(quint64 id, qint64 done, qint64 total);
+    void outputAvailable(quint64 id, qint64 lastSeq);
+
+private:
+    struct Entry
+    {
+        quint64 id = 0;
+        Task *task = nullptr;
+        TaskState state = TaskState::Queued;
+        std::optional<TaskState> stopAs; // cancelled/timed_out once the work has stopped
+        int priority = 0;
+        QDateTime createdAt, startedAt, finishedAt;
+        QJsonValue result;
+        std::optional<TaskError> error;
+        QTimer *timeout = nullptr;
+        qint64 publishedDone = 0;
+        qint64 publishedTotal = -1;
+    };
+
+    Entry &entry(quint64 id);
+    const Entry &entry(quint64 id) const;
+    std::unique_ptr<Task> createTask(const QString &kind, const QJsonObject &params);
+    void admit();
+    void stop(Entry &entry, TaskState finalState);
+    void taskFinished(quint64 id);
+    void finalize(Entry &entry, TaskState finalState);
+    void setState(Entry &entry, TaskState state);
+    void publishProgress(Entry &entry);
+    void sampleProgress();
+    TaskSnapshot makeSnapshot(const Entry &entry) const;
+
+    QThreadPool *m_pool = nullptr;
+    QNetworkAccessManager *m_network = nullptr; // created on first use, in the right thread
+    QTimer *m_sampler = nullptr;
+    std::map<quint64, std::unique_ptr<Entry>> m_entries;
+    std::set<std::pair<int, quint64>> m_queue; // (-priority, id): highest first, then arrival
+    int m_limit = 1;
+    int m_running = 0;
+    quint64 m_nextId = 1;
+    bool m_shuttingDown = false;
+    bool m_admitting = false;
+};
+
+} // namespace Conduit
