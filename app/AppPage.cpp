@@ -4,10 +4,15 @@
 #include "Bridge.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 #include <QWebChannel>
 #include <QWebEngineSettings>
 
 Q_LOGGING_CATEGORY(lcPage, "conduit.page")
+
+namespace {
+constexpr int kMaxReloadsPerMinute = 3;
+} // namespace
 
 namespace Conduit {
 
@@ -35,6 +40,26 @@ AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
     // Some navigations (about:blank, …) never reach acceptNavigationRequest(); if the page
     // ends up anywhere but app://, it is brought straight back.
     connect(this, &QWebEnginePage::urlChanged, this, &AppPage::returnHomeIfAway);
+    connect(this, &QWebEnginePage::renderProcessTerminated, this,
+            &AppPage::recoverFromRendererExit);
+}
+
+void AppPage::recoverFromRendererExit(RenderProcessTerminationStatus status)
+{
+    if (!m_crashWindow.isValid() || m_crashWindow.hasExpired(60 * 1000)) {
+        m_crashWindow.start();
+        m_crashesInWindow = 0;
+    }
+    // A renderer that keeps dying is not helped by reloading it forever.
+    if (++m_crashesInWindow > kMaxReloadsPerMinute) {
+        qCWarning(lcPage) << "the renderer exited" << m_crashesInWindow
+                          << "times within a minute; not reloading again";
+        return;
+    }
+    qCWarning(lcPage) << "the renderer exited (status" << status << "); reloading the page";
+    Q_EMIT recovering(m_crashesInWindow);
+    // From the event loop, after WebEngine has finished tearing the old renderer down.
+    QTimer::singleShot(0, this, [this] { load(m_home); });
 }
 
 void AppPage::returnHomeIfAway(const QUrl &url)

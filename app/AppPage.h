@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QUrl>
 #include <QWebEnginePage>
 
@@ -31,6 +32,8 @@ Q_SIGNALS:
     // browser.
     void externalLinkRequested(const QUrl &url);
     void navigationRefused(const QUrl &url);
+    // The renderer died and the page is being loaded again (bounded: 3 a minute).
+    void recovering(int attempt);
 
 protected:
     bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override;
@@ -40,10 +43,13 @@ protected:
 
 private:
     void returnHomeIfAway(const QUrl &url);
+    void recoverFromRendererExit(RenderProcessTerminationStatus status);
 
     Bridge &m_bridge;
     QWebChannel *m_channel = nullptr;
     QUrl m_home;
+    QElapsedTimer m_crashWindow;
+    int m_crashesInWindow = 0;
 };
 
 } // namespace Conduit

@@ -9,15 +9,9 @@
 #include <QDesktopServices>
 #include <QIcon>
 #include <QMenuBar>
-#include <QTimer>
 #include <QWebEngineView>
 
 namespace Conduit {
-
-namespace {
-// A renderer that keeps dying is not helped by reloading it forever.
-constexpr int kMaxReloadsPerMinute = 3;
-} // namespace
 
 MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
     : QMainWindow(parent)
@@ -38,8 +32,6 @@ MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
 
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
-    connect(m_page, &QWebEnginePage::renderProcessTerminated, this,
-            &MainWindow::recoverFromRendererExit);
     m_page->load(m_page->home());
     m_view->setFocus();
 }
@@ -55,21 +47,6 @@ void MainWindow::createMenus()
     QAction *reload = view->addAction(tr("&Reload"), m_page,
                                       [this] { m_page->triggerAction(QWebEnginePage::Reload); });
     reload->setShortcut(QKeySequence::Refresh);
-}
-
-void MainWindow::recoverFromRendererExit()
-{
-    if (!m_crashWindow.isValid() || m_crashWindow.hasExpired(60 * 1000)) {
-        m_crashWindow.start();
-        m_crashesInWindow = 0;
-    }
-    if (++m_crashesInWindow > kMaxReloadsPerMinute) {
-        qWarning("the page's renderer exited %d times within a minute; not reloading again",
-                 m_crashesInWindow);
-        return;
-    }
-    // Reload from the event loop, after WebEngine has finished tearing the old renderer down.
-    QTimer::singleShot(0, m_page, [this] { m_page->load(m_page->home()); });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

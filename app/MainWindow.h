@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 
 class QWebEngineView;
@@ -27,14 +26,11 @@ protected:
 
 private:
     void createMenus();
-    void recoverFromRendererExit();
 
     ConduitRuntime &m_runtime;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;
-    QElapsedTimer m_crashWindow;
-    int m_crashesInWindow = 0;
 };
 
 } // namespace Conduit

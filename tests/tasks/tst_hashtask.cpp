@@ -348,7 +348,10 @@ void tst_HashTask::stoppedHashLeavesNoManifest()
     QTRY_VERIFY_WITH_TIMEOUT(isFinalState(m_manager->snapshot(id).state), 10000);
     QCOMPARE(m_manager->snapshot(id).state,
              how == QLatin1String("timeout") ? TaskState::TimedOut : TaskState::Cancelled);
-    QVERIFY(m_manager->snapshot(id).done < m_expectedBytes);
+    // A deadline may fire after the last byte but before the manifest is committed; either way
+    // nothing may be left behind.
+    if (how != QLatin1String("timeout"))
+        QVERIFY(m_manager->snapshot(id).done < m_expectedBytes);
     QTest::qWait(50);
     QCOMPARE(leftovers(m_root, QStringLiteral("SHA256SUMS")), QStringList());
 }
