@@ -13,7 +13,7 @@
 
 namespace Conduit {
 
-MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
+MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent)
     : QMainWindow(parent)
     , m_runtime(runtime)
     , m_profile(new AppProfile(this))
@@ -32,8 +32,16 @@ MainWindow::MainWindow(ConduitRuntime &runtime, QWidget *parent)
 
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
-    m_page->load(m_page->home());
+    m_page->setHome(home);
+    m_page->load(home);
     m_view->setFocus();
+}
+
+MainWindow::~MainWindow()
+{
+    // The page must go before its profile (QtWebEngine warns, and may crash, otherwise).
+    delete m_view;
+    delete m_page;
 }
 
 void MainWindow::createMenus()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QUrl>
 
 class QWebEngineView;
 
@@ -16,7 +17,8 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(ConduitRuntime &runtime, QWidget *parent = nullptr);
+    MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     AppPage *page() const { return m_page; }
     QWebEngineView *view() const { return m_view; }

@@ -1,21 +1,16 @@
 #include "AppScheme.h"
+#include "CommandLine.h"
 #include "ConduitRuntime.h"
 #include "MainWindow.h"
 #include "RootSandboxGuard.h"
 #include "Translations.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
 
 namespace {
-
-void describeCommandLine(QCommandLineParser &parser)
-{
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Conduit: a Vue page and an asynchronous C++ process, talking both ways."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-}
 
 bool asksForHelpOrVersion(int argc, char *argv[])
 {
@@ -33,8 +28,6 @@ void setApplicationIdentity()
     QCoreApplication::setApplicationName(QStringLiteral("conduit"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CONDUIT_VERSION));
     QCoreApplication::setOrganizationName(QStringLiteral("Conduit"));
-    QGuiApplication::setApplicationDisplayName(QStringLiteral("Conduit"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("conduit"));
 }
 
 } // namespace
@@ -46,28 +39,33 @@ int main(int argc, char *argv[])
     // --help and --version answer without a display: no window system is needed to print.
     if (asksForHelpOrVersion(argc, argv)) {
         QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("conduit"));
-        QCoreApplication::setApplicationVersion(QStringLiteral(CONDUIT_VERSION));
+        setApplicationIdentity();
         Conduit::Translations::install(app);
-        QCommandLineParser parser;
-        describeCommandLine(parser);
-        parser.process(app); // prints and exits
+        Conduit::CommandLine::parse(app); // prints and exits
         return 0;
     }
 
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     setApplicationIdentity();
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Conduit"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("conduit"));
     Conduit::Translations::install(app);
-    QCommandLineParser parser;
-    describeCommandLine(parser);
-    parser.process(app);
+    const Conduit::LaunchOptions options = Conduit::CommandLine::parse(app);
     Conduit::RootSandboxGuard::disableSandboxIfRoot();
 
     Conduit::ConduitRuntime runtime;
     runtime.start();
-    Conduit::MainWindow window(runtime);
+    Conduit::MainWindow window(runtime, options.home);
     window.show();
+    if (options.exitAfterLoad) {
+        QObject::connect(&runtime.bridge(), &Conduit::Bridge::pageAttached, &app,
+                         [] { QTimer::singleShot(0, qApp, &QCoreApplication::quit); });
+        QTimer::singleShot(60 * 1000, &app, [] {
+            std::fprintf(stderr, "the page did not connect within 60 s\n");
+            QCoreApplication::exit(1);
+        });
+    }
     const int status = QApplication::exec();
     runtime.shutdown();
     return status;
