@@ -37,7 +37,11 @@ void AppSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
         job->fail(QWebEngineUrlRequestJob::RequestDenied);
         return;
     }
-    QFile file(WebBundle::resourceRoot() + path);
+    // qwebchannel.js comes from QtWebChannel's own resources (the page asks for it only when
+    // the injected copy is missing: see AppPage's renderer recovery).
+    QFile file(path == QLatin1String("/qwebchannel.js")
+                   ? QStringLiteral(":/qtwebchannel/qwebchannel.js")
+                   : WebBundle::resourceRoot() + path);
     if (!file.open(QIODevice::ReadOnly)) {
         job->fail(QWebEngineUrlRequestJob::UrlNotFound);
         return;

@@ -91,12 +91,13 @@ void tst_E2eTasks::abortingRunCancelsTheNativeTask()
 {
     const QJsonObject r = await(QStringLiteral(R"js(
         const controller = new AbortController();
-        let id = 0;
+        const known = new Set((await conduit.tasks.list()).map((t) => t.id));
         const run = conduit.tasks.run('count', {to: 1000000, stepMs: 1}, {signal: controller.signal,
-            onProgress: (p) => { id = p.id; if (p.done >= 3) controller.abort(); }});
+            onProgress: (p) => { if (p.done >= 3) controller.abort(); }});
         let code = 'none';
         try { await run; } catch (e) { code = e.code; }
-        return {code, id};
+        const mine = (await conduit.tasks.list()).filter((t) => !known.has(t.id));
+        return {code, id: mine.length === 1 ? mine[0].id : -mine.length};
     )js"));
     QVERIFY(r.value("ok").toBool());
     QCOMPARE(r.value("value").toObject().value("code").toString(), QStringLiteral("cancelled"));
@@ -194,7 +195,9 @@ void tst_E2eTasks::reloadThenAttachLosesNothing()
 
     // Reload; lines keep coming while no page is there.
     QSignalSpy loaded(&m_harness->page(), &QWebEnginePage::loadFinished);
+    QSignalSpy leaving(&m_harness->page(), &QWebEnginePage::loadStarted);
     m_harness->page().triggerAction(QWebEnginePage::Reload);
+    QTRY_VERIFY_WITH_TIMEOUT(leaving.count() >= 1, 10000); // the old page can no longer read
     appendLines(51, 80);
     QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 15000);
     QVERIFY(await(QStringLiteral("await conduit.ready(); return true;")).value("ok").toBool());
@@ -236,8 +239,13 @@ void tst_E2eTasks::killedRendererRecovers()
     QVERIFY(pid > 0);
     QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
     QTRY_COMPARE_WITH_TIMEOUT(recovering.count(), 1, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 15000);
-    QVERIFY(await(QStringLiteral("await conduit.ready(); return true;")).value("ok").toBool());
+    // The dead page reports a failed load first; wait for the reloaded one.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(loaded.cbegin(), loaded.cend(),
+                    [](const QList<QVariant> &args) { return args.at(0).toBool(); }),
+        15000);
+    const QJsonObject ready = await(QStringLiteral("await conduit.ready(); return true;"));
+    QVERIFY2(ready.value("ok").toBool(), qPrintable(QJsonDocument(ready).toJson()));
     QVERIFY(m_harness->page().renderProcessPid() != pid);
     // The task ran on; the new page sees it with its current progress.
     const QJsonObject task = taskNative(id);

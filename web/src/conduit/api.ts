@@ -1,11 +1,25 @@
 // The typed surface: which commands the page may invoke, which events travel, and which
 // questions the native side may ask. Add a name here and invoke/listen/emit/handle type-check it.
 
+import type { ErrorPayload } from './errors'
+
 /** page → native commands: `invoke(name, args)` resolves with `result`. */
 export interface Commands {
   echo: { args: { text: string }; result: { text: string } }
   'process.send': { args: { text: string }; result: { id: number } }
-  // tasks.* commands arrive with conduit.tasks (DESIGN §4/§5) in a later step.
+  'tasks.start': {
+    args: { kind: string; params: object; priority?: number; timeoutMs?: number }
+    result: TaskSnapshot
+  }
+  'tasks.pause': { args: { id: number }; result: TaskSnapshot }
+  'tasks.resume': { args: { id: number }; result: TaskSnapshot }
+  'tasks.cancel': { args: { id: number }; result: TaskSnapshot }
+  'tasks.list': { args: Record<string, never>; result: TaskSnapshot[] }
+  /** Output items with seq > after are replayed into the call's stream, then live ones follow. */
+  'tasks.attach': { args: { id: number; after?: number }; result: TaskSnapshot }
+  'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
+  /** Drops a finished task from the list. */
+  'tasks.forget': { args: { id: number }; result: Record<string, never> }
 }
 
 /** Events, in either direction: `listen(name, cb)` / `emit(name, payload)`. */
@@ -13,6 +27,10 @@ export interface Events {
   'process.tick': { count: number; time: string }
   'process.output': { id: number; text: string }
   'page.visible': { visible: boolean }
+  /** Every task transition. */
+  'task.state': TaskSnapshot
+  /** At most ~30/s per task; the final value always precedes the final `task.state`. */
+  'task.progress': TaskProgressEvent
 }
 
 /** native → page requests: `handle(name, fn)` answers them with `result`. */
@@ -43,3 +61,109 @@ export interface Welcome {
   version: string
   snapshot: unknown
 }
+
+// ---- tasks (DESIGN §5) ----------------------------------------------------------------------
+
+export type TaskState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out'
+export type FinalTaskState = 'completed' | 'failed' | 'cancelled' | 'timed_out'
+
+export interface TaskProgress {
+  done: number
+  /** -1 while unknown */
+  total: number
+  /** e.g. "bytes", "files", "lines" */
+  unit: string
+}
+
+/** The `task.progress` event payload. */
+export interface TaskProgressEvent extends TaskProgress {
+  id: number
+}
+
+export interface TaskSnapshot<R = unknown> {
+  id: number
+  kind: string
+  state: TaskState
+  progress: TaskProgress
+  priority: number
+  /** ISO 8601 */
+  createdAt: string
+  /** ISO 8601; absent (or null) until the task runs */
+  startedAt?: string | null
+  /** ISO 8601; absent (or null) until the task finishes */
+  finishedAt?: string | null
+  /** Present once `completed`. */
+  result?: R
+  /** Present once `failed`, `cancelled` or `timed_out`. */
+  error?: ErrorPayload
+  /** The seq of the task's last output item (0: none yet). */
+  outputSeq: number
+}
+
+/** One item of a task's output stream; seq grows by 1 per item per task, from 1. */
+export interface TaskOutputItem<T = unknown> {
+  seq: number
+  value: T
+}
+
+export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512'
+
+export interface HashParams {
+  root: string
+  /** default sha256 */
+  algorithm?: HashAlgorithm
+  /** default <root>/SHA256SUMS (or the algorithm's twin) */
+  manifest?: string
+}
+export interface HashResult {
+  files: number
+  bytes: number
+  manifest: string
+}
+export interface VerifyParams {
+  manifest: string
+}
+export interface VerifyResult {
+  ok: boolean
+  checked: number
+  mismatched: string[]
+  missing: string[]
+}
+export interface DownloadParams {
+  url: string
+  dest: string
+  sha256?: string
+  connectTimeoutMs?: number
+  stallTimeoutMs?: number
+}
+export interface DownloadResult {
+  bytes: number
+  path: string
+  sha256: string
+}
+export interface TailParams {
+  path: string
+  fromStart?: boolean
+}
+export interface CountParams {
+  to: number
+  stepMs?: number
+}
+export interface CountResult {
+  count: number
+}
+
+/** The task kinds the application ships: params, result, and the values on the output stream. */
+export interface TaskKinds {
+  hash: { params: HashParams; result: HashResult; output: never }
+  verify: { params: VerifyParams; result: VerifyResult; output: never }
+  download: { params: DownloadParams; result: DownloadResult; output: never }
+  /** Lines until cancelled; it has no result of its own. */
+  tail: { params: TailParams; result: unknown; output: string }
+  count: { params: CountParams; result: CountResult; output: never }
+}
+
+export type TaskKind = keyof TaskKinds
+export type TaskParams<K extends TaskKind> = TaskKinds[K]['params']
+export type TaskResult<K extends TaskKind> = TaskKinds[K]['result']
+export type TaskOutput<K extends TaskKind> = TaskKinds[K]['output']

@@ -17,6 +17,7 @@ import type {
 } from './api'
 import { Channel, type ChannelHost } from './channel'
 import { ConduitError } from './errors'
+import { Tasks } from './tasks'
 import type { Transport } from './transport'
 
 export type ConnectionState = 'connecting' | 'connected' | 'unavailable'
@@ -54,8 +55,8 @@ export class ConduitClient implements ChannelHost {
   /** `new conduit.Channel<T>()` works as well as the exported class. */
   readonly Channel = Channel
 
-  // conduit.tasks (start/run/list/attach/setLimit, DESIGN §4–5) is added in a later step, built
-  // on invoke() and Channel like everything here.
+  /** Long-running native tasks: start/run/list/attach/setLimit/forget (DESIGN §4–5). */
+  readonly tasks: Tasks
 
   #transport: Transport | null = null
   #outbox: string[] = []
@@ -85,6 +86,7 @@ export class ConduitClient implements ChannelHost {
       clearTimeout(timer)
       this.#attach(t)
     })
+    this.tasks = new Tasks(this)
   }
 
   // ---- connection ---------------------------------------------------------------------------

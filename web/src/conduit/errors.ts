@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'not_found',
   'shutting_down',
   'internal',
+  // a task's own failures (task.done / tasks.run)
+  'io_error',
+  'network_error',
+  'checksum_mismatch',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

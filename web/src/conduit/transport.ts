@@ -58,9 +58,20 @@ export function connectQWebChannel(options: ConnectOptions = {}): Promise<Transp
   const pollMs = options.pollMs ?? 250
 
   return new Promise<Transport>((resolve) => {
+    let fetched = false
     const attempt = (): void => {
       const Ctor = target.QWebChannel
       const qtTransport = target.qt?.webChannelTransport
+      if (typeof Ctor !== 'function' && qtTransport && !fetched && target.location?.protocol === 'app:') {
+        // Qt 6.4 does not inject qwebchannel.js again into a renderer that replaced a crashed
+        // one; the app:// scheme serves the same file from Qt's resources.
+        fetched = true
+        const script = target.document.createElement('script')
+        script.src = '/qwebchannel.js'
+        script.onload = attempt
+        target.document.head.appendChild(script)
+        return
+      }
       if (typeof Ctor !== 'function' || !qtTransport) {
         setTimeout(attempt, pollMs)
         return
