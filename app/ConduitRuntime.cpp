@@ -11,6 +11,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
     : QObject(parent)
     , m_gateway(m_bridge)
     , m_tasks(m_bridge, m_gateway)
+    , m_desktop(m_bridge)
     , m_process(new AsyncProcess(tickInterval))
 {
     m_thread.setObjectName(QStringLiteral("AsyncProcess"));
@@ -25,6 +26,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
 
     m_gateway.registerCommands();
     m_tasks.registerCommands();
+    m_desktop.registerCommands();
     m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
                          {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Bridge.h"
+#include "DesktopIntegration.h"
 #include "ProcessGateway.h"
 #include "TaskGateway.h"
 
@@ -26,6 +27,8 @@ public:
 
     Bridge &bridge() { return m_bridge; }
     ProcessGateway &gateway() { return m_gateway; }
+    TaskGateway &tasks() { return m_tasks; }
+    DesktopIntegration &desktop() { return m_desktop; }
     void start();
     // Stops the async process and joins its thread; false if it did not stop within deadline.
     bool shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));
@@ -35,6 +38,7 @@ private:
     Bridge m_bridge;
     ProcessGateway m_gateway;
     TaskGateway m_tasks;
+    DesktopIntegration m_desktop;
     QThread m_thread;
     AsyncProcess *m_process = nullptr; // lives in m_thread, deleted when it finishes
 };

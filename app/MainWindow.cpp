@@ -6,12 +6,20 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QDesktopServices>
 #include <QIcon>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QWebEngineView>
 
 namespace Conduit {
+
+namespace {
+constexpr qreal kZoomStep = 0.1;
+} // namespace
 
 MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent)
     : QMainWindow(parent)
@@ -32,6 +40,10 @@ MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *paren
 
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    m_runtime.desktop().setDialogParent(this);
+    connect(&m_runtime.tasks(), &TaskGateway::taskFinished, this, [this](const QJsonObject &task) {
+        m_runtime.desktop().announceFinished(task, isActiveWindow());
+    });
     m_page->setHome(home);
     m_page->load(home);
     m_view->setFocus();
@@ -55,12 +67,83 @@ void MainWindow::createMenus()
     QAction *reload = view->addAction(tr("&Reload"), m_page,
                                       [this] { m_page->triggerAction(QWebEnginePage::Reload); });
     reload->setShortcut(QKeySequence::Refresh);
+    QAction *devTools = view->addAction(tr("&Developer Tools"), this, &MainWindow::showDevTools);
+    devTools->setShortcut(QKeySequence(Qt::Key_F12));
+    view->addSeparator();
+    QAction *zoomIn = view->addAction(tr("Zoom &In"), this, [this] { zoomBy(kZoomStep); });
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction *zoomOut = view->addAction(tr("Zoom &Out"), this, [this] { zoomBy(-kZoomStep); });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction *zoomReset
+        = view->addAction(tr("Reset &Zoom"), this, [this] { m_view->setZoomFactor(1.0); });
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Conduit"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::zoomBy(qreal step)
+{
+    m_view->setZoomFactor(std::clamp(m_view->zoomFactor() + step, 0.5, 3.0));
+}
+
+void MainWindow::showDevTools()
+{
+    if (!m_devTools) {
+        m_devTools = new QWebEngineView;
+        m_devTools->setAttribute(Qt::WA_DeleteOnClose);
+        m_devTools->setWindowTitle(tr("Conduit — Developer Tools"));
+        m_devTools->resize(1000, 700);
+        m_page->setDevToolsPage(m_devTools->page());
+    }
+    m_devTools->show();
+    m_devTools->raise();
+}
+
+void MainWindow::showAbout()
+{
+    auto *about = new QMessageBox(
+        QMessageBox::Information, tr("About Conduit"),
+        tr("<h3>Conduit %1</h3><p>Hash and verify folders, download files "
+           "and follow logs, with a web page and an asynchronous C++ "
+           "process talking both ways.</p><p>Built with Qt %2.</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())),
+        QMessageBox::Close, this);
+    about->setIconPixmap(windowIcon().pixmap(64, 64));
+    about->setAttribute(Qt::WA_DeleteOnClose);
+    about->open();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_runtime.shutdown();
-    event->accept();
+    const int active = m_runtime.tasks().activeCount();
+    if (m_quitConfirmed || active == 0) {
+        delete m_devTools;
+        m_runtime.shutdown();
+        event->accept();
+        return;
+    }
+    // Ask first, without a nested event loop: the answer closes the window again.
+    event->ignore();
+    if (m_quitQuestion)
+        return;
+    m_quitQuestion
+        = new QMessageBox(QMessageBox::Question, tr("Quit Conduit?"),
+                          tr("%n task(s) still running. Cancel them and quit?", "", active),
+                          QMessageBox::NoButton, this);
+    QPushButton *quit
+        = m_quitQuestion->addButton(tr("Cancel Tasks and Quit"), QMessageBox::AcceptRole);
+    m_quitQuestion->addButton(tr("Keep Running"), QMessageBox::RejectRole);
+    m_quitQuestion->setDefaultButton(quit);
+    m_quitQuestion->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_quitQuestion, &QMessageBox::finished, this, [this, quit] {
+        const bool confirmed = m_quitQuestion && m_quitQuestion->clickedButton() == quit;
+        if (confirmed) {
+            m_quitConfirmed = true;
+            QTimer::singleShot(0, this, &QWidget::close);
+        }
+    });
+    m_quitQuestion->open();
 }
 
 } // namespace Conduit

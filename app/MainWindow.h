@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 #include <QUrl>
 
 class QWebEngineView;
@@ -22,17 +24,25 @@ public:
 
     AppPage *page() const { return m_page; }
     QWebEngineView *view() const { return m_view; }
+    // The close question while tasks run (for tests that answer it).
+    QMessageBox *quitQuestion() const { return m_quitQuestion; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void zoomBy(qreal step);
+    void showDevTools();
+    void showAbout();
 
     ConduitRuntime &m_runtime;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;
+    QPointer<QWebEngineView> m_devTools;
+    QPointer<QMessageBox> m_quitQuestion;
+    bool m_quitConfirmed = false;
 };
 
 } // namespace Conduit

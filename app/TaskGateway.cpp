@@ -141,10 +141,20 @@ TaskGateway::Record &TaskGateway::remember(const QJsonObject &snapshot)
     return record;
 }
 
+int TaskGateway::activeCount() const
+{
+    return int(std::count_if(m_records.cbegin(), m_records.cend(), [](const Record &record) {
+        return !record.snapshot.isEmpty() && !isFinal(record.snapshot);
+    }));
+}
+
 void TaskGateway::onState(const QJsonValue &snapshot)
 {
+    const bool wasFinal = isFinal(m_records.value(idOf(snapshot.toObject())).snapshot);
     const Record &record = remember(snapshot.toObject());
     m_bridge.emitEvent(QStringLiteral("task.state"), record.snapshot);
+    if (!wasFinal && isFinal(record.snapshot))
+        Q_EMIT taskFinished(record.snapshot);
     pump(idOf(snapshot.toObject()));
 }
 

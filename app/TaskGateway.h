@@ -29,6 +29,12 @@ public:
 
     void registerCommands();
     QJsonArray tasks() const;
+    // Tasks queued, running or paused, as last reported by the process.
+    int activeCount() const;
+
+Q_SIGNALS:
+    // A task reached completed, failed, cancelled or timed_out.
+    void taskFinished(const QJsonObject &snapshot);
 
 private:
     struct Record

@@ -1,5 +1,7 @@
 #include "PoolTask.h"
 
+#include "BackgroundPriority.h"
+
 #include <QFutureWatcher>
 #include <QThread>
 #include <QThreadPool>
@@ -74,6 +76,7 @@ void PoolTask::runJobs(int count, Job body, std::function<void()> then)
         QFuture<void> future
             = QtConcurrent::run(m_pool, [shared, i, progress = progress(),
                                          failure = m_failure](QPromise<void> &promise) {
+                  BackgroundPriority::applyToCurrentThread();
                   TaskJob job(promise, i, *progress, *failure);
                   try {
                       (*shared)(job);

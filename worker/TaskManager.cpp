@@ -44,6 +44,7 @@ TaskManager::TaskManager(QObject *parent)
     // At least one thread per admitted task, so a running task really runs.
     m_pool->setMaxThreadCount(qMax(m_limit, QThread::idealThreadCount()));
     m_sampler->setInterval(kProgressInterval);
+    m_sampler->setTimerType(Qt::PreciseTimer); // a coarse timer fires early: > 30 updates/s
     connect(m_sampler, &QTimer::timeout, this, &TaskManager::sampleProgress);
 }
 

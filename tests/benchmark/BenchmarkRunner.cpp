@@ -78,7 +78,8 @@ BenchmarkRunner::~BenchmarkRunner() = default;
 
 bool BenchmarkRunner::run()
 {
-    return setUp() && measureInvokes() && measureEvents();
+    return setUp() && measureInvokes() && measureEvents() && measureCancels() && measureFlood()
+           && measureHashes();
 }
 
 bool BenchmarkRunner::setUp()
@@ -331,6 +332,8 @@ void BenchmarkRunner::printReport(QTextStream &out) const
         QStringLiteral("target >= %1x: %2")
             .arg(number(kEventsTarget, 1), verdict(eventsRatio >= kEventsTarget)));
 
+    printTaskTables(out);
+
     out << "\nRESULT invoke_bridge_ms=" << number(invokeMs[int(Path::Bridge)], 4) << '\n'
         << "RESULT invoke_raw_ms=" << number(invokeMs[int(Path::Raw)], 4) << '\n'
         << "RESULT invoke_bridge_gui_ms=" << number(invokeMs[int(Path::BridgeGui)], 4) << '\n'
@@ -341,6 +344,7 @@ void BenchmarkRunner::printReport(QTextStream &out) const
         << "RESULT events_ratio=" << number(eventsRatio, 2) << '\n'
         << "RESULT invoke_target_met=" << (invokeRatio <= kInvokeTarget ? 1 : 0) << '\n'
         << "RESULT events_target_met=" << (eventsRatio >= kEventsTarget ? 1 : 0) << '\n';
+    printTaskResults(out);
     out.flush();
 }
 

@@ -2,6 +2,7 @@
 
 #include "BenchmarkSettings.h"
 #include "RawChannelObject.h"
+#include "TaskStateTap.h"
 
 #include <QElapsedTimer>
 #include <QJsonValue>
@@ -25,6 +26,9 @@ namespace Conduit::Benchmark {
 // The bridge against raw QWebChannel on one real page in real QtWebEngine: serial invoke round
 // trips (timed in the page) and native→page events per second (timed natively, from the first
 // emit to the page's "all received"), a few rounds each, paths interleaved, medians reported.
+// Then the task runtime through the same page: cancel latency (the page's abort to the final
+// state leaving the bridge), frame gaps under a progress flood against an idle baseline, and
+// the hash task against sha256sum on the same files.
 class BenchmarkRunner final : public QObject
 {
     Q_OBJECT
@@ -49,9 +53,42 @@ private:
         double meanMs = 0;   // the round's total time over its calls
     };
 
+    struct ClockSync
+    {
+        double offsetMs = 0;    // native = page + offset
+        double rttMs = 0;       // of the sample it came from
+        double epochSkewMs = 0; // native wall clock − (timeOrigin + now) at the same instant
+    };
+    struct FloodPhase
+    {
+        QString label;
+        int tasks = 0;
+        int stepMs = 0;
+        int frames = 0;
+        double p50 = 0, p99 = 0, max = 0, mean = 0;
+        int over25 = 0;
+        double seconds = 0;
+        QList<double> updatesPerSecond; // per task
+        QStringList states;             // of the tasks while measured
+    };
+    struct HashCase
+    {
+        int files = 0;
+        qint64 bytes = 0;
+        QList<double> taskMs, sumMs; // per round
+        bool digestsMatch = false;
+    };
+
     bool setUp();
     bool measureInvokes();
     bool measureEvents();
+    bool measureCancels();
+    bool measureFlood();
+    bool measureHashes();
+    std::optional<ClockSync> syncClock();
+    std::optional<FloodPhase> floodPhase(const QString &label, int tasks, int stepMs);
+    // Hashes `names` under `root` hashRounds times each way; fills `result`.
+    bool hashCase(const QString &root, const QStringList &names, HashCase &result);
     // One round: `calls` sequential invokes on each path, the paths taking turns block by block.
     bool serialInvokes(int calls, bool keep);
     std::optional<double> eventsPerSecond(Path path, int count);
@@ -63,6 +100,9 @@ private:
     // native side answers the page at full speed) until ready() or the step timeout.
     bool waitUntil(const std::function<bool()> &ready);
     bool fail(const QString &why);
+    double roundTripMs() const; // the bridge's serial invoke round trip, median of (a)
+    void printTaskTables(QTextStream &out) const;
+    void printTaskResults(QTextStream &out) const;
 
     BenchmarkSettings m_settings;
     RawChannelObject m_raw; // outlives the harness, whose channel publishes it
@@ -76,6 +116,14 @@ private:
     double m_timerStepMs = 0;
     QList<InvokeRound> m_invokes[kPaths];
     QList<double> m_events[kPaths]; // Bridge and Raw only
+
+    std::unique_ptr<TaskStateTap> m_tap;
+    ClockSync m_clockBefore, m_clockAfter; // around the cancels: the offset must not move
+    QList<double> m_cancelMs;              // abort → final task.state leaving the bridge
+    QList<double> m_cancelPageMs;          // abort → the page seeing that state
+    QList<FloodPhase> m_flood;             // baseline, flood, diagnostic
+    HashCase m_hashOne, m_hashFolder;
+    QString m_sha256sum;
 };
 
 } // namespace Conduit::Benchmark

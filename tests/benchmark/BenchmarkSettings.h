@@ -1,17 +1,27 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <chrono>
 
 namespace Conduit::Benchmark {
 
-// How much to measure. The full run stays well under a minute on two busy cores; the quick one
-// only proves that every measurement can still be taken (ctest smoke run).
+// How much to measure. The full run stays under ~3 minutes on two busy cores (most of it is
+// sha256sum reading 2 GB); the quick one only proves that every measurement can still be taken
+// (ctest smoke run).
 struct BenchmarkSettings
 {
-    int warmupCalls = 300;                    // per path, before the first round
-    int calls = 1000;                         // sequential invokes per path and round
-    int events = 20000;                       // native→page events per path and round
-    int rounds = 7;                           // the medians are taken over these
+    int warmupCalls = 300; // per path, before the first round
+    int calls = 1000;      // sequential invokes per path and round
+    int events = 20000;    // native→page events per path and round
+    int rounds = 7;        // the medians are taken over these
+    int cancels = 60;      // measured cancels (after cancelWarmup)
+    int cancelWarmup = 3;
+    int floodTasks = 8;                            // count tasks publishing progress at once
+    std::chrono::milliseconds floodDuration{3000}; // frame gaps measured per phase
+    qint64 hashBytes = qint64(1) << 30;            // per hash case: one file, then a folder
+    int hashFolderFiles = 256;                // the folder case: hashBytes over this many files
+    int hashRounds = 3;                       // per path and case, order alternating
     std::chrono::milliseconds timeout{30000}; // for any one step
 
     static BenchmarkSettings quick()
@@ -21,6 +31,12 @@ struct BenchmarkSettings
         settings.calls = 50;
         settings.events = 1000;
         settings.rounds = 2;
+        settings.cancels = 10;
+        settings.cancelWarmup = 1;
+        settings.floodDuration = std::chrono::milliseconds(1000);
+        settings.hashBytes = qint64(100) << 20;
+        settings.hashFolderFiles = 25;
+        settings.hashRounds = 1;
         return settings;
     }
 };

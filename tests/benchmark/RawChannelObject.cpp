@@ -1,6 +1,23 @@
 #include "RawChannelObject.h"
 
+#include <chrono>
+
 namespace Conduit::Benchmark {
+
+RawChannelObject::RawChannelObject(QObject *parent)
+    : QObject(parent)
+{
+    m_clock.start();
+}
+
+QJsonObject RawChannelObject::clock() const
+{
+    const double mono = nowMs();
+    const double epoch = std::chrono::duration<double, std::milli>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    return {{QStringLiteral("mono"), mono}, {QStringLiteral("epoch"), epoch}};
+}
 
 void RawChannelObject::done(int count)
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -15,7 +17,7 @@ class RawChannelObject final : public QObject
     Q_OBJECT
 
 public:
-    using QObject::QObject;
+    explicit RawChannelObject(QObject *parent = nullptr);
 
     // The raw twin of the `echo` command: answered in the GUI thread, no envelope, no worker.
     Q_INVOKABLE QString echo(const QString &text) const { return text; }
@@ -23,6 +25,12 @@ public:
     Q_INVOKABLE void done(int count);
     // The page hands back the outcome of a measurement it ran, as JSON text.
     Q_INVOKABLE void report(const QString &json);
+
+    // The native clock, for the page to relate its performance.now() to: {mono: nowMs(),
+    // epoch: wall-clock ms since 1970, sub-millisecond}.
+    Q_INVOKABLE QJsonObject clock() const;
+    // CLOCK_MONOTONIC (the clock performance.now() also runs on), ms since this object was made.
+    double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
 
     // Emits rawEvent(0) … rawEvent(count - 1): one channel message each.
     void emitEvents(int count);
@@ -41,6 +49,7 @@ Q_SIGNALS:
     void rawEvent(int i);
 
 private:
+    QElapsedTimer m_clock;
     std::function<void(int)> m_doneReceiver;
     std::function<void(const QString &)> m_reportReceiver;
 };

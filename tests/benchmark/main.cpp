@@ -1,5 +1,6 @@
-// conduit_bench: the bridge against raw QWebChannel, in real QtWebEngine offscreen. Prints a
-// table and RESULT lines; exits non-zero only when a measurement could not be taken (the
+// conduit_bench: the bridge against raw QWebChannel, and the task runtime (cancel latency,
+// frame gaps under a progress flood, hashing against sha256sum), in real QtWebEngine offscreen.
+// Prints a table and RESULT lines; exits non-zero only when a measurement could not be taken (the
 // targets are reported, not asserted).
 #include "AppScheme.h"
 #include "BenchmarkRunner.h"
@@ -55,7 +56,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Measures Conduit's bridge against raw QWebChannel on the real page: serial invoke "
-        "round trips and native-to-page events per second."));
+        "round trips and native-to-page events per second; then task cancel latency, frame gaps "
+        "under a progress flood, and the hash task against sha256sum."));
     parser.addHelpOption();
     const QCommandLineOption quick(
         QStringLiteral("quick"),
@@ -70,15 +72,32 @@ int main(int argc, char *argv[])
                                     QStringLiteral("n"));
     const QCommandLineOption warmup(
         QStringLiteral("warmup"), QStringLiteral("Warm-up invokes per path."), QStringLiteral("n"));
-    parser.addOptions({quick, rounds, calls, events, warmup});
+    const QCommandLineOption cancels(QStringLiteral("cancels"),
+                                     QStringLiteral("Measured task cancels."), QStringLiteral("n"));
+    const QCommandLineOption floodMs(
+        QStringLiteral("flood-ms"),
+        QStringLiteral("Milliseconds of frame gaps per progress-flood phase."),
+        QStringLiteral("ms"));
+    const QCommandLineOption hashMb(
+        QStringLiteral("hash-mb"),
+        QStringLiteral("MiB hashed per case (one file; then a folder of as much)."),
+        QStringLiteral("n"));
+    parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb});
     parser.process(app);
 
     auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
                                         : Conduit::Benchmark::BenchmarkSettings();
     if (!readCount(parser, rounds, settings.rounds) || !readCount(parser, calls, settings.calls)
         || !readCount(parser, events, settings.events)
-        || !readCount(parser, warmup, settings.warmupCalls))
+        || !readCount(parser, warmup, settings.warmupCalls)
+        || !readCount(parser, cancels, settings.cancels))
         return 2;
+    int floodDuration = int(settings.floodDuration.count());
+    int hashMiB = int(settings.hashBytes >> 20);
+    if (!readCount(parser, floodMs, floodDuration) || !readCount(parser, hashMb, hashMiB))
+        return 2;
+    settings.floodDuration = std::chrono::milliseconds(floodDuration);
+    settings.hashBytes = qint64(hashMiB) << 20;
 
     Conduit::Benchmark::BenchmarkRunner runner(settings);
     const bool measured = runner.run();

@@ -24,6 +24,120 @@
     if (++events.count === events.target) raw.done(events.count)
   }
 
+  // ---- tasks: every task.state the page sees, with the page's time of the first final one ----
+  const FINAL = ['completed', 'failed', 'cancelled', 'timed_out']
+  const taskStates = new Map() // id → {kind, state, finalAt}
+  const stateWaiters = new Set()
+  conduit.listen('task.state', (snapshot) => {
+    if (!snapshot || typeof snapshot.id !== 'number') return
+    const now = performance.now()
+    let record = taskStates.get(snapshot.id)
+    if (!record) taskStates.set(snapshot.id, (record = { kind: snapshot.kind, state: snapshot.state, finalAt: null }))
+    if (record.finalAt === null) record.state = snapshot.state
+    if (record.finalAt === null && FINAL.includes(snapshot.state)) record.finalAt = now
+    for (const waiter of [...stateWaiters]) waiter()
+  })
+  // Resolves with the first truthy value of probe(), re-checked on every task.state.
+  const stateWhere = (probe, timeoutMs, what) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const value = probe()
+        if (!value) return false
+        stateWaiters.delete(check)
+        clearTimeout(timer)
+        resolve(value)
+        return true
+      }
+      const timer = setTimeout(() => {
+        stateWaiters.delete(check)
+        reject(new Error(`no task.state for ${what} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      stateWaiters.add(check)
+      check()
+    })
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  // Nearest rank, as the native report computes it.
+  const percentile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+  const gapStats = (gaps) => {
+    const sorted = [...gaps].sort((a, b) => a - b)
+    const total = gaps.reduce((a, b) => a + b, 0)
+    return {
+      frames: gaps.length,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1],
+      mean: total / gaps.length,
+      over25: gaps.filter((gap) => gap > 25).length,
+    }
+  }
+  // Main-thread frame gaps: performance.now() at the start of each requestAnimationFrame
+  // callback (the callback's own timestamp is the frame's begin time, which hides late frames).
+  const frameGaps = (durationMs) =>
+    new Promise((resolve, reject) => {
+      const gaps = []
+      let last = null
+      const end = performance.now() + durationMs
+      const guard = setTimeout(() => reject(new Error(
+        `requestAnimationFrame ticked ${gaps.length} times in ${durationMs} ms (visibility ${document.visibilityState})`)),
+        durationMs + 5000)
+      const tick = () => {
+        const now = performance.now()
+        if (last !== null) gaps.push(now - last)
+        last = now
+        if (now < end) {
+          requestAnimationFrame(tick)
+          return
+        }
+        clearTimeout(guard)
+        if (gaps.length < 10) reject(new Error(`only ${gaps.length} frames in ${durationMs} ms`))
+        else resolve(gaps)
+      }
+      requestAnimationFrame(tick)
+    })
+  // One row per task: a bar whose width and a text that every onProgress updates.
+  const progressPanel = (rows) => {
+    const panel = document.createElement('div')
+    panel.id = 'bench-progress'
+    panel.style.cssText =
+      'position:fixed;left:12px;top:12px;width:420px;z-index:2147483647;background:#fff;color:#111;' +
+      'border:1px solid #888;padding:6px;font:12px/1.4 monospace'
+    const bars = []
+    const texts = []
+    for (let i = 0; i < rows; ++i) {
+      const row = document.createElement('div')
+      const track = document.createElement('div')
+      track.style.cssText = 'height:6px;background:#ddd;margin-top:4px'
+      const bar = document.createElement('div')
+      bar.style.cssText = 'height:100%;width:0;background:#2a7'
+      const text = document.createElement('span')
+      text.textContent = `task ${i}: waiting`
+      track.appendChild(bar)
+      row.append(text, track)
+      panel.appendChild(row)
+      bars.push(bar)
+      texts.push(text)
+    }
+    document.body.appendChild(panel)
+    const counts = new Array(rows).fill(0)
+    return {
+      counts,
+      update(i, progress) {
+        counts[i]++
+        const fraction = progress.total > 0 ? progress.done / progress.total : 0
+        bars[i].style.width = `${(fraction * 100).toFixed(4)}%`
+        texts[i].textContent = `task ${i}: ${progress.done} / ${progress.total} ${progress.unit || ''}`
+      },
+      reset() {
+        counts.fill(0)
+      },
+      remove() {
+        panel.remove()
+      },
+    }
+  }
+  // page clock + offset = native clock (both CLOCK_MONOTONIC, so the offset does not drift)
+  const clock = { offsetMs: 0 }
+
   window.__bench = {
     // Runs an async measurement and hands its outcome to raw.report(); answers at once, so the
     // native side waits in its own event loop rather than polling the page.
@@ -76,6 +190,103 @@
       return true
     },
     events,
+    // The page clock against the native one (RawChannelObject::clock) from the call with the
+    // shortest round trip: native = page + offsetMs, within ±rttMs/2 plus one timer step.
+    // epochSkewMs: how far performance.timeOrigin + performance.now() is from the native wall
+    // clock at the same instant (what an epoch-based comparison would get wrong).
+    async syncClock(samples) {
+      let best = null
+      for (let i = 0; i < samples; ++i) {
+        const t0 = performance.now()
+        const native = await raw.clock()
+        const t1 = performance.now()
+        const mid = (t0 + t1) / 2
+        if (!best || t1 - t0 < best.rttMs)
+          best = { rttMs: t1 - t0, offsetMs: native.mono - mid, epochSkewMs: native.epoch - (performance.timeOrigin + mid) }
+      }
+      clock.offsetMs = best.offsetMs
+      return best
+    },
+    // Starts a count task with tasks.run(…, {signal}), waits until it runs and has published
+    // progress, waits delayMs more, aborts the controller and waits for the page to see the
+    // final task.state. Times in the native clock.
+    async cancelOnce(delayMs) {
+      const before = Math.max(0, ...taskStates.keys())
+      const controller = new AbortController()
+      let progressed
+      const firstProgress = new Promise((resolve) => (progressed = resolve))
+      const run = conduit.tasks.run('count', { to: 1e9, stepMs: 1 }, { signal: controller.signal, onProgress: () => progressed() })
+      const outcome = run.then(() => 'completed', (error) => (error && error.code) || String(error))
+      const id = await stateWhere(() => {
+        for (const [id, record] of taskStates)
+          if (id > before && record.kind === 'count' && record.state === 'running') return id
+        return 0
+      }, 10000, 'a running count task')
+      await firstProgress
+      await sleep(delayMs)
+      const abortAt = performance.now()
+      controller.abort()
+      const rejectedWith = await outcome
+      const record = await stateWhere(() => {
+        const record = taskStates.get(id)
+        return record && record.finalAt !== null && record
+      }, 10000, `task ${id} ending`)
+      await conduit.tasks.forget(id)
+      taskStates.delete(id)
+      return {
+        id,
+        abortAt: abortAt + clock.offsetMs,
+        pageFinalAt: record.finalAt + clock.offsetMs,
+        state: record.state,
+        rejectedWith,
+      }
+    },
+    // Frame gaps while `tasks` count tasks (stepMs) each update their row of a progress panel on
+    // every onProgress; tasks = 0 is the baseline (the same panel, nothing running). The task
+    // limit is raised to `tasks` so all of them run, and set to restoreLimit afterwards.
+    async flood(tasks, rows, durationMs, stepMs, restoreLimit) {
+      const panel = progressPanel(rows)
+      const handles = []
+      try {
+        if (tasks > 0) {
+          await conduit.tasks.setLimit(Math.max(tasks, restoreLimit))
+          for (let i = 0; i < tasks; ++i)
+            handles.push(conduit.tasks.start('count', { to: 1e9, stepMs }, { onProgress: (p) => panel.update(i, p) }))
+          await Promise.all(handles)
+          for (let i = 0; i < tasks; ++i) handles[i] = await handles[i]
+          await sleep(300) // every task running and publishing
+        } else {
+          await sleep(100)
+        }
+        panel.reset()
+        const t0 = performance.now()
+        const gaps = await frameGaps(durationMs)
+        const seconds = (performance.now() - t0) / 1000
+        const updates = panel.counts.slice()
+        const states = handles.map((handle) => handle.state)
+        return {
+          visibility: document.visibilityState,
+          stats: gapStats(gaps),
+          seconds,
+          updatesPerSecond: updates.map((n) => n / seconds),
+          states,
+        }
+      } finally {
+        const settled = await Promise.allSettled(handles)
+        const started = settled.filter((s) => s.status === 'fulfilled' && s.value && s.value.cancel).map((s) => s.value)
+        await Promise.all(started.map((handle) => handle.cancel().catch(() => {})))
+        await Promise.all(started.map((handle) => handle.done.catch(() => {})))
+        for (const handle of started) await conduit.tasks.forget(handle.id).catch(() => {})
+        if (tasks > 0) await conduit.tasks.setLimit(restoreLimit)
+        panel.remove()
+      }
+    },
+    // The real path: tasks.run('hash') from the page, timed in the page.
+    async hash(root) {
+      const t0 = performance.now()
+      const result = await conduit.tasks.run('hash', { root })
+      return { ms: performance.now() - t0, result }
+    },
     // The smallest step performance.now() takes here (browsers coarsen it).
     timerStepMs() {
       let smallest = Infinity

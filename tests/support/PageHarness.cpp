@@ -46,9 +46,20 @@ bool PageHarness::load(std::chrono::milliseconds timeout)
 
 QVariant PageHarness::run(const QString &script, std::chrono::milliseconds timeout)
 {
+    return runOn(*m_page, script, timeout);
+}
+
+QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::milliseconds timeout)
+{
+    return awaitOn(*m_page, asyncBody, timeout);
+}
+
+QVariant PageHarness::runOn(QWebEnginePage &page, const QString &script,
+                            std::chrono::milliseconds timeout)
+{
     bool done = false;
     QVariant result;
-    m_page->runJavaScript(script, [&](const QVariant &value) {
+    page.runJavaScript(script, [&](const QVariant &value) {
         result = value;
         done = true;
     });
@@ -56,9 +67,11 @@ QVariant PageHarness::run(const QString &script, std::chrono::milliseconds timeo
     return result;
 }
 
-QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::milliseconds timeout)
+QJsonObject PageHarness::awaitOn(QWebEnginePage &page, const QString &asyncBody,
+                                 std::chrono::milliseconds timeout)
 {
-    const QString key = QString::number(m_nextKey++);
+    static int nextKey = 1;
+    const QString key = QString::number(nextKey++);
     const QString script = QStringLiteral(R"js(
 (() => {
   const store = (window.__harness = window.__harness || {});
@@ -69,12 +82,13 @@ QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::millisecon
   return true;
 })())js")
                                .arg(asyncBody, key);
-    run(script);
+    runOn(page, script);
     QString settled;
     QTest::qWaitFor(
         [&] {
             settled
-                = run(QStringLiteral("window.__harness && window.__harness['%1'] || ''").arg(key))
+                = runOn(page,
+                        QStringLiteral("window.__harness && window.__harness['%1'] || ''").arg(key))
                       .toString();
             return !settled.isEmpty();
         },

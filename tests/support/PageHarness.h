@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 
+class QWebEnginePage;
 class QWebEngineView;
 
 namespace Conduit {
@@ -44,12 +45,17 @@ public:
     QJsonObject await(const QString &asyncBody,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+    // The same, on any page (e.g. the main window's).
+    static QVariant runOn(QWebEnginePage &page, const QString &script,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    static QJsonObject awaitOn(QWebEnginePage &page, const QString &asyncBody,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 private:
     std::unique_ptr<ConduitRuntime> m_runtime;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;
-    int m_nextKey = 1;
 };
 
 } // namespace Conduit

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QFuture>
+#include <QHash>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+namespace Conduit {
+
+class Bridge;
+
+// What the page cannot do itself: choose files and folders (QFileDialog, window-modal and
+// asynchronous, never a nested event loop), show a file in the file manager, and tell the user
+// through a desktop notification that a long task finished while the window was in the
+// background. Tests preset a dialog's answer so no window pops up.
+//   dialog.pickFolder {title?}                 → {path | null}
+//   dialog.openFile   {title?, filters?}       → {path | null}
+//   dialog.saveFile   {title?, suggestedName?} → {path | null}
+//   app.revealPath    {path}                   → {}
+class DesktopIntegration final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class DialogKind { PickFolder, OpenFile, SaveFile };
+
+    explicit DesktopIntegration(Bridge &bridge, QObject *parent = nullptr);
+
+    void registerCommands();
+    void setDialogParent(QWidget *parent) { m_dialogParent = parent; }
+    // The next dialog of this kind answers `path` at once (an empty path: the user cancelled).
+    void presetAnswer(DialogKind kind, const QString &path) { m_presets.insert(int(kind), path); }
+
+    // Announces a finished task if it ran long enough and the window is not in front.
+    void announceFinished(const QJsonObject &snapshot, bool windowActive);
+
+Q_SIGNALS:
+    void revealRequested(const QString &path);
+    void notified(const QString &title, const QString &body);
+
+private:
+    QFuture<QJsonValue> ask(DialogKind kind, const QJsonObject &args);
+    void notify(const QString &title, const QString &body);
+
+    Bridge &m_bridge;
+    QPointer<QWidget> m_dialogParent;
+    QHash<int, QString> m_presets;
+};
+
+} // namespace Conduit

@@ -1,0 +1,204 @@
+// The application window: its menus, native dialogs for the page, notifications, and closing
+// while tasks run.
+#include "AppPage.h"
+#include "AppScheme.h"
+#include "ConduitRuntime.h"
+#include "E2eMain.h"
+#include "MainWindow.h"
+#include "PageHarness.h"
+
+#include <QAction>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebEngineView>
+
+using namespace Conduit;
+using namespace std::chrono_literals;
+
+class tst_E2eWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void menusCarryTheirShortcuts_data();
+    void menusCarryTheirShortcuts();
+    void zoomActionsZoom();
+    void presetDialogAnswersThePage_data();
+    void presetDialogAnswersThePage();
+    void revealRefusesMissingPaths();
+    void longTaskInTheBackgroundIsAnnounced();
+    void closingWithoutTasksQuitsAtOnce();
+    void closingWithRunningTasksAsksThenShutsDown();
+
+private:
+    QJsonObject await(const QString &body)
+    {
+        return PageHarness::awaitOn(*m_window->page(), body, 20s);
+    }
+    QAction *action(const QString &text);
+    std::unique_ptr<ConduitRuntime> m_runtime;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_E2eWindow::init()
+{
+    m_runtime = std::make_unique<ConduitRuntime>(1s);
+    m_runtime->start();
+    m_window = std::make_unique<MainWindow>(*m_runtime, AppScheme::entryUrl());
+    m_window->show();
+    QSignalSpy loaded(m_window->page(), &QWebEnginePage::loadFinished);
+    QVERIFY(loaded.wait(20000));
+    QVERIFY(await(QStringLiteral("await conduit.ready(); return true;")).value("ok").toBool());
+}
+
+void tst_E2eWindow::cleanup()
+{
+    m_window.reset();
+    m_runtime.reset();
+}
+
+QAction *tst_E2eWindow::action(const QString &text)
+{
+    for (QAction *menu : m_window->menuBar()->actions()) {
+        for (QAction *item : menu->menu()->actions()) {
+            if (item->text() == text)
+                return item;
+        }
+    }
+    return nullptr;
+}
+
+void tst_E2eWindow::menusCarryTheirShortcuts_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QKeySequence>("shortcut");
+    QTest::newRow("quit") << "&Quit" << QKeySequence(QKeySequence::Quit);
+    QTest::newRow("reload") << "&Reload" << QKeySequence(QKeySequence::Refresh);
+    QTest::newRow("devtools") << "&Developer Tools" << QKeySequence(Qt::Key_F12);
+    QTest::newRow("zoom in") << "Zoom &In" << QKeySequence(QKeySequence::ZoomIn);
+    QTest::newRow("zoom out") << "Zoom &Out" << QKeySequence(QKeySequence::ZoomOut);
+    QTest::newRow("zoom reset") << "Reset &Zoom" << QKeySequence(Qt::CTRL | Qt::Key_0);
+    QTest::newRow("about") << "&About Conduit" << QKeySequence();
+}
+
+void tst_E2eWindow::menusCarryTheirShortcuts()
+{
+    QFETCH(QString, text);
+    QFETCH(QKeySequence, shortcut);
+    QAction *found = action(text);
+    QVERIFY2(found, qPrintable(text));
+    QCOMPARE(found->shortcut(), shortcut);
+}
+
+void tst_E2eWindow::zoomActionsZoom()
+{
+    action(QStringLiteral("Zoom &In"))->trigger();
+    QCOMPARE(m_window->view()->zoomFactor(), 1.1);
+    action(QStringLiteral("Reset &Zoom"))->trigger();
+    QCOMPARE(m_window->view()->zoomFactor(), 1.0);
+    action(QStringLiteral("Zoom &Out"))->trigger();
+    QCOMPARE(m_window->view()->zoomFactor(), 0.9);
+}
+
+void tst_E2eWindow::presetDialogAnswersThePage_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("answer");
+    QTest::newRow("folder") << int(DesktopIntegration::DialogKind::PickFolder)
+                            << "dialog.pickFolder"
+                            << "/srv/data";
+    QTest::newRow("open") << int(DesktopIntegration::DialogKind::OpenFile) << "dialog.openFile"
+                          << "/srv/data/SHA256SUMS";
+    QTest::newRow("save") << int(DesktopIntegration::DialogKind::SaveFile) << "dialog.saveFile"
+                          << "/tmp/file.iso";
+    QTest::newRow("cancelled") << int(DesktopIntegration::DialogKind::OpenFile) << "dialog.openFile"
+                               << "";
+}
+
+void tst_E2eWindow::presetDialogAnswersThePage()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, command);
+    QFETCH(QString, answer);
+    m_runtime->desktop().presetAnswer(DesktopIntegration::DialogKind(kind), answer);
+    const QJsonObject r
+        = await(QStringLiteral("return await conduit.invoke('%1', {title: 'Pick'});").arg(command));
+    QVERIFY(r.value("ok").toBool());
+    const QJsonValue path = r.value("value").toObject().value("path");
+    if (answer.isEmpty())
+        QVERIFY(path.isNull());
+    else
+        QCOMPARE(path.toString(), answer);
+    QVERIFY(!m_window->findChild<QDialog *>()); // nothing popped up
+}
+
+void tst_E2eWindow::revealRefusesMissingPaths()
+{
+    QSignalSpy revealed(&m_runtime->desktop(), &DesktopIntegration::revealRequested);
+    const QJsonObject r = await(
+        QStringLiteral("return await conduit.invoke('app.revealPath', {path: '/no/such/place'});"));
+    QCOMPARE(r.value("error").toObject().value("code").toString(), QStringLiteral("not_found"));
+    QCOMPARE(revealed.count(), 0);
+}
+
+void tst_E2eWindow::longTaskInTheBackgroundIsAnnounced()
+{
+    QSignalSpy notified(&m_runtime->desktop(), &DesktopIntegration::notified);
+    // Long enough to be worth announcing, while another window is in front.
+    QWidget other;
+    other.show();
+    other.activateWindow();
+    QTRY_VERIFY(!m_window->isActiveWindow());
+    const QJsonObject r
+        = await(QStringLiteral("return await conduit.tasks.run('count', {to: 110, stepMs: 50});"));
+    QVERIFY(r.value("ok").toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 1, 5000);
+    QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Task finished"));
+    // A short one is not.
+    QVERIFY(await(QStringLiteral("return await conduit.tasks.run('count', {to: 2, stepMs: 1});"))
+                .value("ok")
+                .toBool());
+    QTest::qWait(200);
+    QCOMPARE(notified.count(), 1);
+}
+
+void tst_E2eWindow::closingWithoutTasksQuitsAtOnce()
+{
+    QVERIFY(m_window->close());
+    QVERIFY(!m_runtime->isRunning());
+}
+
+void tst_E2eWindow::closingWithRunningTasksAsksThenShutsDown()
+{
+    QVERIFY(await(QStringLiteral(
+                      "await conduit.tasks.start('count', {to: 1000000, stepMs: 5}); "
+                      "await conduit.tasks.start('count', {to: 1000000, stepMs: 5}); return true;"))
+                .value("ok")
+                .toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->tasks().activeCount(), 2, 5000);
+    QVERIFY(!m_window->close()); // asks first
+    QTRY_VERIFY(m_window->quitQuestion() && m_window->quitQuestion()->isVisible());
+    QVERIFY(m_window->quitQuestion()->text().contains(QStringLiteral("2 task")));
+    QVERIFY(m_runtime->isRunning());
+    QPushButton *quit = nullptr;
+    for (QAbstractButton *button : m_window->quitQuestion()->buttons()) {
+        if (button->text() == QLatin1String("Cancel Tasks and Quit"))
+            quit = qobject_cast<QPushButton *>(button);
+    }
+    QVERIFY(quit);
+    QElapsedTimer clock;
+    clock.start();
+    quit->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 10000);
+    QVERIFY(!m_runtime->isRunning());
+    QVERIFY2(clock.elapsed() < 6000, qPrintable(QString::number(clock.elapsed())));
+}
+
+CONDUIT_E2E_MAIN(tst_E2eWindow)
+#include "tst_e2e_window.moc"
