@@ -142,7 +142,9 @@ void DesktopIntegration::notify(const QString &title, const QString &body)
     if (!notifications.isValid())
         return;
     notifications.asyncCall(QStringLiteral("Notify"), QStringLiteral("Conduit"), 0u,
-                            QStringLiteral("conduit"), title, body, QStringList(), QVariantMap(),
+                            QStringLiteral("conduit"), title, body, QStringList(),
+                            QVariantMap{{QStringLiteral("desktop-entry"),
+                                         QStringLiteral("io.github.conduit.Conduit")}},
                             -1);
 }
 

@@ -49,7 +49,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     setApplicationIdentity();
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Conduit"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("conduit"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.conduit.Conduit"));
     Conduit::Translations::install(app);
     const Conduit::LaunchOptions options = Conduit::CommandLine::parse(app);
     Conduit::RootSandboxGuard::disableSandboxIfRoot();

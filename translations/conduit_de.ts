@@ -2,6 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>Conduit: a Vue page and an asynchronous C++ process, talking both ways.</source>
+        <translation>Conduit: eine Vue-Seite und ein asynchroner C++-Prozess, die in beide Richtungen miteinander sprechen.</translation>
+    </message>
+    <message>
+        <source>Load the page from a development server on this machine (e.g. the Vite dev server, http://localhost:5173) instead of the built-in one.</source>
+        <translation>Die Seite von einem Entwicklungsserver auf diesem Rechner laden (z. B. dem Vite-Entwicklungsserver, http://localhost:5173) statt der eingebauten.</translation>
+    </message>
+    <message>
+        <source>url</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Quit as soon as the page has loaded and connected (a start-up check).</source>
+        <translation>Beenden, sobald die Seite geladen und verbunden ist (eine Startprüfung).</translation>
+    </message>
+    <message>
+        <source>--dev-url must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]): %1</source>
+        <translation>--dev-url muss eine http(s)-URL auf diesem Rechner sein (localhost, 127.0.0.1 oder [::1]): %1</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::DesktopIntegration</name>
+    <message>
+        <source>There is no file or folder at %1.</source>
+        <translation>Unter %1 gibt es keine Datei und keinen Ordner.</translation>
+    </message>
+    <message>
+        <source>Task finished</source>
+        <translation>Aufgabe abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The %1 task completed.</source>
+        <translation>Die Aufgabe „%1“ ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Task failed</source>
+        <translation>Aufgabe fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The %1 task failed: %2</source>
+        <translation>Die Aufgabe „%1“ ist fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
     <name>Conduit::MainWindow</name>
     <message>
         <source>Conduit</source>
@@ -23,19 +69,67 @@
         <source>&amp;Reload</source>
         <translation>&amp;Neu laden</translation>
     </message>
+    <message>
+        <source>&amp;Developer Tools</source>
+        <translation>&amp;Entwicklerwerkzeuge</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <source>Reset &amp;Zoom</source>
+        <translation>&amp;Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Conduit</source>
+        <translation>Ü&amp;ber Conduit</translation>
+    </message>
+    <message>
+        <source>Conduit — Developer Tools</source>
+        <translation>Conduit – Entwicklerwerkzeuge</translation>
+    </message>
+    <message>
+        <source>About Conduit</source>
+        <translation>Über Conduit</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Conduit %1&lt;/h3&gt;&lt;p&gt;Hash and verify folders, download files and follow logs, with a web page and an asynchronous C++ process talking both ways.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Conduit %1&lt;/h3&gt;&lt;p&gt;Ordner hashen und prüfen, Dateien herunterladen und Protokolle verfolgen – mit einer Webseite und einem asynchronen C++-Prozess, die in beide Richtungen miteinander sprechen.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Quit Conduit?</source>
+        <translation>Conduit beenden?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n task(s) still running. Cancel them and quit?</source>
+        <translation>
+            <numerusform>Noch %n Aufgabe läuft. Abbrechen und beenden?</numerusform>
+            <numerusform>Noch %n Aufgaben laufen. Abbrechen und beenden?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel Tasks and Quit</source>
+        <translation>Aufgaben abbrechen und beenden</translation>
+    </message>
+    <message>
+        <source>Keep Running</source>
+        <translation>Weiterlaufen lassen</translation>
+    </message>
 </context>
 <context>
     <name>RootSandboxGuard</name>
     <message>
         <source>Warning: running as root, so the web page runs without the Chromium sandbox. Run Conduit as a normal user to keep it.</source>
         <translation>Warnung: Conduit läuft als root, daher läuft die Webseite ohne die Chromium-Sandbox. Starten Sie Conduit als normaler Benutzer, um sie zu behalten.</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Conduit: a Vue page and an asynchronous C++ process, talking both ways.</source>
-        <translation>Conduit: eine Vue-Seite und ein asynchroner C++-Prozess, die in beide Richtungen miteinander sprechen.</translation>
     </message>
 </context>
 </TS>

@@ -71,15 +71,16 @@ void PoolTask::runJobs(int count, Job body, std::function<void()> then)
     m_futures.clear();
     m_then = std::move(then);
     m_pendingJobs = count;
-    auto shared = std::make_shared<Job>(std::move(body));
     for (int i = 0; i < count; ++i) {
+        // Each job owns a copy of the body: it is handed over with the job (and so under the
+        // pool's lock), never shared across threads.
         QFuture<void> future
-            = QtConcurrent::run(m_pool, [shared, i, progress = progress(),
+            = QtConcurrent::run(m_pool, [body, i, progress = progress(),
                                          failure = m_failure](QPromise<void> &promise) {
                   BackgroundPriority::applyToCurrentThread();
                   TaskJob job(promise, i, *progress, *failure);
                   try {
-                      (*shared)(job);
+                      body(job);
                   } catch (const TaskError &error) {
                       failure->set(error);
                   } catch (const std::exception &error) {

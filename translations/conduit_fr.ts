@@ -1,0 +1,135 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>Conduit: a Vue page and an asynchronous C++ process, talking both ways.</source>
+        <translation>Conduit : une page Vue et un processus C++ asynchrone qui se parlent dans les deux sens.</translation>
+    </message>
+    <message>
+        <source>Load the page from a development server on this machine (e.g. the Vite dev server, http://localhost:5173) instead of the built-in one.</source>
+        <translation>Charger la page depuis un serveur de développement sur cette machine (par exemple le serveur Vite, http://localhost:5173) au lieu de la page intégrée.</translation>
+    </message>
+    <message>
+        <source>url</source>
+        <translation>url</translation>
+    </message>
+    <message>
+        <source>Quit as soon as the page has loaded and connected (a start-up check).</source>
+        <translation>Quitter dès que la page est chargée et connectée (vérification au démarrage).</translation>
+    </message>
+    <message>
+        <source>--dev-url must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]): %1</source>
+        <translation>--dev-url doit être une URL http(s) sur cette machine (localhost, 127.0.0.1 ou [::1]) : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::DesktopIntegration</name>
+    <message>
+        <source>There is no file or folder at %1.</source>
+        <translation>Il n’y a ni fichier ni dossier à l’emplacement %1.</translation>
+    </message>
+    <message>
+        <source>Task finished</source>
+        <translation>Tâche terminée</translation>
+    </message>
+    <message>
+        <source>The %1 task completed.</source>
+        <translation>La tâche « %1 » est terminée.</translation>
+    </message>
+    <message>
+        <source>Task failed</source>
+        <translation>Échec de la tâche</translation>
+    </message>
+    <message>
+        <source>The %1 task failed: %2</source>
+        <translation>La tâche « %1 » a échoué : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::MainWindow</name>
+    <message>
+        <source>Conduit</source>
+        <translation>Conduit</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Recharger</translation>
+    </message>
+    <message>
+        <source>&amp;Developer Tools</source>
+        <translation>Outils de &amp;développement</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>Zoom &amp;avant</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>Zoom a&amp;rrière</translation>
+    </message>
+    <message>
+        <source>Reset &amp;Zoom</source>
+        <translation>Réinitialiser le &amp;zoom</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Ai&amp;de</translation>
+    </message>
+    <message>
+        <source>&amp;About Conduit</source>
+        <translation>À &amp;propos de Conduit</translation>
+    </message>
+    <message>
+        <source>Conduit — Developer Tools</source>
+        <translation>Conduit — Outils de développement</translation>
+    </message>
+    <message>
+        <source>About Conduit</source>
+        <translation>À propos de Conduit</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Conduit %1&lt;/h3&gt;&lt;p&gt;Hash and verify folders, download files and follow logs, with a web page and an asynchronous C++ process talking both ways.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Conduit %1&lt;/h3&gt;&lt;p&gt;Calculez et vérifiez les empreintes de dossiers, téléchargez des fichiers et suivez des journaux, avec une page web et un processus C++ asynchrone qui se parlent dans les deux sens.&lt;/p&gt;&lt;p&gt;Compilé avec Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Quit Conduit?</source>
+        <translation>Quitter Conduit ?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n task(s) still running. Cancel them and quit?</source>
+        <translation>
+            <numerusform>%n tâche encore en cours. L’annuler et quitter ?</numerusform>
+            <numerusform>%n tâches encore en cours. Les annuler et quitter ?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel Tasks and Quit</source>
+        <translation>Annuler les tâches et quitter</translation>
+    </message>
+    <message>
+        <source>Keep Running</source>
+        <translation>Continuer</translation>
+    </message>
+</context>
+<context>
+    <name>RootSandboxGuard</name>
+    <message>
+        <source>Warning: running as root, so the web page runs without the Chromium sandbox. Run Conduit as a normal user to keep it.</source>
+        <translation>Attention : Conduit s’exécute en tant que root, la page web tourne donc sans le bac à sable de Chromium. Lancez Conduit en tant qu’utilisateur normal pour le conserver.</translation>
+    </message>
+</context>
+</TS>
