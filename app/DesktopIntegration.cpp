@@ -17,6 +17,7 @@ namespace Conduit {
 namespace {
 // Tasks shorter than this finish while the user is still looking; no need to notify.
 constexpr qint64 kNotifyAfterMs = 5000;
+const QString kPathResult = QStringLiteral("{ path: string | null }");
 
 QJsonObject pathResult(const QString &path)
 {
@@ -40,14 +41,16 @@ void DesktopIntegration::registerCommands()
     };
     commands.add(QStringLiteral("dialog.pickFolder"), title(), [this](const CommandCall &call) {
         return ask(DialogKind::PickFolder, call.args);
-    });
+    }).returns(kPathResult);
     commands.add(QStringLiteral("dialog.openFile"),
                  title().optional(QStringLiteral("filters"), ArgumentType::Array),
-                 [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); });
+                 [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); })
+        .returns(kPathResult);
     commands.add(
         QStringLiteral("dialog.saveFile"),
         title().optional(QStringLiteral("suggestedName"), ArgumentType::String).maxLength(255),
-        [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); });
+        [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
+        .returns(kPathResult);
     commands.addSync(
         QStringLiteral("app.revealPath"),
         ArgumentSchema().required(QStringLiteral("path"), ArgumentType::String).maxLength(4096),
@@ -61,7 +64,8 @@ void DesktopIntegration::registerCommands()
             QDesktopServices::openUrl(
                 QUrl::fromLocalFile(info.isDir() ? info.absoluteFilePath() : info.absolutePath()));
             return QJsonObject{};
-        });
+        })
+        .returns(QStringLiteral("Record<string, never>"));
 }
 
 QFuture<QJsonValue> DesktopIntegration::ask(DialogKind kind, const QJsonObject &args)

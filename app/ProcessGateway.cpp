@@ -27,12 +27,26 @@ void ProcessGateway::registerCommands()
     const auto textArgs = ArgumentSchema()
                               .required(QStringLiteral("text"), ArgumentType::String)
                               .maxLength(kMaxText);
-    m_bridge.commands().add(QStringLiteral("echo"), textArgs, [this](const CommandCall &call) {
-        return this->call(QStringLiteral("echo"), call.args);
-    });
-    m_bridge.commands().add(
-        QStringLiteral("process.send"), textArgs,
-        [this](const CommandCall &call) { return this->call(QStringLiteral("send"), call.args); });
+    m_bridge.commands()
+        .add(QStringLiteral("echo"), textArgs,
+             [this](const CommandCall &call) { return this->call(QStringLiteral("echo"), call.args); })
+        .returns(QStringLiteral("{ text: string }"));
+    m_bridge.commands()
+        .add(QStringLiteral("process.send"), textArgs,
+             [this](const CommandCall &call) { return this->call(QStringLiteral("send"), call.args); })
+        .returns(QStringLiteral("{ id: number }"));
+
+    ApiCatalogue &api = m_bridge.api();
+    api.importType(QStringLiteral("ErrorPayload"), QStringLiteral("../errors"));
+    api.declareEvent(QStringLiteral("process.tick"), QStringLiteral("{ count: number; time: string }"));
+    api.declareEvent(QStringLiteral("process.output"),
+                     QStringLiteral("{ id: number; text: string; answer?: boolean; error?: ErrorPayload }"));
+    api.declareEvent(QStringLiteral("process.visibility"), QStringLiteral("{ ticking: boolean }"));
+    api.declareEvent(QStringLiteral("page.visible"), QStringLiteral("{ visible: boolean }"),
+                     ApiCatalogue::Direction::FromPage);
+    api.declareRequest(QStringLiteral("confirm"),
+                       ArgumentSchema().required(QStringLiteral("question"), ArgumentType::String),
+                       QStringLiteral("boolean"));
 }
 
 QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValue &args)

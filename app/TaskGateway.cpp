@@ -62,7 +62,8 @@ void TaskGateway::registerCommands()
                     return snapshot;
                 });
         },
-        StreamMode::Ordered, StreamLifetime::Handler);
+        StreamMode::Ordered, StreamLifetime::Handler)
+        .returns(QStringLiteral("TaskSnapshot"));
 
     commands.add(
         QStringLiteral("tasks.attach"),
@@ -86,7 +87,8 @@ void TaskGateway::registerCommands()
                                        {{kId, double(id)}});
                 });
         },
-        StreamMode::Ordered, StreamLifetime::Handler);
+        StreamMode::Ordered, StreamLifetime::Handler)
+        .returns(QStringLiteral("TaskSnapshot"));
 
     for (const char *verb : {"tasks.pause", "tasks.resume", "tasks.cancel"}) {
         const QString name = QString::fromLatin1(verb);
@@ -95,7 +97,7 @@ void TaskGateway::registerCommands()
                 remember(snapshot.toObject());
                 return snapshot;
             });
-        });
+        }).returns(QStringLiteral("TaskSnapshot"));
     }
     commands.add(QStringLiteral("tasks.forget"), byId, [this](const CommandCall &call) {
         return m_process.call(QStringLiteral("tasks.forget"), call.args)
@@ -103,16 +105,23 @@ void TaskGateway::registerCommands()
                 m_records.remove(id);
                 return value;
             });
-    });
+    }).returns(QStringLiteral("Record<string, never>"));
     commands.add(QStringLiteral("tasks.list"), ArgumentSchema(), [this](const CommandCall &) {
         return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
-    });
+    }).returns(QStringLiteral("TaskSnapshot[]"));
     commands.add(
         QStringLiteral("tasks.setLimit"),
         ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
         [this](const CommandCall &call) {
             return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
-        });
+        })
+        .returns(QStringLiteral("{ limit: number }"));
+
+    ApiCatalogue &api = m_bridge.api();
+    api.importType(QStringLiteral("TaskSnapshot"), QStringLiteral("../api"));
+    api.declareEvent(QStringLiteral("task.state"), QStringLiteral("TaskSnapshot"));
+    api.declareEvent(QStringLiteral("task.progress"),
+                     QStringLiteral("{ id: number; done: number; total: number; unit: string }"));
 }
 
 QJsonArray TaskGateway::tasks() const

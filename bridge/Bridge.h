@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ApiCatalogue.h"
 #include "BridgeLimits.h"
 #include "ChannelEndpoint.h"
 #include "CommandError.h"
@@ -35,6 +36,7 @@ public:
 
     ChannelEndpoint *endpoint() { return &m_endpoint; }
     CommandRegistry &commands() { return m_commands; }
+    ApiCatalogue &api() { return m_api; }
     StreamOutbox &streams() { return m_streams; }
     const BridgeLimits &limits() const { return m_limits; }
 
@@ -106,6 +108,7 @@ private:
     EnvelopeCodec m_codec;
     ChannelEndpoint m_endpoint;
     CommandRegistry m_commands;
+    ApiCatalogue m_api;
     StreamOutbox m_streams;
     QString m_session;
     QJsonObject m_welcomeFields;

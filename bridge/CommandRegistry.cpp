@@ -4,17 +4,18 @@
 
 namespace Conduit {
 
-void CommandRegistry::add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
+Command &CommandRegistry::add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
                           StreamMode streamMode, StreamLifetime streamLifetime)
 {
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
-    m_commands.insert(name, Command{name, schema, std::move(handler), streamMode, streamLifetime});
+    return *m_commands.insert(name, Command{name, schema, std::move(handler), streamMode,
+                                            streamLifetime});
 }
 
-void CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,
+Command &CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,
                               SyncCommandHandler handler)
 {
-    add(name, schema, [handler = std::move(handler)](const CommandCall &call) {
+    return add(name, schema, [handler = std::move(handler)](const CommandCall &call) {
         return QtFuture::makeReadyFuture(handler(call));
     });
 }

@@ -34,16 +34,24 @@ struct Command
     CommandHandler handler;
     StreamMode streamMode = StreamMode::Ordered;
     StreamLifetime streamLifetime = StreamLifetime::Call;
+    QString resultType = QStringLiteral("unknown"); // TypeScript, for the generated page API
+
+    Command &returns(const QString &typeScriptType)
+    {
+        resultType = typeScriptType;
+        return *this;
+    }
 };
 
 // Commands by name, each with the argument rules checked before its handler runs.
 class CommandRegistry
 {
 public:
-    void add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
-             StreamMode streamMode = StreamMode::Ordered,
-             StreamLifetime streamLifetime = StreamLifetime::Call);
-    void addSync(const QString &name, const ArgumentSchema &schema, SyncCommandHandler handler);
+    // The returned declaration takes the result's TypeScript type: add(…).returns("{ text: string }").
+    Command &add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
+                 StreamMode streamMode = StreamMode::Ordered,
+                 StreamLifetime streamLifetime = StreamLifetime::Call);
+    Command &addSync(const QString &name, const ArgumentSchema &schema, SyncCommandHandler handler);
 
     const Command *find(const QString &name) const;
     QStringList names() const;
