@@ -39,32 +39,36 @@ void DesktopIntegration::registerCommands()
             .optional(QStringLiteral("title"), ArgumentType::String)
             .maxLength(200);
     };
-    commands.add(QStringLiteral("dialog.pickFolder"), title(), [this](const CommandCall &call) {
-        return ask(DialogKind::PickFolder, call.args);
-    }).returns(kPathResult);
-    commands.add(QStringLiteral("dialog.openFile"),
-                 title().optional(QStringLiteral("filters"), ArgumentType::Array),
-                 [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); })
+    commands
+        .add(QStringLiteral("dialog.pickFolder"), title(),
+             [this](const CommandCall &call) { return ask(DialogKind::PickFolder, call.args); })
         .returns(kPathResult);
-    commands.add(
-        QStringLiteral("dialog.saveFile"),
-        title().optional(QStringLiteral("suggestedName"), ArgumentType::String).maxLength(255),
-        [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
+    commands
+        .add(QStringLiteral("dialog.openFile"),
+             title().optional(QStringLiteral("filters"), ArgumentType::Array),
+             [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); })
         .returns(kPathResult);
-    commands.addSync(
-        QStringLiteral("app.revealPath"),
-        ArgumentSchema().required(QStringLiteral("path"), ArgumentType::String).maxLength(4096),
-        [this](const CommandCall &call) -> QJsonValue {
-            const QFileInfo info(call.args.value(QStringLiteral("path")).toString());
-            if (!info.isAbsolute() || !info.exists())
-                throw CommandError(ErrorCode::NotFound,
-                                   tr("There is no file or folder at %1.").arg(info.filePath()));
-            Q_EMIT revealRequested(info.absoluteFilePath());
-            // File managers cannot all select a file; opening its folder works everywhere.
-            QDesktopServices::openUrl(
-                QUrl::fromLocalFile(info.isDir() ? info.absoluteFilePath() : info.absolutePath()));
-            return QJsonObject{};
-        })
+    commands
+        .add(QStringLiteral("dialog.saveFile"),
+             title().optional(QStringLiteral("suggestedName"), ArgumentType::String).maxLength(255),
+             [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
+        .returns(kPathResult);
+    commands
+        .addSync(
+            QStringLiteral("app.revealPath"),
+            ArgumentSchema().required(QStringLiteral("path"), ArgumentType::String).maxLength(4096),
+            [this](const CommandCall &call) -> QJsonValue {
+                const QFileInfo info(call.args.value(QStringLiteral("path")).toString());
+                if (!info.isAbsolute() || !info.exists())
+                    throw CommandError(
+                        ErrorCode::NotFound,
+                        tr("There is no file or folder at %1.").arg(info.filePath()));
+                Q_EMIT revealRequested(info.absoluteFilePath());
+                // File managers cannot all select a file; opening its folder works everywhere.
+                QDesktopServices::openUrl(QUrl::fromLocalFile(info.isDir() ? info.absoluteFilePath()
+                                                                           : info.absolutePath()));
+                return QJsonObject{};
+            })
         .returns(QStringLiteral("Record<string, never>"));
 }
 
@@ -145,11 +149,11 @@ void DesktopIntegration::notify(const QString &title, const QString &body)
                                  QDBusConnection::sessionBus());
     if (!notifications.isValid())
         return;
-    notifications.asyncCall(QStringLiteral("Notify"), QStringLiteral("Conduit"), 0u,
-                            QStringLiteral("conduit"), title, body, QStringList(),
-                            QVariantMap{{QStringLiteral("desktop-entry"),
-                                         QStringLiteral("io.github.conduit.Conduit")}},
-                            -1);
+    notifications.asyncCall(
+        QStringLiteral("Notify"), QStringLiteral("Conduit"), 0u, QStringLiteral("conduit"), title,
+        body, QStringList(),
+        QVariantMap{{QStringLiteral("desktop-entry"), QStringLiteral("io.github.conduit.Conduit")}},
+        -1);
 }
 
 } // namespace Conduit

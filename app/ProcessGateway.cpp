@@ -29,18 +29,24 @@ void ProcessGateway::registerCommands()
                               .maxLength(kMaxText);
     m_bridge.commands()
         .add(QStringLiteral("echo"), textArgs,
-             [this](const CommandCall &call) { return this->call(QStringLiteral("echo"), call.args); })
+             [this](const CommandCall &call) {
+                 return this->call(QStringLiteral("echo"), call.args);
+             })
         .returns(QStringLiteral("{ text: string }"));
     m_bridge.commands()
         .add(QStringLiteral("process.send"), textArgs,
-             [this](const CommandCall &call) { return this->call(QStringLiteral("send"), call.args); })
+             [this](const CommandCall &call) {
+                 return this->call(QStringLiteral("send"), call.args);
+             })
         .returns(QStringLiteral("{ id: number }"));
 
     ApiCatalogue &api = m_bridge.api();
     api.importType(QStringLiteral("ErrorPayload"), QStringLiteral("../errors"));
-    api.declareEvent(QStringLiteral("process.tick"), QStringLiteral("{ count: number; time: string }"));
-    api.declareEvent(QStringLiteral("process.output"),
-                     QStringLiteral("{ id: number; text: string; answer?: boolean; error?: ErrorPayload }"));
+    api.declareEvent(QStringLiteral("process.tick"),
+                     QStringLiteral("{ count: number; time: string }"));
+    api.declareEvent(
+        QStringLiteral("process.output"),
+        QStringLiteral("{ id: number; text: string; answer?: boolean; error?: ErrorPayload }"));
     api.declareEvent(QStringLiteral("process.visibility"), QStringLiteral("{ ticking: boolean }"));
     api.declareEvent(QStringLiteral("page.visible"), QStringLiteral("{ visible: boolean }"),
                      ApiCatalogue::Direction::FromPage);

@@ -43,78 +43,91 @@ void TaskGateway::registerCommands()
     const auto byId
         = ArgumentSchema().required(kId, ArgumentType::Integer).range(1, 9007199254740991.0);
 
-    commands.add(
-        QStringLiteral("tasks.start"),
-        ArgumentSchema()
-            .required(QStringLiteral("kind"), ArgumentType::String)
-            .maxLength(64)
-            .optional(QStringLiteral("params"), ArgumentType::Object, QJsonObject{})
-            .optional(QStringLiteral("priority"), ArgumentType::Integer, 0)
-            .range(-1000, 1000)
-            .optional(QStringLiteral("timeoutMs"), ArgumentType::Integer)
-            .range(1, kMaxTimeoutMs),
-        [this](const CommandCall &call) {
-            return m_process.call(QStringLiteral("tasks.start"), call.args)
-                .then(this, [this, stream = call.stream](const QJsonValue &snapshot) {
-                    remember(snapshot.toObject());
-                    if (stream.isValid())
-                        bind(idOf(snapshot.toObject()), stream, 0);
-                    return snapshot;
-                });
-        },
-        StreamMode::Ordered, StreamLifetime::Handler)
-        .returns(QStringLiteral("TaskSnapshot"));
-
-    commands.add(
-        QStringLiteral("tasks.attach"),
-        ArgumentSchema(byId)
-            .optional(QStringLiteral("after"), ArgumentType::Integer, 0)
-            .range(0, 9007199254740991.0),
-        [this](const CommandCall &call) {
-            const quint64 id = idOf(call.args);
-            const qint64 after = qint64(call.args.value(QStringLiteral("after")).toDouble());
-            return m_process.call(QStringLiteral("tasks.list"), QJsonObject{})
-                .then(this, [this, id, after, stream = call.stream](const QJsonValue &list) {
-                    for (const QJsonValue &snapshot : list.toArray()) {
-                        if (idOf(snapshot.toObject()) != id)
-                            continue;
+    commands
+        .add(
+            QStringLiteral("tasks.start"),
+            ArgumentSchema()
+                .required(QStringLiteral("kind"), ArgumentType::String)
+                .maxLength(64)
+                .optional(QStringLiteral("params"), ArgumentType::Object, QJsonObject{})
+                .optional(QStringLiteral("priority"), ArgumentType::Integer, 0)
+                .range(-1000, 1000)
+                .optional(QStringLiteral("timeoutMs"), ArgumentType::Integer)
+                .range(1, kMaxTimeoutMs),
+            [this](const CommandCall &call) {
+                return m_process.call(QStringLiteral("tasks.start"), call.args)
+                    .then(this, [this, stream = call.stream](const QJsonValue &snapshot) {
                         remember(snapshot.toObject());
                         if (stream.isValid())
-                            bind(id, stream, after);
+                            bind(idOf(snapshot.toObject()), stream, 0);
                         return snapshot;
-                    }
-                    throw CommandError(ErrorCode::NotFound, QStringLiteral("no task %1").arg(id),
-                                       {{kId, double(id)}});
-                });
-        },
-        StreamMode::Ordered, StreamLifetime::Handler)
+                    });
+            },
+            StreamMode::Ordered, StreamLifetime::Handler)
+        .returns(QStringLiteral("TaskSnapshot"));
+
+    commands
+        .add(
+            QStringLiteral("tasks.attach"),
+            ArgumentSchema(byId)
+                .optional(QStringLiteral("after"), ArgumentType::Integer, 0)
+                .range(0, 9007199254740991.0),
+            [this](const CommandCall &call) {
+                const quint64 id = idOf(call.args);
+                const qint64 after = qint64(call.args.value(QStringLiteral("after")).toDouble());
+                return m_process.call(QStringLiteral("tasks.list"), QJsonObject{})
+                    .then(this, [this, id, after, stream = call.stream](const QJsonValue &list) {
+                        for (const QJsonValue &snapshot : list.toArray()) {
+                            if (idOf(snapshot.toObject()) != id)
+                                continue;
+                            remember(snapshot.toObject());
+                            if (stream.isValid())
+                                bind(id, stream, after);
+                            return snapshot;
+                        }
+                        throw CommandError(ErrorCode::NotFound,
+                                           QStringLiteral("no task %1").arg(id),
+                                           {{kId, double(id)}});
+                    });
+            },
+            StreamMode::Ordered, StreamLifetime::Handler)
         .returns(QStringLiteral("TaskSnapshot"));
 
     for (const char *verb : {"tasks.pause", "tasks.resume", "tasks.cancel"}) {
         const QString name = QString::fromLatin1(verb);
-        commands.add(name, byId, [this, name](const CommandCall &call) {
-            return m_process.call(name, call.args).then(this, [this](const QJsonValue &snapshot) {
-                remember(snapshot.toObject());
-                return snapshot;
-            });
-        }).returns(QStringLiteral("TaskSnapshot"));
+        commands
+            .add(name, byId,
+                 [this, name](const CommandCall &call) {
+                     return m_process.call(name, call.args)
+                         .then(this, [this](const QJsonValue &snapshot) {
+                             remember(snapshot.toObject());
+                             return snapshot;
+                         });
+                 })
+            .returns(QStringLiteral("TaskSnapshot"));
     }
-    commands.add(QStringLiteral("tasks.forget"), byId, [this](const CommandCall &call) {
-        return m_process.call(QStringLiteral("tasks.forget"), call.args)
-            .then(this, [this, id = idOf(call.args)](const QJsonValue &value) {
-                m_records.remove(id);
-                return value;
-            });
-    }).returns(QStringLiteral("Record<string, never>"));
-    commands.add(QStringLiteral("tasks.list"), ArgumentSchema(), [this](const CommandCall &) {
-        return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
-    }).returns(QStringLiteral("TaskSnapshot[]"));
-    commands.add(
-        QStringLiteral("tasks.setLimit"),
-        ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
-        [this](const CommandCall &call) {
-            return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
-        })
+    commands
+        .add(QStringLiteral("tasks.forget"), byId,
+             [this](const CommandCall &call) {
+                 return m_process.call(QStringLiteral("tasks.forget"), call.args)
+                     .then(this, [this, id = idOf(call.args)](const QJsonValue &value) {
+                         m_records.remove(id);
+                         return value;
+                     });
+             })
+        .returns(QStringLiteral("Record<string, never>"));
+    commands
+        .add(QStringLiteral("tasks.list"), ArgumentSchema(),
+             [this](const CommandCall &) {
+                 return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
+             })
+        .returns(QStringLiteral("TaskSnapshot[]"));
+    commands
+        .add(QStringLiteral("tasks.setLimit"),
+             ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
+             [this](const CommandCall &call) {
+                 return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
+             })
         .returns(QStringLiteral("{ limit: number }"));
 
     ApiCatalogue &api = m_bridge.api();
@@ -193,34 +206,36 @@ void TaskGateway::onOutput(const QJsonValue &output)
 
 void TaskGateway::bind(quint64 id, const StreamHandle &stream, qint64 after)
 {
-    Record &record = m_records[id];
-    if (record.stream.isValid() && !(record.stream == stream))
-        m_bridge.streams().end(record.stream); // one reader at a time: the newest page wins
-    record.stream = stream;
-    record.sentSeq = after;
+    m_records[id].readers.append(Reader{stream, after});
     pump(id);
 }
 
 void TaskGateway::pump(quint64 id)
 {
     const auto it = m_records.find(id);
-    if (it == m_records.end() || !it->stream.isValid())
+    if (it == m_records.end() || it->readers.isEmpty())
         return;
     Record &record = *it;
     StreamOutbox &streams = m_bridge.streams();
-    qint64 credit = streams.credit(record.stream);
-    for (const QJsonObject &item : std::as_const(record.output)) {
-        if (credit <= 0)
-            break;
-        if (qint64(item.value(kSeq).toDouble()) <= record.sentSeq)
-            continue;
-        if (!streams.write(record.stream, item))
-            break;
-        record.sentSeq = qint64(item.value(kSeq).toDouble());
-        --credit;
+    for (Reader &reader : record.readers) {
+        qint64 credit = streams.credit(reader.stream);
+        for (const QJsonObject &item : std::as_const(record.output)) {
+            if (credit <= 0)
+                break;
+            if (qint64(item.value(kSeq).toDouble()) <= reader.sentSeq)
+                continue;
+            if (!streams.write(reader.stream, item))
+                break;
+            reader.sentSeq = qint64(item.value(kSeq).toDouble());
+            --credit;
+        }
     }
-    if (record.sentSeq > record.ackedSeq) {
-        record.ackedSeq = record.sentSeq;
+    const qint64 slowest
+        = std::min_element(record.readers.cbegin(), record.readers.cend(),
+                           [](const Reader &a, const Reader &b) { return a.sentSeq < b.sentSeq; })
+              ->sentSeq;
+    if (slowest > record.ackedSeq) {
+        record.ackedSeq = slowest;
         m_process.call(QStringLiteral("tasks.ack"),
                        QJsonObject{{kId, double(id)}, {kSeq, double(record.ackedSeq)}});
     }
@@ -228,20 +243,29 @@ void TaskGateway::pump(quint64 id)
     while (record.output.size() > kOutputHistory
            && qint64(record.output.first().value(kSeq).toDouble()) <= record.ackedSeq)
         record.output.removeFirst();
+
+    if (!isFinal(record.snapshot))
+        return;
+    // A finished task's readers end once they have everything, with the task's error if any.
     const qint64 lastSeq = qint64(record.snapshot.value(QStringLiteral("outputSeq")).toDouble());
-    if (isFinal(record.snapshot) && record.sentSeq >= lastSeq) {
-        const QJsonValue error = record.snapshot.value(QStringLiteral("error"));
-        streams.end(record.stream, error.isObject()
+    const QJsonValue error = record.snapshot.value(QStringLiteral("error"));
+    record.readers.removeIf([&](const Reader &reader) {
+        if (reader.sentSeq < lastSeq)
+            return false;
+        streams.end(reader.stream, error.isObject()
                                        ? std::optional(CommandError::fromJson(error.toObject()))
                                        : std::nullopt);
-        record.stream = {};
-    }
+        return true;
+    });
 }
 
 void TaskGateway::onStreamCredit(const StreamHandle &stream)
 {
     for (auto it = m_records.begin(); it != m_records.end(); ++it) {
-        if (it->stream == stream) {
+        const bool reads
+            = std::any_of(it->readers.cbegin(), it->readers.cend(),
+                          [&](const Reader &reader) { return reader.stream == stream; });
+        if (reads) {
             pump(it.key());
             return;
         }
@@ -250,9 +274,9 @@ void TaskGateway::onStreamCredit(const StreamHandle &stream)
 
 void TaskGateway::onStreamClosed(const StreamHandle &stream)
 {
-    for (Record &record : m_records) {
-        if (record.stream == stream)
-            record.stream = {};
+    for (auto it = m_records.begin(); it != m_records.end(); ++it) {
+        if (it->readers.removeIf([&](const Reader &reader) { return reader.stream == stream; }))
+            pump(it.key()); // the remaining readers may now pace the producer
     }
 }
 

@@ -19,7 +19,8 @@ class ProcessGateway;
 // process. Keeps, in the GUI thread, what the page needs to catch up after a reload: the latest
 // snapshot of every task (for the welcome) and the recent output of each, so a page that
 // attaches again with `after` gets exactly the items it has not seen. Output is acknowledged to
-// the process only once written to a page's stream, so a producer with no reader stops.
+// the process only once written to every reader's stream, so the slowest reader paces the
+// producer and a producer with no reader stops.
 class TaskGateway final : public QObject
 {
     Q_OBJECT
@@ -37,13 +38,17 @@ Q_SIGNALS:
     void taskFinished(const QJsonObject &snapshot);
 
 private:
+    struct Reader
+    {
+        StreamHandle stream;
+        qint64 sentSeq = 0; // last item written to `stream`
+    };
     struct Record
     {
         QJsonObject snapshot;
         QList<QJsonObject> output; // {seq, value}, oldest first
         qint64 ackedSeq = 0;
-        StreamHandle stream;
-        qint64 sentSeq = 0; // last item written to `stream`
+        QList<Reader> readers; // every page channel following this task's output
     };
 
     void onState(const QJsonValue &snapshot);

@@ -4,16 +4,17 @@
 
 namespace Conduit {
 
-Command &CommandRegistry::add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
-                          StreamMode streamMode, StreamLifetime streamLifetime)
+Command &CommandRegistry::add(const QString &name, const ArgumentSchema &schema,
+                              CommandHandler handler, StreamMode streamMode,
+                              StreamLifetime streamLifetime)
 {
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
-    return *m_commands.insert(name, Command{name, schema, std::move(handler), streamMode,
-                                            streamLifetime});
+    return *m_commands.insert(
+        name, Command{name, schema, std::move(handler), streamMode, streamLifetime});
 }
 
 Command &CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,
-                              SyncCommandHandler handler)
+                                  SyncCommandHandler handler)
 {
     return add(name, schema, [handler = std::move(handler)](const CommandCall &call) {
         return QtFuture::makeReadyFuture(handler(call));

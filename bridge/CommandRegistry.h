@@ -47,7 +47,8 @@ struct Command
 class CommandRegistry
 {
 public:
-    // The returned declaration takes the result's TypeScript type: add(…).returns("{ text: string }").
+    // The returned declaration takes the result's TypeScript type: add(…).returns("{ text: string
+    // }").
     Command &add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
                  StreamMode streamMode = StreamMode::Ordered,
                  StreamLifetime streamLifetime = StreamLifetime::Call);

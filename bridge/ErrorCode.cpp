@@ -6,7 +6,7 @@
 namespace Conduit {
 
 namespace {
-constexpr std::array<std::pair<ErrorCode, const char *>, 9> kNames{{
+constexpr std::array<std::pair<ErrorCode, const char *>, 12> kNames{{
     {ErrorCode::InvalidArgs, "invalid_args"},
     {ErrorCode::UnknownCommand, "unknown_command"},
     {ErrorCode::Cancelled, "cancelled"},
@@ -16,6 +16,9 @@ constexpr std::array<std::pair<ErrorCode, const char *>, 9> kNames{{
     {ErrorCode::NotFound, "not_found"},
     {ErrorCode::ShuttingDown, "shutting_down"},
     {ErrorCode::Internal, "internal"},
+    {ErrorCode::IoError, "io_error"},
+    {ErrorCode::NetworkError, "network_error"},
+    {ErrorCode::ChecksumMismatch, "checksum_mismatch"},
 }};
 } // namespace
 

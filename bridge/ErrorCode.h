@@ -6,7 +6,8 @@
 
 namespace Conduit {
 
-// The one list of error codes that travel on the wire (DESIGN §3).
+// The one list of error codes that travel on the wire (DESIGN §3), plus the failure codes of
+// tasks, which reach the page as a task's error and its output stream's end.
 enum class ErrorCode {
     InvalidArgs,
     UnknownCommand,
@@ -17,6 +18,9 @@ enum class ErrorCode {
     NotFound,
     ShuttingDown,
     Internal,
+    IoError,          // a task could not read or write a file
+    NetworkError,     // a download failed: refused, reset, timed out, HTTP error status
+    ChecksumMismatch, // a download's content did not match its expected sha256
 };
 
 QString errorCodeName(ErrorCode code);

@@ -1,110 +1,59 @@
-// The page's message catalogue: every visible string (and every aria-label) in one place, with
-// `en` as the reference and `de` type-checked against it. Numbers and times go through Intl.
+// The page's languages: vue-i18n (Composition API, one global composer) over the catalogues in
+// locales/, following the locale native reports in the handshake. Messages are compiled by
+// vue-i18n's JIT compiler into an AST and interpreted, so nothing reaches eval/new Function (the
+// page's CSP forbids both). Numbers, sizes, rates, dates and durations go through Intl.
 
 import { computed, ref } from 'vue'
+import { createI18n } from 'vue-i18n'
+import { en, type MessageSchema } from './locales/en'
+import { de } from './locales/de'
+import { fr } from './locales/fr'
 
-const en = {
-  appName: 'Conduit',
-  appTagline: 'Message console',
-  'connection.label': 'Connection',
-  'connection.connecting': 'Connecting…',
-  'connection.connected': 'Connected',
-  'connection.unavailable': 'Not connected',
-  'ticks.label': 'Ticks from the process',
-  'ticks.none': 'No ticks yet',
-  'ticks.value': '{count} at {time}',
-  'ticks.short': 'Tick',
-  'log.label': 'Messages',
-  'log.empty': 'No messages yet. Type something below and press Enter.',
-  'log.jumpToLatest': 'Jump to the newest message',
-  'direction.out': 'page → native',
-  'direction.in': 'native → page',
-  'kind.invoke': 'invoke',
-  'kind.result': 'result',
-  'kind.event': 'event',
-  'kind.request': 'request',
-  'kind.reply': 'reply',
-  'kind.emit': 'emit',
-  'row.latency': '{ms} ms',
-  'row.latencyLabel': 'Round trip',
-  'row.time': 'Time',
-  'row.error': 'Error {code}',
-  'composer.label': 'Message',
-  'composer.placeholder': 'Type a message…',
-  'composer.mode': 'Send as',
-  'composer.mode.echo': 'Echo (command)',
-  'composer.mode.process': 'Send to process',
-  'composer.send': 'Send',
-  'composer.hint': 'Enter sends',
-  'confirm.title': 'The application asks',
-  'confirm.yes': 'Yes',
-  'confirm.no': 'No',
-  'confirm.hint': 'Escape answers No',
-  'confirm.more': '{n} more waiting',
-  'answer.yes': 'Yes',
-  'answer.no': 'No',
-  'footer.version': 'Version {version}',
-}
-
-export type MessageKey = keyof typeof en
-export type Catalogue = Record<MessageKey, string>
-
-const de: Catalogue = {
-  appName: 'Conduit',
-  appTagline: 'Nachrichtenkonsole',
-  'connection.label': 'Verbindung',
-  'connection.connecting': 'Verbinde…',
-  'connection.connected': 'Verbunden',
-  'connection.unavailable': 'Nicht verbunden',
-  'ticks.label': 'Takte des Prozesses',
-  'ticks.none': 'Noch keine Takte',
-  'ticks.value': '{count} um {time}',
-  'ticks.short': 'Takt',
-  'log.label': 'Nachrichten',
-  'log.empty': 'Noch keine Nachrichten. Unten etwas eingeben und Enter drücken.',
-  'log.jumpToLatest': 'Zur neuesten Nachricht springen',
-  'direction.out': 'Seite → nativ',
-  'direction.in': 'nativ → Seite',
-  'kind.invoke': 'Aufruf',
-  'kind.result': 'Ergebnis',
-  'kind.event': 'Ereignis',
-  'kind.request': 'Anfrage',
-  'kind.reply': 'Antwort',
-  'kind.emit': 'Senden',
-  'row.latency': '{ms} ms',
-  'row.latencyLabel': 'Umlaufzeit',
-  'row.time': 'Zeit',
-  'row.error': 'Fehler {code}',
-  'composer.label': 'Nachricht',
-  'composer.placeholder': 'Nachricht eingeben…',
-  'composer.mode': 'Senden als',
-  'composer.mode.echo': 'Echo (Befehl)',
-  'composer.mode.process': 'An den Prozess senden',
-  'composer.send': 'Senden',
-  'composer.hint': 'Enter sendet',
-  'confirm.title': 'Die Anwendung fragt',
-  'confirm.yes': 'Ja',
-  'confirm.no': 'Nein',
-  'confirm.hint': 'Escape antwortet Nein',
-  'confirm.more': '{n} weitere warten',
-  'answer.yes': 'Ja',
-  'answer.no': 'Nein',
-  'footer.version': 'Version {version}',
-}
-
-export const catalogues = { en, de } satisfies Record<string, Catalogue>
+export const catalogues = { en, de, fr } satisfies Record<string, MessageSchema>
 export type Locale = keyof typeof catalogues
+export type { MessageSchema }
 
-/** "de_DE", "de-AT", "de" → de; anything unknown → en. */
+/** "a.b.c" for every string leaf of the schema. */
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>
+}[keyof T & string]
+export type MessageKey = Leaves<MessageSchema>
+
+type Params = Record<string, string | number>
+
+/** one | other (two forms) or zero | one | other (three), by the language's own plural rules. */
+function pluralRule(locale: string): (choice: number, choicesLength: number) => number {
+  const rules = new Intl.PluralRules(locale)
+  return (choice, choicesLength) => {
+    const one = rules.select(choice) === 'one'
+    if (choicesLength >= 3) return choice === 0 ? 0 : one ? 1 : 2
+    return one ? 0 : 1
+  }
+}
+
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  globalInjection: false,
+  locale: 'en',
+  fallbackLocale: 'en',
+  messages: catalogues,
+  pluralRules: { en: pluralRule('en'), de: pluralRule('de'), fr: pluralRule('fr') },
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+const composer = i18n.global
+
+/** "de_DE", "de-AT", "fr_FR.UTF-8", "de" → de/fr; anything unknown → en. */
 export function pickLocale(tag: string | null | undefined): Locale {
-  const language = (tag ?? '').split(/[-_]/)[0]?.toLowerCase() ?? ''
+  const language = (tag ?? '').split(/[-_.]/)[0]?.toLowerCase() ?? ''
   return language in catalogues ? (language as Locale) : 'en'
 }
 
 /** A BCP 47 tag for Intl and <html lang>: "de_DE" → "de-DE"; falls back to the catalogue. */
 export function toBcp47(tag: string | null | undefined, locale: Locale): string {
-  const candidate = (tag ?? '').replace(/_/g, '-').replace(/\..*$/, '')
-  if (candidate && pickLocale(candidate) === locale) {
+  const candidate = (tag ?? '').replace(/\..*$/, '').replace(/@.*$/, '').replace(/_/g, '-')
+  if (candidate.split('-')[0]?.toLowerCase() === locale) {
     try {
       return Intl.getCanonicalLocales(candidate)[0] ?? locale
     } catch {
@@ -114,57 +63,131 @@ export function toBcp47(tag: string | null | undefined, locale: Locale): string 
   return locale
 }
 
-const current = ref<Locale>(pickLocale(typeof navigator === 'undefined' ? 'en' : navigator.language))
-const currentTag = ref<string>(current.value)
+const currentTag = ref<string>('en')
 
 /** Switches the catalogue and Intl formats, and sets <html lang>. */
 export function setLocale(tag: string | null | undefined): Locale {
   const locale = pickLocale(tag)
-  current.value = locale
+  composer.locale.value = locale
   currentTag.value = toBcp47(tag, locale)
   if (typeof document !== 'undefined') document.documentElement.lang = currentTag.value
   return locale
 }
 
-export const locale = computed(() => current.value)
+export const locale = computed<Locale>(() => composer.locale.value as Locale)
 export const localeTag = computed(() => currentTag.value)
 
 /** Looks up a message and fills `{name}` placeholders. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogues[current.value][key]
-  if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match))
+export function t(key: MessageKey, params?: Params): string {
+  return params ? composer.t(key, params) : composer.t(key)
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>()
-const numberFormats = new Map<string, Intl.NumberFormat>()
+/** A message with plural forms chosen by `count`; `{n}` is the count formatted for the locale. */
+export function tn(key: MessageKey, count: number, params: Params = {}): string {
+  return composer.t(key, { n: formatNumber(count), ...params }, count)
+}
+
+/** Whether a key exists (for data-driven keys such as error codes and kinds). */
+export function hasMessage(key: string): key is MessageKey {
+  return composer.te(key, 'en')
+}
+
+// ---- Intl --------------------------------------------------------------------------------
+
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
+
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: (tag: string) => F): F {
+  const tag = currentTag.value
+  const full = `${tag}|${key}`
+  let format = formats.get(full) as F | undefined
+  if (!format) {
+    format = make(tag)
+    formats.set(full, format)
+  }
+  return format
+}
 
 /** HH:MM:SS.mmm, 24-hour, in the current locale's separators. */
 export function formatTime(value: number | Date): string {
-  const tag = currentTag.value
-  let format = timeFormats.get(tag)
-  if (!format) {
-    format = new Intl.DateTimeFormat(tag, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      fractionalSecondDigits: 3,
-      hourCycle: 'h23',
-    })
-    timeFormats.set(tag, format)
-  }
-  return format.format(value)
+  return cached(
+    'time',
+    (tag) =>
+      new Intl.DateTimeFormat(tag, {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        fractionalSecondDigits: 3,
+        hourCycle: 'h23',
+      }),
+  ).format(value)
+}
+
+/** Date and time of day, e.g. "5 May 2025, 14:03:07". */
+export function formatDateTime(value: number | Date | string): string {
+  const at = typeof value === 'string' ? Date.parse(value) : value
+  if (typeof at === 'number' && Number.isNaN(at)) return String(value)
+  return cached('datetime', (tag) => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'medium' })).format(at)
 }
 
 export function formatNumber(value: number, maximumFractionDigits = 0): string {
-  const tag = currentTag.value
-  const key = `${tag}|${maximumFractionDigits}`
-  let format = numberFormats.get(key)
-  if (!format) {
-    format = new Intl.NumberFormat(tag, { maximumFractionDigits, minimumFractionDigits: maximumFractionDigits })
-    numberFormats.set(key, format)
+  return cached(
+    `n${maximumFractionDigits}`,
+    (tag) => new Intl.NumberFormat(tag, { maximumFractionDigits, minimumFractionDigits: maximumFractionDigits }),
+  ).format(value)
+}
+
+export function formatPercent(fraction: number): string {
+  return cached('pct', (tag) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 })).format(
+    fraction,
+  )
+}
+
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const
+
+/** Decimal units, as file managers show them: 999 B, 1.0 kB, 12.3 MB, 4.7 GB (fr: Mo, Go). */
+function formatScaled(value: number, suffix: '' | '-per-second'): string {
+  let index = 0
+  let scaled = Math.max(0, value)
+  while (scaled >= 999.95 && index < SIZE_UNITS.length - 1) {
+    scaled /= 1000
+    index++
   }
-  return format.format(value)
+  const unit = `${SIZE_UNITS[index]}${suffix}`
+  // Intl says "12 byte" in English; the catalogue has the short symbol (B, o).
+  if (index === 0) {
+    return t(suffix ? 'units.bytesPerSecond' : 'units.bytes', { n: formatNumber(Math.round(scaled)) })
+  }
+  const digits = 1
+  return cached(
+    `u${unit}`,
+    (tag) =>
+      new Intl.NumberFormat(tag, {
+        style: 'unit',
+        unit,
+        unitDisplay: 'short',
+        maximumFractionDigits: digits,
+        minimumFractionDigits: digits,
+      }),
+  ).format(scaled)
+}
+
+export function formatBytes(bytes: number): string {
+  return formatScaled(bytes, '')
+}
+
+export function formatByteRate(bytesPerSecond: number): string {
+  return formatScaled(bytesPerSecond, '-per-second')
+}
+
+/** "2 min 5 s", "1 h 4 min", "12 s" (rounded up to whole seconds). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  if (h > 0) return t('duration.hours', { h: formatNumber(h), m: formatNumber(m) })
+  if (m > 0) return t('duration.minutes', { m: formatNumber(m), s: formatNumber(s) })
+  return t('duration.seconds', { s: formatNumber(s) })
 }
 
 /** A time string from the native side (ISO 8601 or anything Date understands) in local format. */

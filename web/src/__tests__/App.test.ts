@@ -1,82 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import App from '../App.vue'
-import type { ConsoleClient } from '../composables/useConsole'
 import { MAX_ROWS } from '../composables/useConsole'
-import type { ConnectionState } from '../conduit/client'
-import type { Welcome } from '../conduit/api'
+import { FakeClient } from './fakeClient'
 import { ConduitError } from '../conduit/errors'
 import { setLocale } from '../i18n'
-
-interface Invocation {
-  cmd: string
-  args: any
-  options: any
-  resolve: (value: unknown) => void
-  reject: (error: unknown) => void
-}
-
-/** Stands in for the conduit client: records calls and lets the test play the native side. */
-class FakeClient {
-  state: ConnectionState = 'connecting'
-  invocations: Invocation[] = []
-  emitted: [string, unknown][] = []
-  #listeners = new Map<string, Set<(payload: any) => void>>()
-  #handlers = new Map<string, (args: any) => unknown>()
-  #stateListeners = new Set<(state: ConnectionState) => void>()
-  #resolveReady!: (welcome: Welcome) => void
-  #ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
-
-  ready(): Promise<Welcome> {
-    return this.#ready
-  }
-  invoke(cmd: string, args: unknown, options?: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => this.invocations.push({ cmd, args, options, resolve, reject }))
-  }
-  listen(event: string, cb: (payload: any) => void): () => void {
-    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set())
-    this.#listeners.get(event)!.add(cb)
-    return () => this.#listeners.get(event)?.delete(cb)
-  }
-  emit(event: string, payload: unknown): void {
-    this.emitted.push([event, payload])
-  }
-  handle(cmd: string, fn: (args: any) => unknown): () => void {
-    this.#handlers.set(cmd, fn)
-    return () => this.#handlers.delete(cmd)
-  }
-  onStateChange(cb: (state: ConnectionState) => void): () => void {
-    this.#stateListeners.add(cb)
-    return () => this.#stateListeners.delete(cb)
-  }
-
-  // ---- the native side ----
-  connect(locale = 'en_US'): void {
-    this.setState('connected')
-    this.#resolveReady({ session: 's', locale, version: '1.0.0', snapshot: null })
-  }
-  setState(state: ConnectionState): void {
-    this.state = state
-    for (const cb of this.#stateListeners) cb(state)
-  }
-  fire(event: string, payload: unknown): void {
-    for (const cb of this.#listeners.get(event) ?? []) cb(payload)
-  }
-  request(cmd: string, args: unknown): Promise<unknown> {
-    const handler = this.#handlers.get(cmd)
-    if (!handler) return Promise.reject(new Error(`no handler for ${cmd}`))
-    return Promise.resolve(handler(args))
-  }
-  listenerCount(event: string): number {
-    return this.#listeners.get(event)?.size ?? 0
-  }
-}
 
 let client: FakeClient
 let wrapper: VueWrapper
 
 function mountApp(): VueWrapper {
-  wrapper = mount(App, { props: { client: client as unknown as ConsoleClient }, attachTo: document.body })
+  wrapper = mount(App, { props: { client: client.asClient() }, attachTo: document.body })
   return wrapper
 }
 
@@ -92,6 +26,8 @@ async function type(text: string): Promise<void> {
 beforeEach(() => {
   setLocale('en')
   client = new FakeClient()
+  // The console is the second view; the page opens it directly for #console.
+  history.replaceState(null, '', '#console')
 })
 
 afterEach(() => {
@@ -153,7 +89,7 @@ describe('console', () => {
     expect(wrapper.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined()
 
     await input().setValue('by button')
-    await wrapper.get('form').trigger('submit')
+    await wrapper.get('form.composer').trigger('submit')
     await flushPromises()
     expect(client.invocations.map((i) => i.args.text)).toEqual(['by button'])
   })
@@ -279,5 +215,43 @@ describe('visibility', () => {
     state.mockReturnValue('visible')
     document.dispatchEvent(new Event('visibilitychange'))
     expect(client.emitted.at(-1)).toEqual(['page.visible', { visible: true }])
+  })
+})
+
+describe('views', () => {
+  it('switches between Tasks and Console with a keyboard-operable tab list', async () => {
+    history.replaceState(null, '', '#')
+    mountApp()
+    const tasksTab = wrapper.get('[data-testid="nav-tasks"]')
+    const consoleTab = wrapper.get('[data-testid="nav-console"]')
+    expect(wrapper.get('[role="tablist"]').findAll('[role="tab"]')).toHaveLength(2)
+    expect(tasksTab.attributes()).toMatchObject({ 'aria-selected': 'true', tabindex: '0', 'aria-controls': 'panel-tasks' })
+    expect(consoleTab.attributes()).toMatchObject({ 'aria-selected': 'false', tabindex: '-1' })
+    expect(wrapper.get('[data-testid="view-console"]').isVisible()).toBe(false)
+
+    await tasksTab.trigger('keydown', { key: 'ArrowRight' })
+    await flushPromises()
+    expect(consoleTab.attributes('aria-selected')).toBe('true')
+    expect(document.activeElement).toBe(consoleTab.element)
+    expect(wrapper.get('[data-testid="view-console"]').isVisible()).toBe(true)
+    expect(wrapper.get('[data-testid="view-tasks"]').isVisible()).toBe(false)
+    expect(location.hash).toBe('#console')
+
+    await consoleTab.trigger('keydown', { key: 'Home' })
+    expect(tasksTab.attributes('aria-selected')).toBe('true')
+    await consoleTab.trigger('click')
+    expect(consoleTab.attributes('aria-selected')).toBe('true')
+  })
+
+  it('shows a native question in the Tasks view too', async () => {
+    history.replaceState(null, '', '#')
+    mountApp()
+    const answer = client.request('confirm', { question: 'Quit while 2 tasks run?' })
+    await flushPromises()
+    const panel = wrapper.get('[data-testid="confirm-panel"]')
+    expect(panel.isVisible()).toBe(true)
+    expect(wrapper.get('[data-testid="view-tasks"]').isVisible()).toBe(true)
+    await wrapper.get('[data-testid="confirm-no"]').trigger('click')
+    await expect(answer).resolves.toBe(false)
   })
 })

@@ -1,42 +1,27 @@
 // The typed surface: which commands the page may invoke, which events travel, and which
 // questions the native side may ask. Add a name here and invoke/listen/emit/handle type-check it.
 
+import type {
+  GeneratedCommands,
+  GeneratedEvents,
+  GeneratedPageEvents,
+  GeneratedRequests,
+} from './generated/api'
 import type { ErrorPayload } from './errors'
 
+// The commands, events and requests are declared once, natively (bridge/ApiCatalogue and the
+// registrations in app/), and generated into ./generated/api.ts by the build: a command changed
+// in C++ fails this page's type check until the page follows. Only the per-kind task shapes
+// below are written here.
+
 /** page → native commands: `invoke(name, args)` resolves with `result`. */
-export interface Commands {
-  echo: { args: { text: string }; result: { text: string } }
-  'process.send': { args: { text: string }; result: { id: number } }
-  'tasks.start': {
-    args: { kind: string; params: object; priority?: number; timeoutMs?: number }
-    result: TaskSnapshot
-  }
-  'tasks.pause': { args: { id: number }; result: TaskSnapshot }
-  'tasks.resume': { args: { id: number }; result: TaskSnapshot }
-  'tasks.cancel': { args: { id: number }; result: TaskSnapshot }
-  'tasks.list': { args: Record<string, never>; result: TaskSnapshot[] }
-  /** Output items with seq > after are replayed into the call's stream, then live ones follow. */
-  'tasks.attach': { args: { id: number; after?: number }; result: TaskSnapshot }
-  'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
-  /** Drops a finished task from the list. */
-  'tasks.forget': { args: { id: number }; result: Record<string, never> }
-}
+export type Commands = GeneratedCommands
 
 /** Events, in either direction: `listen(name, cb)` / `emit(name, payload)`. */
-export interface Events {
-  'process.tick': { count: number; time: string }
-  'process.output': { id: number; text: string }
-  'page.visible': { visible: boolean }
-  /** Every task transition. */
-  'task.state': TaskSnapshot
-  /** At most ~30/s per task; the final value always precedes the final `task.state`. */
-  'task.progress': TaskProgressEvent
-}
+export type Events = GeneratedEvents & GeneratedPageEvents
 
 /** native → page requests: `handle(name, fn)` answers them with `result`. */
-export interface Requests {
-  confirm: { args: { question: string }; result: boolean }
-}
+export type Requests = GeneratedRequests
 
 export type CommandName = keyof Commands
 export type CommandArgs<K extends CommandName> = Commands[K]['args']
@@ -59,6 +44,8 @@ export interface Welcome {
   /** e.g. "de_DE" */
   locale: string
   version: string
+  /** Counts the pages that said hello to this native session: > 1 after a reload. */
+  generation: number
   snapshot: unknown
 }
 

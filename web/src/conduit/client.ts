@@ -345,6 +345,7 @@ export class ConduitClient implements ChannelHost {
       session: String(env.session ?? ''),
       locale: typeof env.locale === 'string' ? env.locale : '',
       version: typeof env.version === 'string' ? env.version : '',
+      generation: typeof env.generation === 'number' ? env.generation : 0,
       snapshot: env.snapshot ?? null,
     }
     this.#welcome = welcome

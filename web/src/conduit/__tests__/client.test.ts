@@ -48,10 +48,10 @@ describe('handshake', () => {
     expect(transport.envelopes().map((e) => e.t)).toEqual(['hello', 'invoke'])
 
     const ready = track(client.ready())
-    transport.deliver({ t: 'welcome', session: 'abc', locale: 'de_DE', version: '1.2.3', snapshot: { tasks: [] } })
+    transport.deliver({ t: 'welcome', session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, snapshot: { tasks: [] } })
     transport.deliver({ t: 'result', id: 1, ok: true, value: { text: 'early' } })
     await tick()
-    expect(ready.value).toEqual({ session: 'abc', locale: 'de_DE', version: '1.2.3', snapshot: { tasks: [] } })
+    expect(ready.value).toEqual({ session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, snapshot: { tasks: [] } })
     expect(client.state).toBe('connected')
     await expect(queued).resolves.toEqual({ text: 'early' })
   })

@@ -19,7 +19,7 @@ export interface GeneratedCommands {
   'tasks.pause': { args: { id: number }; result: TaskSnapshot }
   'tasks.resume': { args: { id: number }; result: TaskSnapshot }
   'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
-  'tasks.start': { args: { kind: string; params?: Record<string, unknown>; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
+  'tasks.start': { args: { kind: string; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
 }
 
 /** Events native emits to the page. */

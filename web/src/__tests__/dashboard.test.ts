@@ -1,0 +1,619 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import TaskDashboard from '../components/tasks/TaskDashboard.vue'
+import App from '../App.vue'
+import { clientKey } from '../appClient'
+import { MAX_TAIL_LINES } from '../composables/tailBuffer'
+import { ConduitError } from '../conduit/errors'
+import { setLocale } from '../i18n'
+import { FakeClient, snapshot } from './fakeClient'
+
+let client: FakeClient
+let wrapper: VueWrapper
+let clock = 0
+
+function mountBoard(): VueWrapper {
+  wrapper = mount(TaskDashboard, {
+    props: { options: { now: () => clock } },
+    global: { provide: { [clientKey as symbol]: client.asClient() } },
+    attachTo: document.body,
+  })
+  return wrapper
+}
+
+const byId = (id: string) => wrapper.get(`[data-testid="${id}"]`)
+const rows = () => wrapper.findAll('[data-testid="task-row"]')
+const row = (id: number) => wrapper.get(`[data-testid="task-row"][data-task-id="${id}"]`)
+const inRow = (id: number, testid: string) => row(id).find(`[data-testid="${testid}"]`)
+
+async function fill(testid: string, value: string): Promise<void> {
+  const input = byId(testid)
+  await input.setValue(value)
+  await input.trigger('blur')
+}
+
+async function startHash(root = '/data/photos'): Promise<number> {
+  await fill('hash-root', root)
+  await byId('hash-start').trigger('click')
+  await flushPromises()
+  return client.tasks.start.mock.results.length
+}
+
+/** Intl puts (narrow) no-break spaces in some languages' numbers and units. */
+const norm = (text: string | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ')
+
+const disabled = (el: { element: Element }) => (el.element as HTMLButtonElement).disabled
+
+beforeEach(() => {
+  setLocale('en')
+  clock = 0
+  sessionStorage.clear()
+  client = new FakeClient()
+})
+
+afterEach(() => {
+  wrapper?.unmount()
+  document.body.innerHTML = ''
+  vi.useRealTimers()
+})
+
+describe('forms', () => {
+  it('hash: Start stays disabled until the folder is an absolute path, then starts with the algorithm', async () => {
+    mountBoard()
+    client.connect()
+    await flushPromises()
+    expect(disabled(byId('hash-start'))).toBe(true)
+    expect(byId('hash-root-error').text()).toBe('')
+
+    await fill('hash-root', '')
+    expect(byId('hash-root-error').text()).toContain('Required.')
+    expect(byId('hash-root').attributes('aria-invalid')).toBe('true')
+    expect(byId('hash-root').attributes('aria-describedby')).toBe('hash-root-error')
+
+    await fill('hash-root', 'photos')
+    expect(byId('hash-root-error').text()).toContain('absolute path')
+    expect(disabled(byId('hash-start'))).toBe(true)
+
+    await fill('hash-root', '/data/photos')
+    await byId('hash-algorithm').setValue('sha512')
+    expect(byId('hash-root-error').text()).toBe('')
+    expect(disabled(byId('hash-start'))).toBe(false)
+    await byId('form-hash').trigger('submit')
+    await flushPromises()
+
+    expect(client.tasks.start).toHaveBeenCalledTimes(1)
+    expect(client.tasks.start.mock.calls[0]!.slice(0, 2)).toEqual(['hash', { root: '/data/photos', algorithm: 'sha512' }])
+    expect(rows()).toHaveLength(1)
+    expect(row(1).attributes()).toMatchObject({ 'data-kind': 'hash', 'data-state': 'queued' })
+    expect(inRow(1, 'task-label').text()).toContain('/data/photos')
+    // the form is ready for the next one
+    expect((byId('hash-root').element as HTMLInputElement).value).toBe('')
+  })
+
+  it('download: URL, destination and optional SHA-256 are validated; the checksum is sent lowercased', async () => {
+    mountBoard()
+    await fill('download-url', 'ftp://example.org/x')
+    expect(byId('download-url-error').text()).toContain('http:// or https://')
+    await fill('download-url', 'https://example.org/files/disk.iso')
+    expect(byId('download-url-error').text()).toBe('')
+    await fill('download-dest', '/tmp/disk.iso')
+    expect(disabled(byId('download-start'))).toBe(false)
+
+    await fill('download-sha256', 'abc')
+    expect(byId('download-sha256-error').text()).toContain('64 hexadecimal digits')
+    expect(disabled(byId('download-start'))).toBe(true)
+    const sha = 'AB'.repeat(32)
+    await fill('download-sha256', sha)
+    expect(disabled(byId('download-start'))).toBe(false)
+    await byId('download-start').trigger('click')
+    await flushPromises()
+    expect(client.tasks.start.mock.calls[0]!.slice(0, 2)).toEqual([
+      'download',
+      { url: 'https://example.org/files/disk.iso', dest: '/tmp/disk.iso', sha256: sha.toLowerCase() },
+    ])
+
+    // without a checksum, none is sent
+    await fill('download-url', 'http://example.org/a.bin')
+    await fill('download-dest', '/tmp/a.bin')
+    await byId('download-start').trigger('click')
+    await flushPromises()
+    expect(client.tasks.start.mock.calls[1]![1]).toEqual({ url: 'http://example.org/a.bin', dest: '/tmp/a.bin' })
+  })
+
+  it('verify and tail start with their paths', async () => {
+    mountBoard()
+    expect(disabled(byId('verify-start'))).toBe(true)
+    expect(disabled(byId('tail-start'))).toBe(true)
+    await fill('verify-manifest', '/data/SHA256SUMS')
+    await byId('verify-start').trigger('click')
+    await fill('tail-path', '/var/log/app.log')
+    await byId('tail-start').trigger('click')
+    await flushPromises()
+    const calls = client.tasks.start.mock.calls
+    expect(calls[0]!.slice(0, 2)).toEqual(['verify', { manifest: '/data/SHA256SUMS' }])
+    expect(calls[1]!.slice(0, 2)).toEqual(['tail', { path: '/var/log/app.log' }])
+    // a tail task gets an output channel
+    expect((calls[1]![2] as any).output).toBeDefined()
+    expect(rows().map((r) => r.attributes('data-kind'))).toEqual(['tail', 'verify'])
+  })
+
+  it('shows why a start failed, inline', async () => {
+    mountBoard()
+    client.tasks.startError = new ConduitError('invalid_args', 'no such folder: /nope')
+    await startHash('/nope')
+    expect(byId('hash-error').text()).toBe('Could not start the task: no such folder: /nope')
+    expect(byId('hash-error').attributes('role')).toBe('alert')
+    expect(rows()).toHaveLength(0)
+    // the value stays for correcting it
+    expect((byId('hash-root').element as HTMLInputElement).value).toBe('/nope')
+  })
+
+  it('Choose… buttons ask the native dialogs and fill the fields', async () => {
+    mountBoard()
+    await byId('hash-pick').trigger('click')
+    expect(client.last('dialog.pickFolder').args).toEqual({ title: 'Choose a folder to hash' })
+    expect(disabled(byId('hash-pick'))).toBe(true)
+    client.last('dialog.pickFolder').resolve({ path: '/home/me/Pictures' })
+    await flushPromises()
+    expect((byId('hash-root').element as HTMLInputElement).value).toBe('/home/me/Pictures')
+    expect(disabled(byId('hash-start'))).toBe(false)
+    expect(document.activeElement).toBe(byId('hash-root').element)
+
+    await byId('verify-pick').trigger('click')
+    const open = client.last('dialog.openFile')
+    expect(open.args.title).toBe('Choose a manifest to verify')
+    expect(open.args.filters[0]).toMatch(/^Checksum manifests \(.*SUMS.*\)$/)
+    open.resolve({ path: '/home/me/Pictures/SHA256SUMS' })
+    await flushPromises()
+    expect((byId('verify-manifest').element as HTMLInputElement).value).toBe('/home/me/Pictures/SHA256SUMS')
+
+    await fill('download-url', 'https://example.org/pub/disk%201.iso?x=1')
+    await byId('download-pick').trigger('click')
+    expect(client.last('dialog.saveFile').args).toEqual({ title: 'Save the download as', suggestedName: 'disk 1.iso' })
+    client.last('dialog.saveFile').resolve({ path: '/tmp/disk 1.iso' })
+    await flushPromises()
+    expect((byId('download-dest').element as HTMLInputElement).value).toBe('/tmp/disk 1.iso')
+
+    // cancelled dialog: the field keeps what it had
+    await fill('tail-path', '/var/log/old.log')
+    await byId('tail-pick').trigger('click')
+    expect(client.last('dialog.openFile').args.title).toBe('Choose a log file to follow')
+    client.last('dialog.openFile').resolve({ path: null })
+    await flushPromises()
+    expect((byId('tail-path').element as HTMLInputElement).value).toBe('/var/log/old.log')
+
+    // a failing dialog is reported in its form
+    await byId('tail-pick').trigger('click')
+    client.last('dialog.openFile').reject(new ConduitError('unknown_command', 'no dialog'))
+    await flushPromises()
+    expect(byId('tail-error').text()).toContain('Could not open the dialog: no dialog')
+  })
+})
+
+describe('task list', () => {
+  it('renders state, progress bar aria values, rate and time left', async () => {
+    mountBoard()
+    await startHash()
+    const handle = client.tasks.handle(1)
+    const bar = inRow(1, 'task-progress')
+    expect(bar.attributes()).toMatchObject({ role: 'progressbar', 'aria-valuemin': '0' })
+    expect(bar.attributes('aria-valuenow')).toBeUndefined() // total unknown yet
+
+    handle.setState('running')
+    clock = 0
+    handle.progress(0, 10_000_000)
+    clock = 1000
+    handle.progress(1_000_000)
+    clock = 2000
+    handle.progress(2_000_000)
+    await flushPromises()
+    expect(row(1).attributes('data-state')).toBe('running')
+    expect(inRow(1, 'task-state').text()).toBe('Running')
+    expect(bar.attributes()).toMatchObject({
+      'aria-valuenow': '2000000',
+      'aria-valuemax': '10000000',
+      'aria-valuetext': '20%, 2.0 MB of 10.0 MB',
+    })
+    expect(inRow(1, 'task-amount').text()).toBe('2.0 MB of 10.0 MB')
+    expect(inRow(1, 'task-rate').text()).toContain('1.0 MB/s')
+    expect(inRow(1, 'task-eta').text()).toBe('8 s left')
+
+    // smoothed over ~2 s: an old burst falls out of the window
+    clock = 3000
+    handle.progress(5_000_000)
+    clock = 4000
+    handle.progress(6_000_000)
+    await flushPromises()
+    expect(inRow(1, 'task-rate').text()).toContain('2.0 MB/s')
+    expect(inRow(1, 'task-eta').text()).toBe('2 s left')
+
+    // long remaining times read as minutes and seconds
+    clock = 5000
+    handle.progress(6_010_000)
+    clock = 6000
+    handle.progress(6_020_000)
+    await flushPromises()
+    expect(inRow(1, 'task-eta').text()).toMatch(/^\d+ min \d+ s left$/)
+
+    // paused: no rate, no time left, the bar keeps its value
+    handle.setState('paused')
+    await flushPromises()
+    expect(inRow(1, 'task-rate').text()).toBe('')
+    expect(inRow(1, 'task-eta').text()).toBe('')
+    expect(bar.attributes('aria-valuenow')).toBe('6020000')
+  })
+
+  it('lets the rate fall while progress stalls (re-measured every second)', async () => {
+    vi.useFakeTimers()
+    mountBoard()
+    await startHash()
+    const handle = client.tasks.handle(1)
+    handle.setState('running')
+    clock = 0
+    handle.progress(0, 100_000_000)
+    clock = 1000
+    handle.progress(1_000_000)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inRow(1, 'task-rate').text()).toContain('1.0 MB/s')
+    clock = 4000
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(inRow(1, 'task-rate').text()).toContain('250.0 kB/s')
+    // the slot keeps its place in the layout either way
+    expect(inRow(1, 'task-eta').exists()).toBe(true)
+  })
+
+  it('offers only the actions that apply, and they call the handle', async () => {
+    mountBoard()
+    await startHash()
+    const handle = client.tasks.handle(1)
+    const buttons = () => ['task-pause', 'task-resume', 'task-cancel'].filter((id) => inRow(1, id).exists())
+
+    expect(buttons()).toEqual(['task-cancel']) // queued
+    handle.setState('running')
+    await flushPromises()
+    expect(buttons()).toEqual(['task-pause', 'task-cancel'])
+    expect(inRow(1, 'task-pause').attributes('aria-label')).toBe('Pause /data/photos')
+
+    await inRow(1, 'task-pause').trigger('click')
+    await flushPromises()
+    expect(handle.pause).toHaveBeenCalledTimes(1)
+    expect(row(1).attributes('data-state')).toBe('paused')
+    expect(buttons()).toEqual(['task-resume', 'task-cancel'])
+
+    await inRow(1, 'task-resume').trigger('click')
+    await flushPromises()
+    expect(handle.resume).toHaveBeenCalledTimes(1)
+    expect(buttons()).toEqual(['task-pause', 'task-cancel'])
+
+    await inRow(1, 'task-cancel').trigger('click')
+    await flushPromises()
+    expect(handle.cancel).toHaveBeenCalledTimes(1)
+    expect(row(1).attributes('data-state')).toBe('cancelled')
+    expect(buttons()).toEqual([])
+    expect(inRow(1, 'task-error').exists()).toBe(false) // cancelling is not an error
+    expect(handle.listenerCount()).toBe(0)
+  })
+
+  it('shows a refused action in the row', async () => {
+    mountBoard()
+    await startHash()
+    const handle = client.tasks.handle(1)
+    handle.setState('running')
+    handle.pause.mockRejectedValueOnce(new ConduitError('not_found', 'task 1 has finished'))
+    await flushPromises()
+    await inRow(1, 'task-pause').trigger('click')
+    await flushPromises()
+    expect(inRow(1, 'task-action-error').text()).toContain('task 1 has finished')
+  })
+
+  it('keeps the concurrency limit in 1–16 and sends it with setLimit', async () => {
+    mountBoard()
+    const limit = byId('task-limit')
+    expect(limit.attributes()).toMatchObject({ type: 'number', min: '1', max: '16' })
+    await limit.setValue('20')
+    await flushPromises()
+    expect(client.tasks.setLimit).toHaveBeenLastCalledWith(16)
+    expect((limit.element as HTMLInputElement).value).toBe('16')
+    await limit.setValue('3')
+    await flushPromises()
+    expect(client.tasks.setLimit).toHaveBeenLastCalledWith(3)
+
+    client.tasks.setLimit.mockRejectedValueOnce(new ConduitError('shutting_down', 'closing'))
+    await limit.setValue('5')
+    await flushPromises()
+    expect((limit.element as HTMLInputElement).value).toBe('3')
+    expect(wrapper.text()).toContain('Could not change the limit: closing')
+  })
+
+  it('Clear finished forgets every final task and only those', async () => {
+    mountBoard()
+    await startHash('/a')
+    await startHash('/b')
+    await startHash('/c')
+    expect(disabled(byId('clear-finished'))).toBe(true)
+    client.tasks.handle(1).setState('completed', { result: { files: 1, bytes: 1, manifest: '/a/SHA256SUMS' } })
+    client.tasks.handle(2).setState('failed', { error: { code: 'io_error', message: 'disk on fire' } })
+    client.tasks.handle(3).setState('running')
+    await flushPromises()
+    expect(disabled(byId('clear-finished'))).toBe(false)
+    await byId('clear-finished').trigger('click')
+    await flushPromises()
+    expect(client.tasks.forget.mock.calls.map((c) => c[0]).sort()).toEqual([1, 2])
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['3'])
+    expect(disabled(byId('clear-finished'))).toBe(true)
+  })
+})
+
+describe('results', () => {
+  it('hash: summary, manifest and Show in folder', async () => {
+    mountBoard()
+    await startHash()
+    client.tasks.handle(1).setState('completed', {
+      result: { files: 3, bytes: 1536, manifest: '/data/photos/SHA256SUMS' },
+      progress: { done: 1536, total: 1536, unit: 'bytes' },
+    })
+    await flushPromises()
+    const result = inRow(1, 'task-result')
+    expect(result.text()).toContain('Hashed 3 files, 1.5 kB.')
+    expect(result.text()).toContain('/data/photos/SHA256SUMS')
+    expect(inRow(1, 'task-progress').attributes('aria-valuetext')).toBe('100%, 1.5 kB of 1.5 kB')
+    await inRow(1, 'reveal-path').trigger('click')
+    expect(client.last('app.revealPath').args).toEqual({ path: '/data/photos/SHA256SUMS' })
+  })
+
+  it('verify: OK, or a report of mismatched and missing files', async () => {
+    mountBoard()
+    await fill('verify-manifest', '/m/SHA256SUMS')
+    await byId('verify-start').trigger('click')
+    await byId('verify-start').trigger('click')
+    await flushPromises()
+    await fill('verify-manifest', '/m2/SHA256SUMS')
+    await byId('verify-start').trigger('click')
+    await flushPromises()
+    client.tasks.handle(1).setState('completed', { result: { ok: true, checked: 12, mismatched: [], missing: [] } })
+    client.tasks.handle(2).setState('completed', {
+      result: { ok: false, checked: 5, mismatched: ['a.jpg', 'b.jpg'], missing: ['c.jpg'] },
+    })
+    await flushPromises()
+    const ok = inRow(1, 'task-result')
+    expect(ok.attributes('data-ok')).toBe('true')
+    expect(ok.text()).toContain('OK — all files match (12 files checked).')
+    const bad = inRow(2, 'task-result')
+    expect(bad.attributes('data-ok')).toBe('false')
+    expect(bad.text()).toContain('Not OK: 2 mismatched and 1 missing of 5 files checked.')
+    expect(bad.get('[data-testid="verify-mismatched"]').findAll('li').map((li) => li.text())).toEqual(['a.jpg', 'b.jpg'])
+    expect(bad.get('[data-testid="verify-missing"]').text()).toContain('c.jpg')
+  })
+
+  it('download: bytes, path and a selectable, copyable SHA-256', async () => {
+    mountBoard()
+    await fill('download-url', 'https://example.org/f.bin')
+    await fill('download-dest', '/tmp/f.bin')
+    await byId('download-start').trigger('click')
+    await flushPromises()
+    const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    client.tasks.handle(1).setState('completed', { result: { bytes: 2_500_000, path: '/tmp/f.bin', sha256: sha } })
+    await flushPromises()
+    const result = inRow(1, 'task-result')
+    expect(result.text()).toContain('Downloaded 2.5 MB.')
+    expect(result.text()).toContain('/tmp/f.bin')
+    const value = result.get('[data-testid="download-sha256-value"]')
+    expect(value.element.tagName).toBe('CODE')
+    expect(value.text()).toBe(sha)
+
+    const writeText = vi.fn(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    await result.get('[data-testid="copy-sha256"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith(sha)
+    expect(result.get('[data-testid="copy-sha256"]').text()).toBe('Copied')
+    await inRow(1, 'reveal-path').trigger('click')
+    expect(client.last('app.revealPath').args).toEqual({ path: '/tmp/f.bin' })
+  })
+
+  it('failed and timed-out tasks show their error', async () => {
+    mountBoard()
+    await startHash('/a')
+    await startHash('/b')
+    client.tasks.handle(1).setState('failed', { error: { code: 'io_error', message: 'Permission denied: /a/x' } })
+    client.tasks.handle(2).setState('timed_out', { error: { code: 'timeout', message: 'Task 2 timed out' } })
+    await flushPromises()
+    expect(inRow(1, 'task-error').text()).toBe('⚠ File error: Permission denied: /a/x')
+    expect(inRow(1, 'task-error').attributes('data-code')).toBe('io_error')
+    expect(inRow(2, 'task-error').text()).toContain('Task 2 timed out')
+    expect(inRow(1, 'task-result').exists()).toBe(false)
+  })
+
+  it('tail: shows lines, and Pause view buffers new ones without stopping the task', async () => {
+    mountBoard()
+    await fill('tail-path', '/var/log/app.log')
+    await byId('tail-start').trigger('click')
+    await flushPromises()
+    const handle = client.tasks.handle(1)
+    handle.setState('running')
+    handle.line('one', 'two')
+    await flushPromises()
+    const pane = inRow(1, 'tail-lines')
+    expect(pane.attributes('role')).toBe('log')
+    expect(pane.findAll('.line').map((l) => l.text())).toEqual(['one', 'two'])
+
+    const toggle = inRow(1, 'tail-pause-view')
+    expect(toggle.attributes('aria-pressed')).toBe('false')
+    await toggle.trigger('click')
+    expect(toggle.attributes('aria-pressed')).toBe('true')
+    expect(toggle.text()).toContain('Resume view')
+    handle.line('three', 'four')
+    await flushPromises()
+    expect(pane.findAll('.line')).toHaveLength(2)
+    expect(inRow(1, 'tail-new-lines').text()).toBe('2 new lines')
+    expect(handle.pause).not.toHaveBeenCalled()
+    expect(row(1).attributes('data-state')).toBe('running')
+
+    await toggle.trigger('click')
+    await flushPromises()
+    expect(pane.findAll('.line').map((l) => l.text())).toEqual(['one', 'two', 'three', 'four'])
+    expect(inRow(1, 'tail-new-lines').text()).toBe('')
+
+    // at most the last MAX_TAIL_LINES stay
+    handle.line(...Array.from({ length: MAX_TAIL_LINES + 10 }, (_, i) => `line ${i}`))
+    await flushPromises()
+    const lines = pane.findAll('.line')
+    expect(lines).toHaveLength(MAX_TAIL_LINES)
+    expect(lines.at(-1)!.text()).toBe(`line ${MAX_TAIL_LINES + 9}`)
+    expect(row(1).text()).toContain('Showing the last 2,000 lines.')
+  })
+})
+
+describe('load and reconnect', () => {
+  const running = (id: number, kind: string) => snapshot(id, kind, 'running')
+
+  it('does not take over the lines of a tail it never followed', async () => {
+    client.tasks.listResult = [running(7, 'tail')]
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    await flushPromises()
+    const attach = client.tasks.attach.mock.calls.find((c) => c[0] === 7)!
+    expect(attach[1]!.output).toBeUndefined()
+  })
+
+  it('lists existing tasks, attaches to live ones (tail with output) and says what it restored', async () => {
+    // The page followed task 1's lines before the reload.
+    sessionStorage.setItem('conduit.page.tail.s.1', JSON.stringify(['before reload']))
+    client.tasks.listResult = [
+      running(1, 'tail'),
+      { ...running(2, 'hash'), progress: { done: 50, total: 100, unit: 'bytes' } },
+      snapshot(3, 'download', 'completed', { result: { bytes: 10, path: '/tmp/x', sha256: 'f'.repeat(64) } }),
+    ]
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    await flushPromises()
+
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['3', '2', '1'])
+    expect(client.tasks.attach).toHaveBeenCalledTimes(2)
+    const tailAttach = client.tasks.attach.mock.calls.find((c) => c[0] === 1)!
+    expect(tailAttach[1]!.output).toBeDefined()
+    const hashAttach = client.tasks.attach.mock.calls.find((c) => c[0] === 2)!
+    expect(hashAttach[1]!.output).toBeUndefined()
+    expect(inRow(2, 'task-progress').attributes('aria-valuetext')).toBe('50%, 50 B of 100 B')
+    // the download's label comes from its result
+    expect(inRow(3, 'task-label').text()).toContain('/tmp/x')
+
+    const notice = byId('reconnected-notice')
+    expect(notice.text()).toContain('Reconnected — 3 tasks restored')
+    expect(notice.element.parentElement!.getAttribute('aria-live')).toBe('polite')
+
+    // the attached handles drive the rows
+    client.tasks.handle(1).line('after reload')
+    client.tasks.handle(2).progress(100)
+    client.tasks.handle(2).setState('completed', { result: { files: 1, bytes: 100, manifest: '/d/SHA256SUMS' } })
+    await flushPromises()
+    expect(inRow(1, 'tail-lines').text()).toContain('before reload')
+    expect(inRow(1, 'tail-lines').text()).toContain('after reload')
+    expect(row(2).attributes('data-state')).toBe('completed')
+  })
+
+  it('says nothing on a fresh start, and counts generation > 1 as a reconnect', async () => {
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: [] } })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="reconnected-notice"]').exists()).toBe(false)
+    expect(byId('tasks-empty').text()).toBe('No tasks yet. Start one with a form.')
+    wrapper.unmount()
+
+    client = new FakeClient()
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: [] }, generation: 2 })
+    await flushPromises()
+    expect(byId('reconnected-notice').text()).toContain('Reconnected — no tasks restored')
+  })
+
+  it('keeps labels and tail lines across a reload of the page (same native session)', async () => {
+    mountBoard()
+    client.connect()
+    await flushPromises()
+    await fill('tail-path', '/var/log/kept.log')
+    await byId('tail-start').trigger('click')
+    await flushPromises()
+    client.tasks.handle(1).setState('running')
+    client.tasks.handle(1).line('kept 1', 'kept 2')
+    await flushPromises()
+    wrapper.unmount() // the page goes away; the task goes on
+
+    const list = [running(1, 'tail')]
+    client = new FakeClient()
+    client.tasks.listResult = list
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: list } })
+    await flushPromises()
+    expect(inRow(1, 'task-label').text()).toContain('/var/log/kept.log')
+    expect(inRow(1, 'tail-lines').findAll('.line').map((l) => l.text())).toEqual(['kept 1', 'kept 2'])
+  })
+
+  it('does not mistake its own new task for a foreign one when events overtake the start result', async () => {
+    vi.useFakeTimers()
+    mountBoard()
+    client.connect()
+    await vi.advanceTimersByTimeAsync(10)
+    client.tasks.start.mockImplementationOnce(async (kind: string) => {
+      client.fire('task.state', snapshot(1, kind, 'running'))
+      await Promise.resolve()
+      return client.tasks.make(kind) as any
+    })
+    await fill('hash-root', '/mine')
+    await byId('hash-start').trigger('click')
+    await vi.advanceTimersByTimeAsync(10)
+    expect(rows()).toHaveLength(1)
+    expect(inRow(1, 'task-label').text()).toContain('/mine')
+    // followed through its handle
+    client.tasks.handle(1).setState('running')
+    await vi.advanceTimersByTimeAsync(10)
+    expect(inRow(1, 'task-pause').exists()).toBe(true)
+  })
+
+  it('shows tasks started elsewhere (devtools, automation) from the task events', async () => {
+    mountBoard()
+    client.connect()
+    await flushPromises()
+    client.fire('task.state', snapshot(9, 'count', 'running'))
+    client.fire('task.progress', { id: 9, done: 3, total: 10, unit: 'steps' })
+    await flushPromises()
+    expect(row(9).attributes('data-kind')).toBe('count')
+    expect(inRow(9, 'task-progress').attributes('aria-valuetext')).toBe('30%, 3 steps of 10 steps')
+    await inRow(9, 'task-pause').trigger('click')
+    expect(client.last('tasks.pause').args).toEqual({ id: 9 })
+    client.last('tasks.pause').resolve(snapshot(9, 'count', 'paused'))
+    await flushPromises()
+    expect(row(9).attributes('data-state')).toBe('paused')
+  })
+})
+
+describe('German', () => {
+  it('renders the dashboard in German with German number formats', async () => {
+    wrapper = mount(App, { props: { client: client.asClient(), taskOptions: { now: () => clock } }, attachTo: document.body })
+    client.connect('de_DE')
+    await flushPromises()
+    expect(document.documentElement.lang).toBe('de-DE')
+    expect(byId('nav-tasks').text()).toBe('Aufgaben')
+    expect(byId('hash-start').text()).toBe('Prüfsummen bilden')
+    expect(byId('clear-finished').text()).toBe('Beendete entfernen')
+
+    await fill('hash-root', 'relativ')
+    expect(byId('hash-root-error').text()).toContain('absoluten Pfad')
+    await fill('hash-root', '/daten')
+    await byId('hash-start').trigger('click')
+    await flushPromises()
+    const handle = client.tasks.handle(1)
+    handle.setState('running')
+    clock = 0
+    handle.progress(0, 1_500_000_000)
+    clock = 2000
+    handle.progress(250_000_000)
+    await flushPromises()
+    expect(inRow(1, 'task-state').text()).toBe('Läuft')
+    expect(norm(inRow(1, 'task-progress').attributes('aria-valuetext'))).toBe('17 %, 250,0 MB von 1,5 GB')
+    expect(norm(inRow(1, 'task-rate').text())).toContain('125,0 MB/s')
+    expect(norm(inRow(1, 'task-eta').text())).toBe('noch 10 s')
+    expect(inRow(1, 'task-pause').text()).toBe('Anhalten')
+    expect(inRow(1, 'task-cancel').attributes('aria-label')).toBe('/daten abbrechen')
+  })
+})

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  catalogues,
+  formatByteRate,
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatNumber,
+  i18n,
+  locale,
+  pickLocale,
+  setLocale,
+  t,
+  tn,
+  toBcp47,
+  type MessageKey,
+} from '../i18n'
+
+/** "a.b.c" for every leaf, and the leaf's value. */
+function leaves(tree: object, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>()
+  for (const [key, value] of Object.entries(tree)) {
+    if (value && typeof value === 'object') for (const [k, v] of leaves(value, `${prefix}${key}.`)) out.set(k, v)
+    else out.set(`${prefix}${key}`, value)
+  }
+  return out
+}
+
+const norm = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ')
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+afterEach(() => setLocale('en'))
+
+describe('catalogues', () => {
+  const reference = leaves(catalogues.en)
+
+  it.each(Object.keys(catalogues))('%s has exactly the keys of en, all non-empty strings', (name) => {
+    const other = leaves(catalogues[name as keyof typeof catalogues])
+    expect([...other.keys()].sort()).toEqual([...reference.keys()].sort())
+    for (const [key, value] of other) {
+      expect(typeof value, key).toBe('string')
+      expect((value as string).trim(), key).not.toBe('')
+    }
+  })
+
+  it.each(Object.keys(catalogues))('%s uses the same placeholders and plural forms as en', (name) => {
+    const other = leaves(catalogues[name as keyof typeof catalogues])
+    for (const [key, value] of reference) {
+      const text = other.get(key) as string
+      expect([...new Set(placeholders(text))], key).toEqual([...new Set(placeholders(value as string))])
+      expect(text.split('|').length, key).toBe((value as string).split('|').length)
+    }
+  })
+
+  it.each(Object.keys(catalogues))('every %s message compiles and fills its placeholders (no eval needed)', (name) => {
+    const warn = vi.spyOn(console, 'warn')
+    const error = vi.spyOn(console, 'error')
+    setLocale(name)
+    for (const [key, value] of reference) {
+      const params = Object.fromEntries(placeholders(value as string).map((p) => [p, `<${p}>`]))
+      const text = (value as string).includes('|') ? tn(key as MessageKey, 2, params) : t(key as MessageKey, params)
+      expect(text, key).not.toMatch(/[{}]/)
+      expect(text, key).not.toBe(key)
+    }
+    expect(warn).not.toHaveBeenCalled()
+    expect(error).not.toHaveBeenCalled()
+  })
+
+  it('is served by vue-i18n in Composition mode', () => {
+    expect(i18n.mode).toBe('composition')
+    setLocale('fr_FR.UTF-8')
+    expect(i18n.global.locale.value).toBe('fr')
+    expect(t('nav.tasks')).toBe('Tâches')
+  })
+})
+
+describe('locale', () => {
+  it('follows the native locale, falls back to English, and sets <html lang>', () => {
+    expect(pickLocale('de_DE')).toBe('de')
+    expect(pickLocale('fr-CA')).toBe('fr')
+    expect(pickLocale('C')).toBe('en')
+    expect(pickLocale('')).toBe('en')
+    expect(toBcp47('de_AT.UTF-8', 'de')).toBe('de-AT')
+    expect(toBcp47('POSIX', 'en')).toBe('en')
+    setLocale('fr_FR')
+    expect(locale.value).toBe('fr')
+    expect(document.documentElement.lang).toBe('fr-FR')
+    setLocale('xx_YY')
+    expect(locale.value).toBe('en')
+    expect(document.documentElement.lang).toBe('en')
+  })
+
+  it('chooses plural forms by the language', () => {
+    expect(tn('tasks.summary', 0)).toBe('No tasks')
+    expect(tn('tasks.summary', 1)).toBe('1 task')
+    expect(tn('result.tail.newLines', 1234)).toBe('1,234 new lines')
+    setLocale('fr')
+    expect(tn('result.hash.files', 0)).toBe('0 fichier') // French: 0 is singular
+    expect(tn('result.hash.files', 2)).toBe('2 fichiers')
+    setLocale('de')
+    expect(tn('result.tail.newLines', 1)).toBe('1 neue Zeile')
+  })
+})
+
+describe('formats', () => {
+  it('sizes, rates and durations in English', () => {
+    setLocale('en_US')
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(999)).toBe('999 B')
+    expect(formatBytes(1000)).toBe('1.0 kB')
+    expect(formatBytes(12_345_678)).toBe('12.3 MB')
+    expect(formatBytes(4_700_000_000)).toBe('4.7 GB')
+    expect(formatByteRate(2_500_000)).toBe('2.5 MB/s')
+    expect(formatByteRate(12)).toBe('12 B/s')
+    expect(formatDuration(125_000)).toBe('2 min 5 s')
+    expect(formatDuration(3_840_000)).toBe('1 h 4 min')
+    expect(formatDuration(400)).toBe('1 s')
+    expect(formatNumber(1234567)).toBe('1,234,567')
+    expect(formatDateTime('2025-05-01T10:02:06.000Z')).toMatch(/2025/)
+  })
+
+  it('German and French separators and units', () => {
+    setLocale('de_DE')
+    expect(norm(formatBytes(12_345_678))).toBe('12,3 MB')
+    expect(norm(formatByteRate(1_500_000))).toBe('1,5 MB/s')
+    expect(formatNumber(1234567)).toBe('1.234.567')
+    expect(formatDuration(125_000)).toBe('2 Min. 5 s')
+    setLocale('fr_FR')
+    expect(norm(formatBytes(12_345_678))).toBe('12,3 Mo')
+    expect(norm(formatBytes(12))).toBe('12 o')
+    expect(norm(formatNumber(1234567))).toBe('1 234 567')
+    expect(formatDuration(125_000)).toBe('2 min 5 s')
+  })
+})
