@@ -3,6 +3,8 @@
 #include "Bridge.h"
 #include "ProcessGateway.h"
 
+#include <QThread>
+
 namespace Conduit {
 
 namespace {
@@ -33,7 +35,9 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
             &TaskGateway::onStreamCredit);
     connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
     m_bridge.setSnapshotProvider([this] {
-        return QJsonObject{{QStringLiteral("tasks"), tasks()}};
+        return QJsonObject{
+            {QStringLiteral("tasks"), tasks()},
+            {QStringLiteral("limit"), m_limit > 0 ? m_limit : QThread::idealThreadCount()}};
     });
 }
 

@@ -64,6 +64,7 @@ private:
     Bridge &m_bridge;
     ProcessGateway &m_process;
     QHash<quint64, Record> m_records;
+    int m_limit = 0; // as last set; the process starts with one slot per core
 };
 
 } // namespace Conduit

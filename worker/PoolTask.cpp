@@ -74,20 +74,19 @@ void PoolTask::runJobs(int count, Job body, std::function<void()> then)
     for (int i = 0; i < count; ++i) {
         // Each job owns a copy of the body: it is handed over with the job (and so under the
         // pool's lock), never shared across threads.
-        QFuture<void> future
-            = QtConcurrent::run(m_pool, [body, i, progress = progress(),
-                                         failure = m_failure](QPromise<void> &promise) {
-                  BackgroundPriority::applyToCurrentThread();
-                  TaskJob job(promise, i, *progress, *failure);
-                  try {
-                      body(job);
-                  } catch (const TaskError &error) {
-                      failure->set(error);
-                  } catch (const std::exception &error) {
-                      failure->set(TaskError(QStringLiteral("internal"),
-                                             QString::fromLocal8Bit(error.what())));
-                  }
-              });
+        QFuture<void> future = QtConcurrent::run(
+            m_pool, [body, i, progress = progress(), failure = m_failure](QPromise<void> &promise) {
+                BackgroundPriority::applyToCurrentThread();
+                TaskJob job(promise, i, *progress, *failure);
+                try {
+                    body(job);
+                } catch (const TaskError &error) {
+                    failure->set(error);
+                } catch (const std::exception &error) {
+                    failure->set(TaskError(QStringLiteral("internal"),
+                                           QString::fromLocal8Bit(error.what())));
+                }
+            });
         if (m_paused)
             future.suspend();
         auto *watcher = new QFutureWatcher<void>(this);

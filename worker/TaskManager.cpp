@@ -96,6 +96,7 @@ quint64 TaskManager::start(const QString &kind, const QJsonObject &params,
     entry->task = task.release();
     entry->task->setParent(this);
     entry->priority = options.priority;
+    entry->params = params;
     entry->createdAt = QDateTime::currentDateTimeUtc();
     entry->publishedTotal = entry->task->progress()->total();
     const quint64 id = entry->id;
@@ -376,6 +377,7 @@ TaskSnapshot TaskManager::makeSnapshot(const Entry &e) const
     s.total = e.task->progress()->total();
     s.unit = e.task->progress()->unit();
     s.priority = e.priority;
+    s.params = e.params;
     s.createdAt = e.createdAt;
     s.startedAt = e.startedAt;
     s.finishedAt = e.finishedAt;

@@ -87,6 +87,7 @@ private:
         TaskState state = TaskState::Queued;
         std::optional<TaskState> stopAs; // cancelled/timed_out once the work has stopped
         int priority = 0;
+        QJsonObject params; // as the page gave them, so a reloaded page can label the task
         QDateTime createdAt, startedAt, finishedAt;
         QJsonValue result;
         std::optional<TaskError> error;

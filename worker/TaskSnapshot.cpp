@@ -19,6 +19,7 @@ QJsonObject TaskSnapshot::toJson() const
                                                  {QStringLiteral("total"), double(total)},
                                                  {QStringLiteral("unit"), unit}}},
         {QStringLiteral("priority"), priority},
+        {QStringLiteral("params"), params},
         {QStringLiteral("createdAt"), timeValue(createdAt)},
         {QStringLiteral("startedAt"), timeValue(startedAt)},
         {QStringLiteral("finishedAt"), timeValue(finishedAt)},

@@ -22,6 +22,7 @@ struct TaskSnapshot
     qint64 total = -1; // -1: unknown
     QString unit;      // "bytes" | "files" | "items" | "lines"
     int priority = 0;
+    QJsonObject params;
     QDateTime createdAt;
     QDateTime startedAt;  // invalid until running
     QDateTime finishedAt; // invalid until final
@@ -29,7 +30,7 @@ struct TaskSnapshot
     std::optional<TaskError> error;
     qint64 outputSeq = 0; // seq of the last output item, 0 if none
 
-    // {id, kind, state, progress: {done, total, unit}, priority, createdAt, startedAt,
+    // {id, kind, state, progress: {done, total, unit}, priority, params, createdAt, startedAt,
     //  finishedAt, result?, error?, outputSeq}; times are ISO 8601 with ms, or null.
     QJsonObject toJson() const;
 };

@@ -40,6 +40,9 @@ void tst_CommandError::codeNames_data()
     QTest::newRow("not_found") << ErrorCode::NotFound << "not_found";
     QTest::newRow("shutting_down") << ErrorCode::ShuttingDown << "shutting_down";
     QTest::newRow("internal") << ErrorCode::Internal << "internal";
+    QTest::newRow("io_error") << ErrorCode::IoError << "io_error";
+    QTest::newRow("network_error") << ErrorCode::NetworkError << "network_error";
+    QTest::newRow("checksum_mismatch") << ErrorCode::ChecksumMismatch << "checksum_mismatch";
 }
 
 void tst_CommandError::codeNames()

@@ -30,6 +30,15 @@ void tst_E2eConsole::initTestCase()
 {
     m_harness = std::make_unique<PageHarness>(200ms);
     QVERIFY(m_harness->load());
+    // The console is the second view; the task dashboard opens first.
+    QVERIFY(m_harness
+                ->run(QStringLiteral(
+                    "document.querySelector('[data-testid=nav-console]').click(); true"))
+                .toBool());
+    QTRY_VERIFY(m_harness
+                    ->run(QStringLiteral(
+                        "!!document.querySelector('[data-testid=composer-input]')?.offsetParent"))
+                    .toBool());
 }
 
 int tst_E2eConsole::rowCount(const QString &selector)

@@ -73,6 +73,8 @@ export interface TaskSnapshot<R = unknown> {
   state: TaskState
   progress: TaskProgress
   priority: number
+  /** The params the task was started with. */
+  params?: Record<string, unknown>
   /** ISO 8601 */
   createdAt: string
   /** ISO 8601; absent (or null) until the task runs */
