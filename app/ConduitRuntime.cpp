@@ -34,6 +34,9 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
 ConduitRuntime::~ConduitRuntime()
 {
     shutdown();
+    // Settle what is still awaited while every member that awaits it is alive.
+    m_gateway.abandonCalls();
+    m_bridge.abandonRequests();
 }
 
 void ConduitRuntime::start()

@@ -65,6 +65,17 @@ QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValu
     return promise->future();
 }
 
+void ProcessGateway::abandonCalls()
+{
+    auto calls = std::move(m_calls);
+    m_calls.clear();
+    for (auto &[id, promise] : calls) {
+        promise->setException(
+            CommandError(ErrorCode::ShuttingDown, QStringLiteral("the async process has stopped")));
+        promise->finish();
+    }
+}
+
 void ProcessGateway::routeEvent(const QString &event, std::function<void(const QJsonValue &)> route)
 {
     m_routes.insert(event, std::move(route));

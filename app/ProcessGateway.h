@@ -31,6 +31,8 @@ public:
     void receive(const Conduit::ProcessMessage &message);
     // Sends a command to the process; the future carries its result or a CommandError.
     QFuture<QJsonValue> call(const QString &command, const QJsonValue &args);
+    // Fails every call the process has not answered (it stopped); see Bridge::abandonRequests.
+    void abandonCalls();
     // Events of this name go to `route` instead of straight to the page.
     void routeEvent(const QString &event, std::function<void(const QJsonValue &)> route);
 

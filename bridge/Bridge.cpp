@@ -43,9 +43,16 @@ Bridge::~Bridge()
         call.future.cancel();
     }
     m_calls.clear();
-    for (auto &[id, request] : m_requests) {
-        request.promise->setException(
-            CommandError(ErrorCode::Cancelled, QStringLiteral("the bridge was destroyed")));
+    abandonRequests();
+}
+
+void Bridge::abandonRequests()
+{
+    auto requests = std::move(m_requests);
+    m_requests.clear();
+    for (auto &[id, request] : requests) {
+        request.promise->setException(CommandError(
+            ErrorCode::Cancelled, QStringLiteral("the page was not asked: shutting down")));
         request.promise->finish();
     }
 }

@@ -51,6 +51,9 @@ public:
     QFuture<QJsonValue> request(const QString &command, const QJsonObject &args = {});
     // The page is navigating or its renderer died: hold outgoing traffic for the next hello.
     void detachPage();
+    // Fails every unanswered request with `cancelled`; for shutdown, while whoever awaits the
+    // answers still exists (continuations bound to a destroyed context abort in Qt 6.4).
+    void abandonRequests();
 
     bool isPageAttached() const { return m_attached; }
     quint64 generation() const { return m_generation; }
