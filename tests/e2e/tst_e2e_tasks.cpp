@@ -247,6 +247,14 @@ void tst_E2eTasks::killedRendererRecovers()
     const QJsonObject ready = await(QStringLiteral("await conduit.ready(); return true;"));
     QVERIFY2(ready.value("ok").toBool(), qPrintable(QJsonDocument(ready).toJson()));
     QVERIFY(m_harness->page().renderProcessPid() != pid);
+    // The page says, briefly and politely, that it reconnected and restored its tasks.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_harness
+            ->run(QStringLiteral(
+                "document.querySelector('[data-testid=reconnected-notice]')?.textContent || ''"))
+            .toString()
+            .contains(QStringLiteral("Reconnected")),
+        10000);
     // The task ran on; the new page sees it with its current progress.
     const QJsonObject task = taskNative(id);
     QCOMPARE(task.value("state").toString(), QStringLiteral("running"));
