@@ -1,5 +1,7 @@
 #include "BenchmarkRunner.h"
 
+#include "Statistics.h"
+
 #include "AppPage.h"
 #include "ArgumentSchema.h"
 #include "CommandCall.h"
@@ -31,15 +33,6 @@ QString readResource(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
-}
-
-double median(QList<double> values)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype mid = values.size() / 2;
-    return values.size() % 2 ? values.at(mid) : (values.at(mid - 1) + values.at(mid)) / 2;
 }
 
 // As page-bench.js names them, in the order of BenchmarkRunner::Path.

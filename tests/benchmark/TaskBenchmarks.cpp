@@ -2,6 +2,8 @@
 // progress flood, and the hash task against sha256sum. Part of BenchmarkRunner.
 #include "BenchmarkRunner.h"
 
+#include "Statistics.h"
+
 #include "PageHarness.h"
 
 #include <QDir>
@@ -36,15 +38,6 @@ constexpr qsizetype kBlock = 4 << 20;      // bytes per write and per warm-up re
 QString number(double value, int decimals)
 {
     return QString::number(value, 'f', decimals);
-}
-
-double median(QList<double> values)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype mid = values.size() / 2;
-    return values.size() % 2 ? values.at(mid) : (values.at(mid - 1) + values.at(mid)) / 2;
 }
 
 // Nearest rank, as page-bench.js computes it: p99 of 60 samples is the largest.
