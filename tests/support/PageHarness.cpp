@@ -57,14 +57,20 @@ QJsonObject PageHarness::await(const QString &asyncBody, std::chrono::millisecon
 QVariant PageHarness::runOn(QWebEnginePage &page, const QString &script,
                             std::chrono::milliseconds timeout)
 {
-    bool done = false;
-    QVariant result;
-    page.runJavaScript(script, [&](const QVariant &value) {
-        result = value;
-        done = true;
+    // Shared with the callback: it may still arrive after a timeout has given up on it.
+    struct Outcome
+    {
+        bool done = false;
+        QVariant value;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    page.runJavaScript(script, [outcome](const QVariant &value) {
+        outcome->value = value;
+        outcome->done = true;
     });
-    QTest::qWaitFor([&] { return done; }, int(timeout.count()));
-    return result;
+    if (!QTest::qWaitFor([&] { return outcome->done; }, int(timeout.count())))
+        qWarning("the page did not answer a script within %lld ms", qlonglong(timeout.count()));
+    return outcome->value;
 }
 
 QJsonObject PageHarness::awaitOn(QWebEnginePage &page, const QString &asyncBody,
@@ -84,7 +90,7 @@ QJsonObject PageHarness::awaitOn(QWebEnginePage &page, const QString &asyncBody,
                                .arg(asyncBody, key);
     runOn(page, script);
     QString settled;
-    QTest::qWaitFor(
+    const bool answered = QTest::qWaitFor(
         [&] {
             settled
                 = runOn(page,
@@ -93,7 +99,7 @@ QJsonObject PageHarness::awaitOn(QWebEnginePage &page, const QString &asyncBody,
             return !settled.isEmpty();
         },
         int(timeout.count()));
-    if (settled.isEmpty()) {
+    if (!answered || settled.isEmpty()) {
         return {{QStringLiteral("ok"), false},
                 {QStringLiteral("error"),
                  QJsonObject{{QStringLiteral("code"), QStringLiteral("harness_timeout")}}}};
