@@ -46,11 +46,10 @@ void AsyncProcess::post(const ProcessMessage &message)
         runCommand(message);
         break;
     case ProcessMessage::Kind::Reply: {
-        const auto outputId = m_questions.take(message.id);
-        const QString question = m_questionTexts.take(message.id);
-        if (outputId == 0)
+        const Question question = m_questions.take(message.id);
+        if (question.outputId == 0)
             break;
-        QJsonObject payload{{kId, double(outputId)}, {kText, question}};
+        QJsonObject payload{{kId, double(question.outputId)}, {kText, question.text}};
         if (message.ok)
             payload.insert(QStringLiteral("answer"), message.body.toBool());
         else
@@ -108,8 +107,7 @@ void AsyncProcess::answerLater(quint64 outputId, const QString &text)
         [this, outputId, text] {
             if (text.trimmed().endsWith(QLatin1Char('?'))) {
                 const quint64 requestId = m_nextRequestId++;
-                m_questions.insert(requestId, outputId);
-                m_questionTexts.insert(requestId, text);
+                m_questions.insert(requestId, Question{outputId, text});
                 Q_EMIT output(
                     ProcessMessage::request(requestId, QStringLiteral("confirm"),
                                             QJsonObject{{QStringLiteral("question"), text}}));

@@ -50,8 +50,12 @@ private:
     quint64 m_ticks = 0;
     quint64 m_nextOutputId = 1;
     quint64 m_nextRequestId = 1;
-    QHash<quint64, quint64> m_questions; // request id → output id
-    QHash<quint64, QString> m_questionTexts;
+    struct Question
+    {
+        quint64 outputId = 0; // the process.output that will carry the answer
+        QString text;
+    };
+    QHash<quint64, Question> m_questions; // by request id
 };
 
 } // namespace Conduit

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConduitClient } from '../client'
 import { Channel, CHANNEL_WINDOW } from '../channel'
 import { ConduitError } from '../errors'
-import { FakeTransport } from './fakeTransport'
+import { FakeTransport, track } from './fakeTransport'
 
 /** Lets queued microtasks (the client's flush) and resolved promises run. */
 async function tick(): Promise<void> {
@@ -16,16 +16,6 @@ async function connected(): Promise<{ transport: FakeTransport; client: ConduitC
   transport.deliver({ t: 'welcome', session: 's1', locale: 'de_DE', version: '0.1.0', snapshot: {} })
   transport.clear()
   return { transport, client }
-}
-
-/** Records how a promise settled, without leaving a rejection unhandled. */
-function track<T>(promise: Promise<T>): { value?: T; error?: unknown; settled: boolean } {
-  const state: { value?: T; error?: unknown; settled: boolean } = { settled: false }
-  promise.then(
-    (value) => Object.assign(state, { value, settled: true }),
-    (error: unknown) => Object.assign(state, { error, settled: true }),
-  )
-  return state
 }
 
 afterEach(() => {

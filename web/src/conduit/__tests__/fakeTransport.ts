@@ -34,3 +34,13 @@ export class FakeTransport implements Transport {
     this.sends.length = 0
   }
 }
+
+/** Records how a promise settled, without leaving a rejection unhandled. */
+export function track<T>(promise: Promise<T>): { value?: T; error?: unknown; settled: boolean } {
+  const state: { value?: T; error?: unknown; settled: boolean } = { settled: false }
+  promise.then(
+    (value) => Object.assign(state, { value, settled: true }),
+    (error: unknown) => Object.assign(state, { error, settled: true }),
+  )
+  return state
+}

@@ -4,7 +4,7 @@ import { ConduitClient } from '../client'
 import { Channel, CHANNEL_WINDOW } from '../channel'
 import { ConduitError } from '../errors'
 import type { TaskHandle } from '../tasks'
-import { FakeTransport } from './fakeTransport'
+import { FakeTransport, track } from './fakeTransport'
 
 async function tick(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve()
@@ -18,15 +18,6 @@ async function connected(session = 's1'): Promise<{ transport: FakeTransport; cl
   await tick()
   transport.clear()
   return { transport, client }
-}
-
-function track<T>(promise: Promise<T>): { value?: T; error?: unknown; settled: boolean } {
-  const state: { value?: T; error?: unknown; settled: boolean } = { settled: false }
-  promise.then(
-    (value) => Object.assign(state, { value, settled: true }),
-    (error: unknown) => Object.assign(state, { error, settled: true }),
-  )
-  return state
 }
 
 function snap(id: number, state: TaskState, extra: Partial<TaskSnapshot> = {}): TaskSnapshot {
