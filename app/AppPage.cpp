@@ -12,6 +12,9 @@ Q_LOGGING_CATEGORY(lcPage, "conduit.page")
 
 namespace {
 constexpr int kMaxReloadsPerMinute = 3;
+// While a navigation is unresolved (no new hello, no loadFinished yet), how often to ask the page
+// whether the document that said hello is still there.
+constexpr int kProbeIntervalMs = 200;
 } // namespace
 
 namespace Conduit {
@@ -35,15 +38,40 @@ AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
     m_channel->registerObject(QStringLiteral("conduit"), m_bridge.endpoint());
     setWebChannel(m_channel);
 
-    // A navigation or a dead renderer means the page that said hello is gone; whatever is
-    // outgoing waits for the next one.
-    connect(this, &QWebEnginePage::loadStarted, &m_bridge, &Bridge::detachPage);
+    // A navigation may replace the document that said hello, or be refused and leave it in
+    // place: the bridge holds its output until it knows which (the next hello, or the probe).
+    // A dead renderer means the page is gone.
+    connect(this, &QWebEnginePage::loadStarted, &m_bridge, &Bridge::suspendPage);
+    connect(this, &QWebEnginePage::loadFinished, this, &AppPage::probeDocument);
     connect(this, &QWebEnginePage::renderProcessTerminated, &m_bridge, &Bridge::detachPage);
+    m_probeTimer.setInterval(kProbeIntervalMs);
+    connect(&m_probeTimer, &QTimer::timeout, this, &AppPage::probeDocument);
+    connect(&m_bridge, &Bridge::pageAttached, &m_probeTimer, &QTimer::stop);
+    connect(this, &QWebEnginePage::loadStarted, &m_probeTimer, qOverload<>(&QTimer::start));
     // Some navigations (about:blank, …) never reach acceptNavigationRequest(); if the page
     // ends up anywhere but app://, it is brought straight back.
     connect(this, &QWebEnginePage::urlChanged, this, &AppPage::returnHomeIfAway);
     connect(this, &QWebEnginePage::renderProcessTerminated, this,
             &AppPage::recoverFromRendererExit);
+}
+
+void AppPage::probeDocument()
+{
+    if (!m_bridge.isPageSuspended()) {
+        m_probeTimer.stop();
+        return;
+    }
+    // Asks the document now in the page for the token its client said hello with; only the
+    // document that said it answers with the same one.
+    runJavaScript(QStringLiteral("(window.conduit && window.conduit.documentId) || ''"),
+                  [this, expected = m_bridge.attachedDocument()](const QVariant &answer) {
+                      if (!m_bridge.isPageSuspended() || m_bridge.attachedDocument() != expected)
+                          return;
+                      if (!expected.isEmpty() && answer.toString() == expected) {
+                          m_probeTimer.stop();
+                          m_bridge.resumePage();
+                      }
+                  });
 }
 
 void AppPage::recoverFromRendererExit(RenderProcessTerminationStatus status)

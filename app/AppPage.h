@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QTimer>
 #include <QUrl>
 #include <QWebEnginePage>
 
@@ -43,11 +44,13 @@ protected:
 
 private:
     void returnHomeIfAway(const QUrl &url);
+    void probeDocument();
     void recoverFromRendererExit(RenderProcessTerminationStatus status);
 
     Bridge &m_bridge;
     QWebChannel *m_channel = nullptr;
     QUrl m_home;
+    QTimer m_probeTimer;
     QElapsedTimer m_crashWindow;
     int m_crashesInWindow = 0;
 };

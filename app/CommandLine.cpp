@@ -3,6 +3,7 @@
 #include "AppScheme.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QHostAddress>
 
 #include <cstdio>
@@ -35,13 +36,30 @@ LaunchOptions CommandLine::parse(const QCoreApplication &app)
     const QCommandLineOption exitAfterLoad(
         QStringLiteral("exit-after-load"),
         tr("Quit as soon as the page has loaded and connected (a start-up check)."));
+    const QCommandLineOption hash(QStringLiteral("hash"),
+                                  tr("Hash a folder into a checksum manifest (SHA256SUMS)."),
+                                  tr("folder"));
+    const QCommandLineOption verify(QStringLiteral("verify"),
+                                    tr("Verify the files listed in a checksum manifest."),
+                                    tr("manifest"));
     parser.addOption(devUrl);
     parser.addOption(exitAfterLoad);
+    parser.addOption(hash);
+    parser.addOption(verify);
     parser.process(app);
 
     LaunchOptions options;
     options.home = AppScheme::entryUrl();
     options.exitAfterLoad = parser.isSet(exitAfterLoad);
+    // Relative paths are the user's, relative to where they started Conduit.
+    const auto absolute = [](const QString &path) {
+        return QFileInfo(path).absoluteFilePath();
+    };
+    for (const QString &root : parser.values(hash))
+        options.tasks.append({QStringLiteral("hash"), {{QStringLiteral("root"), absolute(root)}}});
+    for (const QString &manifest : parser.values(verify))
+        options.tasks.append(
+            {QStringLiteral("verify"), {{QStringLiteral("manifest"), absolute(manifest)}}});
     if (parser.isSet(devUrl)) {
         const QUrl url(parser.value(devUrl), QUrl::StrictMode);
         if (!isAcceptableDevUrl(url)) {

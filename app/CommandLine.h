@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -8,10 +10,17 @@ namespace Conduit {
 
 // What the user asked for on the command line. --help and --version are answered by the
 // parser itself (it prints and exits).
+struct LaunchTask
+{
+    QString kind;
+    QJsonObject params;
+};
+
 struct LaunchOptions
 {
     QUrl home;                  // app://conduit/index.html, or the Vite dev server
     bool exitAfterLoad = false; // start, load the page, wait for its hello, quit: a smoke test
+    QList<LaunchTask> tasks;    // --hash DIR, --verify MANIFEST: started once the runtime runs
 };
 
 class CommandLine

@@ -14,10 +14,10 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
     , m_desktop(m_bridge)
     , m_process(new AsyncProcess(tickInterval))
 {
-    m_thread.setObjectName(QStringLiteral("AsyncProcess"));
-    m_process->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::started, m_process, &AsyncProcess::start);
-    connect(&m_thread, &QThread::finished, m_process, &QObject::deleteLater);
+    m_thread->setObjectName(QStringLiteral("AsyncProcess"));
+    m_process->moveToThread(m_thread);
+    connect(m_thread, &QThread::started, m_process, &AsyncProcess::start);
+    connect(m_thread, &QThread::finished, m_process, &QObject::deleteLater);
     // The two channels: queued in both directions, so each side runs only in its own thread.
     connect(&m_gateway, &ProcessGateway::send, m_process, &AsyncProcess::post,
             Qt::QueuedConnection);
@@ -37,17 +37,27 @@ ConduitRuntime::~ConduitRuntime()
     // Settle what is still awaited while every member that awaits it is alive.
     m_gateway.abandonCalls();
     m_bridge.abandonRequests();
+    if (m_thread->isRunning()) {
+        qWarning("the async process is still running; leaving its thread behind");
+        m_process->disconnect(this);
+        m_process->disconnect(&m_gateway);
+        m_thread->disconnect(this);
+        return;
+    }
+    delete m_thread;
 }
 
 void ConduitRuntime::start()
 {
-    if (!m_thread.isRunning())
-        m_thread.start();
+    if (!m_thread->isRunning())
+        m_thread->start();
 }
 
 bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
 {
-    if (!m_thread.isRunning())
+    // The page hears at once that its pending calls end here, while it is still there.
+    m_bridge.shutdown();
+    if (!m_thread->isRunning())
         return true;
     const QDeadlineTimer timer(deadline);
     // The tasks get most of the deadline; the rest is for the thread to wind down.
@@ -55,8 +65,8 @@ bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
     QMetaObject::invokeMethod(
         m_process, [process = m_process, forTasks] { process->stop(forTasks); },
         Qt::QueuedConnection);
-    m_thread.quit();
-    if (m_thread.wait(timer))
+    m_thread->quit();
+    if (m_thread->wait(timer))
         return true;
     qWarning("the async process did not stop within %lld ms", qlonglong(deadline.count()));
     return false;

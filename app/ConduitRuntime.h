@@ -32,14 +32,16 @@ public:
     void start();
     // Stops the async process and joins its thread; false if it did not stop within deadline.
     bool shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));
-    bool isRunning() const { return m_thread.isRunning(); }
+    bool isRunning() const { return m_thread->isRunning(); }
 
 private:
     Bridge m_bridge;
     ProcessGateway m_gateway;
     TaskGateway m_tasks;
     DesktopIntegration m_desktop;
-    QThread m_thread;
+    // Owned, but left alive (with m_process) if it is still running when the runtime goes: work
+    // that ignored cancellation past the deadline must not have its thread destroyed under it.
+    QThread *m_thread = new QThread;
     AsyncProcess *m_process = nullptr; // lives in m_thread, deleted when it finishes
 };
 

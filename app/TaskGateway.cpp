@@ -3,7 +3,10 @@
 #include "Bridge.h"
 #include "ProcessGateway.h"
 
+#include <QLoggingCategory>
 #include <QThread>
+
+Q_LOGGING_CATEGORY(lcTasks, "conduit.tasks")
 
 namespace Conduit {
 
@@ -39,6 +42,17 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
             {QStringLiteral("tasks"), tasks()},
             {QStringLiteral("limit"), m_limit > 0 ? m_limit : QThread::idealThreadCount()}};
     });
+}
+
+QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
+{
+    return m_process
+        .call(QStringLiteral("tasks.start"),
+              QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("params"), params}})
+        .then(this, [this](const QJsonValue &snapshot) {
+            remember(snapshot.toObject());
+            return snapshot;
+        });
 }
 
 void TaskGateway::registerCommands()
@@ -178,6 +192,9 @@ void TaskGateway::onState(const QJsonValue &snapshot)
 {
     const bool wasFinal = isFinal(m_records.value(idOf(snapshot.toObject())).snapshot);
     const Record &record = remember(snapshot.toObject());
+    qCDebug(lcTasks).noquote() << "task" << idOf(record.snapshot)
+                               << record.snapshot.value(QStringLiteral("kind")).toString()
+                               << record.snapshot.value(QStringLiteral("state")).toString();
     m_bridge.emitEvent(QStringLiteral("task.state"), record.snapshot);
     if (!wasFinal && isFinal(record.snapshot))
         Q_EMIT taskFinished(record.snapshot);

@@ -2,6 +2,7 @@
 
 #include "CommandCall.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -29,6 +30,9 @@ public:
     TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent = nullptr);
 
     void registerCommands();
+    // Starts a task as the page's tasks.start does, for native callers (the command line);
+    // resolves with its snapshot or fails with the refusal.
+    QFuture<QJsonValue> start(const QString &kind, const QJsonObject &params);
     QJsonArray tasks() const;
     // Tasks queued, running or paused, as last reported by the process.
     int activeCount() const;

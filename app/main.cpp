@@ -4,11 +4,13 @@
 #include "MainWindow.h"
 #include "RootSandboxGuard.h"
 #include "Translations.h"
+#include "UnixSignalWatcher.h"
 
 #include <QApplication>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -54,8 +56,24 @@ int main(int argc, char *argv[])
     const Conduit::LaunchOptions options = Conduit::CommandLine::parse(app);
     Conduit::RootSandboxGuard::disableSandboxIfRoot();
 
+    // A termination signal shuts down as closing the window does, without asking: the user
+    // (or the session) has already decided.
+    Conduit::UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &Conduit::UnixSignalWatcher::received, &app,
+                     [] { QCoreApplication::exit(0); });
+
     Conduit::ConduitRuntime runtime;
     runtime.start();
+    for (const Conduit::LaunchTask &task : options.tasks) {
+        runtime.tasks()
+            .start(task.kind, task.params)
+            .onFailed([kind = task.kind](const Conduit::CommandError &error) {
+                std::fprintf(stderr, "%s\n",
+                             qPrintable(Conduit::CommandLine::tr("Cannot start %1: %2")
+                                            .arg(kind, error.message())));
+                return QJsonValue();
+            });
+    }
     Conduit::MainWindow window(runtime, options.home);
     window.show();
     if (options.exitAfterLoad) {
@@ -67,6 +85,11 @@ int main(int argc, char *argv[])
         });
     }
     const int status = QApplication::exec();
-    runtime.shutdown();
+    if (!runtime.shutdown()) {
+        // Work that ignored cancellation still runs in the async thread: destroying what it
+        // uses would crash. Leave without destructors; the log says which task it was.
+        std::fflush(nullptr);
+        std::_Exit(status);
+    }
     return status;
 }

@@ -38,12 +38,19 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
 
 Bridge::~Bridge()
 {
-    for (auto &[id, call] : m_calls) {
-        call.watcher->disconnect(this);
+    forgetPendingCalls();
+    abandonRequests();
+}
+
+void Bridge::forgetPendingCalls()
+{
+    auto calls = std::move(m_calls);
+    m_calls.clear();
+    for (auto &[id, call] : calls) {
+        if (call.watcher)
+            call.watcher->disconnect(this);
         call.future.cancel();
     }
-    m_calls.clear();
-    abandonRequests();
 }
 
 void Bridge::abandonRequests()
@@ -94,11 +101,52 @@ QFuture<QJsonValue> Bridge::request(const QString &command, const QJsonObject &a
     return future;
 }
 
+void Bridge::suspendPage()
+{
+    if (m_attached)
+        m_suspended = true;
+}
+
+void Bridge::resumePage()
+{
+    if (!m_suspended)
+        return;
+    m_suspended = false;
+    requestFlush();
+}
+
+void Bridge::rejectPendingCalls(const CommandError &error)
+{
+    QJsonArray batch;
+    for (const auto &[id, call] : m_calls) {
+        batch.append(QJsonObject{{kT, QStringLiteral("result")},
+                                 {kId, double(id)},
+                                 {QStringLiteral("ok"), false},
+                                 {QStringLiteral("error"), error.toJson()}});
+    }
+    forgetPendingCalls();
+    // Straight to the page, ahead of whatever is held: a page that is still alive hears it.
+    if (!batch.isEmpty())
+        Q_EMIT m_endpoint.receive(EnvelopeCodec::encodeBatch(batch));
+}
+
+void Bridge::shutdown()
+{
+    m_shuttingDown = true;
+    rejectPendingCalls(
+        CommandError(ErrorCode::ShuttingDown, QStringLiteral("the application is quitting")));
+    abandonRequests();
+}
+
 void Bridge::detachPage()
 {
     if (!m_attached)
         return;
+    rejectPendingCalls(
+        CommandError(ErrorCode::Cancelled, QStringLiteral("the bridge stopped serving this page")));
     m_attached = false;
+    m_suspended = false;
+    m_document.clear();
     // Results and chunks were meant for the page that left; events and questions wait for the
     // next one (questions are re-sent from m_requests at hello).
     m_outbox.erase(std::remove_if(m_outbox.begin(), m_outbox.end(),
@@ -107,11 +155,6 @@ void Bridge::detachPage()
                                              != QLatin1String("event");
                                   }),
                    m_outbox.end());
-    for (auto &[id, call] : m_calls) {
-        call.watcher->disconnect(this);
-        call.future.cancel();
-    }
-    m_calls.clear();
     m_streams.reset();
 }
 
@@ -159,7 +202,7 @@ void Bridge::dispatch(const DecodedEnvelope &decoded)
 
     const QJsonObject &envelope = decoded.envelope;
     if (type == QLatin1String("hello")) {
-        handleHello();
+        handleHello(envelope);
     } else if (!m_attached) {
         drop(QStringLiteral("'%1' before hello").arg(type));
     } else if (type == QLatin1String("emit")) {
@@ -179,11 +222,18 @@ void Bridge::dispatch(const DecodedEnvelope &decoded)
     }
 }
 
-void Bridge::handleHello()
+void Bridge::handleHello(const QJsonObject &envelope)
 {
+    const QString document = envelope.value(QStringLiteral("doc")).toString().left(64);
+    if (m_attached && (document.isEmpty() || document != m_document)) {
+        // A new document: the one that said hello before is gone, and nobody hears its answers.
+        forgetPendingCalls();
+    }
+    // The same document saying hello again hears its pending calls rejected (detachPage).
     detachPage();
     ++m_generation;
     m_attached = true;
+    m_document = document;
 
     QJsonObject welcome = m_welcomeFields;
     welcome.insert(kT, QStringLiteral("welcome"));
@@ -200,6 +250,11 @@ void Bridge::handleHello()
 
 void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
 {
+    if (m_shuttingDown) {
+        sendError(id, CommandError(ErrorCode::ShuttingDown,
+                                   QStringLiteral("the application is quitting")));
+        return;
+    }
     if (m_calls.count(id)) {
         sendError(id, CommandError(ErrorCode::InvalidArgs,
                                    QStringLiteral("call id %1 is already in flight").arg(id)));
@@ -450,7 +505,7 @@ void Bridge::drop(const QString &reason)
 void Bridge::enqueue(const QJsonObject &envelope)
 {
     m_outbox.append(envelope);
-    if (!m_attached && m_outbox.size() > m_limits.maxBufferedWhileDetached) {
+    if ((!m_attached || m_suspended) && m_outbox.size() > m_limits.maxBufferedWhileDetached) {
         qCWarning(lcBridge) << "no page attached: dropping the oldest buffered event";
         m_outbox.removeFirst();
     }
@@ -460,7 +515,7 @@ void Bridge::enqueue(const QJsonObject &envelope)
 
 void Bridge::requestFlush()
 {
-    if (m_flushScheduled || !m_attached || m_dispatching)
+    if (m_flushScheduled || !m_attached || m_suspended || m_dispatching)
         return;
     // Leading edge: the first thing due in a turn goes now (a result should not wait for the
     // next turn); the flush posted here collects whatever else the same turn produces.
@@ -479,7 +534,7 @@ void Bridge::postFlush()
 void Bridge::flush()
 {
     m_flushScheduled = false;
-    if (!m_attached)
+    if (!m_attached || m_suspended)
         return;
     const qsizetype count = std::min(m_outbox.size(), m_limits.maxEnvelopesPerFlush);
     QJsonArray batch;

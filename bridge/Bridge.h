@@ -49,13 +49,27 @@ public:
     // Asks the page (a handler registered with conduit.handle) and resolves with its reply.
     // Fails with CommandError: the page's error, `timeout`, or `cancelled` on destruction.
     QFuture<QJsonValue> request(const QString &command, const QJsonObject &args = {});
-    // The page is navigating or its renderer died: hold outgoing traffic for the next hello.
+    // The page may be navigating away: hold everything outgoing, keep serving its calls. Ends
+    // with resumePage() (the document stayed) or the next hello (a new document).
+    void suspendPage();
+    // The document that said hello is still there (a refused navigation): send what was held.
+    void resumePage();
+    // The page is gone (its renderer died) or must be served no more: its pending calls are
+    // rejected with `cancelled` (heard only by a page that is still alive), and outgoing
+    // traffic waits for the next hello.
     void detachPage();
+    // The application is quitting: every pending call is rejected with `shutting_down` at once,
+    // and every later call gets the same answer. Requests are failed as by abandonRequests().
+    void shutdown();
     // Fails every unanswered request with `cancelled`; for shutdown, while whoever awaits the
     // answers still exists (continuations bound to a destroyed context abort in Qt 6.4).
     void abandonRequests();
 
     bool isPageAttached() const { return m_attached; }
+    bool isPageSuspended() const { return m_suspended; }
+    // The token the attached document sent with its hello ("" before one): tells a document
+    // that stayed through a navigation from the one that replaced it.
+    QString attachedDocument() const { return m_document; }
     quint64 generation() const { return m_generation; }
     QString session() const { return m_session; }
     int pendingCallCount() const { return int(m_calls.size()); }
@@ -85,7 +99,11 @@ private:
 
     void receive(const QJsonArray &envelopes);
     void dispatch(const DecodedEnvelope &decoded);
-    void handleHello();
+    void handleHello(const QJsonObject &envelope);
+    // Answers every pending call with `error` in one batch sent now, and forgets the calls.
+    void rejectPendingCalls(const CommandError &error);
+    // Cancels every pending call's future; nobody is told.
+    void forgetPendingCalls();
     void handleInvoke(qint64 id, const QJsonObject &envelope);
     void handleCancel(qint64 id, const QJsonObject &envelope);
     void handleEmit(const QJsonObject &envelope);
@@ -118,6 +136,9 @@ private:
     std::function<QJsonObject()> m_snapshotProvider;
 
     bool m_attached = false;
+    bool m_suspended = false;
+    bool m_shuttingDown = false;
+    QString m_document;
     bool m_flushScheduled = false;
     bool m_dispatching = false;
     quint64 m_nextCallToken = 1;

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "ChannelSurface.h"
+
 #include <QJsonArray>
-#include <QObject>
 #include <QString>
 
 #include <functional>
@@ -9,13 +10,14 @@
 namespace Conduit {
 
 // The only object the page can see on the QWebChannel, registered as `conduit`: one method in,
-// one signal out, no properties, so the page cannot reach anything else of the native side.
-class ChannelEndpoint final : public QObject
+// one signal out, nothing else (no properties, none of QObject's signals and slots: see
+// ChannelSurface), so the page cannot reach anything else of the native side.
+class ChannelEndpoint final : public ChannelSurface
 {
     Q_OBJECT
 
 public:
-    using QObject::QObject;
+    using ChannelSurface::ChannelSurface;
 
     // page → native: an array of envelopes, each one JSON text (so each is size-checked before
     // it is parsed).
@@ -25,6 +27,8 @@ public:
     void setReceiver(std::function<void(const QJsonArray &)> receiver);
 
 Q_SIGNALS:
+    // Signal index 0, never emitted: ~QObject's `destroyed` is signal index 0 (ChannelSurface).
+    void reserved();
     // native → page: the JSON text of an array of envelopes.
     void receive(const QString &batch);
 

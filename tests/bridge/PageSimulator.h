@@ -90,10 +90,15 @@ public:
     }
 
     // Sends hello and waits for the batch that carries the welcome; returns the welcome.
-    QJsonObject hello(int timeout = 5000)
+    QJsonObject hello(int timeout = 5000) { return hello(QString(), timeout); }
+    // The same, as the document with this token (the client sends one with every hello).
+    QJsonObject hello(const QString &document, int timeout = 5000)
     {
         const qsizetype before = m_batches.size();
-        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("hello")}});
+        QJsonObject envelope{{QStringLiteral("t"), QStringLiteral("hello")}};
+        if (!document.isEmpty())
+            envelope.insert(QStringLiteral("doc"), document);
+        send(envelope);
         if (!QTest::qWaitFor([&] { return m_batches.size() > before; }, timeout))
             return {};
         const QJsonArray batch = m_batches.at(before);

@@ -157,6 +157,10 @@ private Q_SLOTS:
     void batchesSplitAtMaxEnvelopesPerFlush();
     void bufferWhileDetachedIsBounded();
     void detachDropsResultsKeepsEvents();
+    void suspendHoldsAndResumeDelivers();
+    void newDocumentEndsASuspension();
+    void secondHelloOfTheSameDocumentRejectsItsCalls();
+    void shutdownRejectsPendingAndLaterCalls();
 
     // page events
     void pageEmit();
@@ -803,8 +807,13 @@ void tst_Bridge::detachDropsResultsKeepsEvents()
     h.bridge.emitEvent(QStringLiteral("kept"), 1);
     h.bridge.detachPage(); // in the same turn: the echo's result has not left yet
     QVERIFY(!h.bridge.isPageAttached());
-    QVERIFY(h.promise(slow)->isCanceled()); // nobody is left to want it
+    QVERIFY(h.promise(slow)->isCanceled());
     QCOMPARE(h.bridge.pendingCallCount(), 0);
+    // A page that is still there hears at once that its pending call ends: nothing hangs.
+    QCOMPARE(h.page.batches().size(), 1);
+    QCOMPARE(h.page.envelopes().size(), 1);
+    QCOMPARE(h.page.outcome(slow), QStringLiteral("cancelled"));
+    h.page.clear();
     h.bridge.emitEvent(QStringLiteral("while.away"), 2);
     drainEvents();
     QCOMPARE(h.page.batches().size(), 0);
@@ -817,7 +826,86 @@ void tst_Bridge::detachDropsResultsKeepsEvents()
     QCOMPARE(all.at(1).value("event").toString(), QStringLiteral("kept"));
     QCOMPARE(all.at(2).value("event").toString(), QStringLiteral("while.away"));
     QVERIFY(!h.page.result(echo));
+}
+
+void tst_Bridge::suspendHoldsAndResumeDelivers()
+{
+    Harness h;
+    QVERIFY(!h.page.hello(QStringLiteral("doc-a")).isEmpty());
+    h.page.clear();
+    QCOMPARE(h.bridge.attachedDocument(), QStringLiteral("doc-a"));
+    const qint64 slow = h.page.invoke(QStringLiteral("slow"));
+    drainEvents();
+    h.page.clear();
+    h.bridge.suspendPage(); // a navigation started
+    QVERIFY(h.bridge.isPageSuspended());
+    h.bridge.emitEvent(QStringLiteral("during"), 1);
+    h.promise(slow)->addResult(QJsonValue(7));
+    h.promise(slow)->finish();
+    const qint64 echo = h.page.invoke(QStringLiteral("echo"), {{"text", "held"}}); // still served
+    drainEvents();
+    QCOMPARE(h.page.batches().size(), 0);
+
+    h.bridge.resumePage(); // it was refused: the same document is there
+    QVERIFY(h.page.waitForResult(echo));
+    drainEvents();
+    QCOMPARE(h.page.outcome(slow), QStringLiteral("ok"));
+    QCOMPARE(h.page.outcome(echo), QStringLiteral("ok"));
+    QCOMPARE(h.page.ofType(QStringLiteral("event")).size(), 1);
+    QVERIFY(h.page.ofType(QStringLiteral("welcome")).isEmpty());
+}
+
+void tst_Bridge::newDocumentEndsASuspension()
+{
+    Harness h;
+    QVERIFY(!h.page.hello(QStringLiteral("doc-a")).isEmpty());
+    const qint64 slow = h.page.invoke(QStringLiteral("slow"));
+    drainEvents();
+    h.page.clear();
+    h.bridge.suspendPage();
+    h.bridge.emitEvent(QStringLiteral("kept"), 1);
+    const QJsonObject welcome = h.page.hello(QStringLiteral("doc-b"));
+    QCOMPARE(welcome.value("generation").toDouble(), 2.0);
+    QVERIFY(!h.bridge.isPageSuspended());
+    QCOMPARE(h.bridge.attachedDocument(), QStringLiteral("doc-b"));
+    QVERIFY(h.promise(slow)->isCanceled());
+    drainEvents();
+    // The old document is gone: its call is not answered to the new one, the event is.
     QVERIFY(!h.page.result(slow));
+    QCOMPARE(h.page.envelopes().first().value("t").toString(), QStringLiteral("welcome"));
+    QCOMPARE(h.page.ofType(QStringLiteral("event")).size(), 1);
+}
+
+void tst_Bridge::secondHelloOfTheSameDocumentRejectsItsCalls()
+{
+    Harness h;
+    QVERIFY(!h.page.hello(QStringLiteral("doc-a")).isEmpty());
+    const qint64 slow = h.page.invoke(QStringLiteral("slow"));
+    drainEvents();
+    h.page.clear();
+    h.page.send(QJsonObject{{"t", "hello"}, {"doc", "doc-a"}});
+    drainEvents();
+    const QList<QJsonObject> all = h.page.envelopes();
+    QVERIFY(all.size() >= 2);
+    QCOMPARE(all.at(0).value("t").toString(), QStringLiteral("result")); // before the welcome
+    QCOMPARE(h.page.outcome(slow), QStringLiteral("cancelled"));
+    QCOMPARE(all.at(1).value("t").toString(), QStringLiteral("welcome"));
+    QVERIFY(h.promise(slow)->isCanceled());
+    QCOMPARE(h.bridge.pendingCallCount(), 0);
+}
+
+void tst_Bridge::shutdownRejectsPendingAndLaterCalls()
+{
+    Harness h;
+    QVERIFY(h.attach());
+    const qint64 slow = h.page.invoke(QStringLiteral("slow"));
+    drainEvents();
+    h.bridge.shutdown();
+    QCOMPARE(h.page.outcome(slow), QStringLiteral("shutting_down"));
+    QVERIFY(h.promise(slow)->isCanceled());
+    const qint64 late = h.page.invoke(QStringLiteral("echo"), {{"text", "late"}});
+    QVERIFY(h.page.waitForResult(late));
+    QCOMPARE(h.page.outcome(late), QStringLiteral("shutting_down"));
 }
 
 // ---- page events -----------------------------------------------------------------------------

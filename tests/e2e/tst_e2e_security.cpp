@@ -1,8 +1,10 @@
 // The security defaults of DESIGN §6, checked against the real page.
 #include "AppPage.h"
+#include "ChannelEndpoint.h"
 #include "E2eMain.h"
 #include "PageHarness.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
@@ -17,6 +19,7 @@ class tst_E2eSecurity : public QObject
 private Q_SLOTS:
     void initTestCase();
     void onlyTheBridgeIsOnTheChannel();
+    void rawChannelMessagesReachNothingElse();
     void navigationAwayIsRefused();
     void scriptNavigationToTheWebLeavesThePage();
     void webLinksGoToTheSystemBrowser();
@@ -37,22 +40,63 @@ void tst_E2eSecurity::initTestCase()
 
 void tst_E2eSecurity::onlyTheBridgeIsOnTheChannel()
 {
-    QCOMPARE(
-        m_harness->run(QStringLiteral("Object.keys(window.__conduitChannel.objects).join(',')"))
-            .toString(),
-        QStringLiteral("conduit"));
-    // One method in, one signal out: no properties to write, nothing else to call.
-    const QString members
-        = m_harness
-              ->run(QStringLiteral("Object.keys(window.__conduitChannel.objects.conduit).filter(k "
-                                   "=> !k.includes('(')"
-                                   " && !k.startsWith('__') && !['destroyed', 'deleteLater', "
-                                   "'objectName', 'objectNameChanged',"
-                                   " 'unwrapQObject', 'unwrapProperties', 'propertyUpdate', "
-                                   "'signalEmitted', 'propertyCache']"
-                                   ".includes(k)).sort().join(',')"))
-              .toString();
-    QCOMPARE(members, QStringLiteral("receive,send"));
+    // What the native side publishes, read straight off the transport as qwebchannel.js reads
+    // it at start-up (an `init` message), with nothing filtered out.
+    const QJsonObject r = m_harness->await(QStringLiteral(R"js(
+        const t = qt.webChannelTransport;
+        const previous = t.onmessage;
+        const data = await new Promise((resolve) => {
+            t.onmessage = (message) => {
+                const m = JSON.parse(message.data);
+                if (m.type === 10 && m.id === 'surface-probe') resolve(m.data);
+                else previous(message);
+            };
+            t.send(JSON.stringify({type: 3, id: 'surface-probe'}));
+        });
+        t.onmessage = previous;
+        return data;)js"));
+    QVERIFY2(r.value("ok").toBool(), qPrintable(QString::fromUtf8(QJsonDocument(r).toJson())));
+    const QJsonObject objects = r.value("value").toObject();
+    QCOMPARE(objects.keys(), QStringList{QStringLiteral("conduit")});
+    const QJsonObject conduit = objects.value("conduit").toObject();
+    QCOMPARE(conduit.keys(), (QStringList{"methods", "properties", "signals"}));
+    QCOMPARE(conduit.value("properties").toArray().size(), 0);
+    // Each member is listed by name and by signature, both with its index: one index each.
+    const auto members = [](const QJsonArray &list) {
+        QMap<int, QStringList> byIndex;
+        for (const QJsonValue &entry : list)
+            byIndex[entry.toArray().at(1).toInt()] << entry.toArray().at(0).toString();
+        return byIndex.values();
+    };
+    QCOMPARE(members(conduit.value("methods").toArray()),
+             (QList<QStringList>{{"send", "send(QJsonArray)"}}));
+    QCOMPARE(members(conduit.value("signals").toArray()),
+             (QList<QStringList>{{"receive", "receive(QString)"}}));
+}
+
+void tst_E2eSecurity::rawChannelMessagesReachNothingElse()
+{
+    ChannelEndpoint *endpoint = m_harness->bridge().endpoint();
+    // Write property 0, invoke every method index below and past the two members, ask for
+    // signal 0: in QObject's layout these would be objectName, destroyed, deleteLater, ….
+    m_harness->run(QStringLiteral(R"js((() => {
+        const t = qt.webChannelTransport;
+        t.send(JSON.stringify({type: 9, object: 'conduit', property: 0, value: 'hacked'}));
+        for (let method = 0; method < 8; method++) {
+            if (method === 3) continue; // send
+            t.send(JSON.stringify({type: 6, object: 'conduit', method, args: [], id: 900 + method}));
+        }
+        t.send(JSON.stringify({type: 7, object: 'conduit', signal: 0}));
+        return true; })())js"));
+    QTest::qWait(300);
+    QVERIFY(endpoint->objectName().isEmpty());
+    QCOMPARE(endpoint->property("objectName"), QVariant());
+    QCOMPARE(m_harness
+                 ->await(QStringLiteral("return (await conduit.invoke('echo', {text: "
+                                        "'still here'})).text;"))
+                 .value("value")
+                 .toString(),
+             QStringLiteral("still here"));
 }
 
 void tst_E2eSecurity::navigationAwayIsRefused()

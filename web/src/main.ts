@@ -1,6 +1,9 @@
 import { createApp } from 'vue'
 import App from './App.vue'
 import { conduit } from './conduit'
+import { reloadWhenReplaced } from './homeGuard'
 import './styles.css'
 
-createApp(App, { client: conduit }).mount('#app')
+const root = document.getElementById('app')!
+createApp(App, { client: conduit }).mount(root)
+reloadWhenReplaced(root)

@@ -69,6 +69,7 @@ export class ConduitClient implements ChannelHost {
   #handlers = new Map<string, RequestHandler>()
   #streams = new Map<number, Channel<any>>()
 
+  #documentId = newDocumentId()
   #state: ConnectionState = 'connecting'
   #stateListeners = new Set<(state: ConnectionState) => void>()
   #welcome: Welcome | null = null
@@ -93,6 +94,14 @@ export class ConduitClient implements ChannelHost {
 
   get state(): ConnectionState {
     return this.#state
+  }
+
+  /**
+   * A random token for this document, sent with `hello`: the native side tells a document that
+   * stayed through a refused navigation from a new one by it.
+   */
+  get documentId(): string {
+    return this.#documentId
   }
 
   /** The last `welcome`, or null before the handshake. */
@@ -287,7 +296,7 @@ export class ConduitClient implements ChannelHost {
     this.#transport = transport
     transport.onReceive((batch) => this.#receive(batch))
     // hello goes first, ahead of anything queued while the transport was coming up.
-    this.#outbox.unshift(JSON.stringify({ t: 'hello' }))
+    this.#outbox.unshift(JSON.stringify({ t: 'hello', doc: this.#documentId }))
     this.#setState('connecting')
     this.#scheduleFlush()
   }
@@ -348,9 +357,18 @@ export class ConduitClient implements ChannelHost {
       generation: typeof env.generation === 'number' ? env.generation : 0,
       snapshot: env.snapshot ?? null,
     }
+    // A second welcome means the native side started serving this page afresh: nothing sent
+    // before it will be answered, so nothing may stay pending.
+    if (this.#welcome) this.#resetPending(new ConduitError('cancelled', 'The connection was reset'))
     this.#welcome = welcome
     this.#setState('connected')
     this.#resolveReady(welcome)
+  }
+
+  #resetPending(error: ConduitError): void {
+    for (const id of [...this.#calls.keys()]) this.#settle(id, undefined, error)
+    for (const channel of [...this.#streams.values()]) channel._end(error)
+    this.#streams.clear()
   }
 
   #onEvent(event: string, payload: unknown): void {
@@ -389,6 +407,12 @@ export class ConduitClient implements ChannelHost {
     this.#state = state
     for (const cb of [...this.#stateListeners]) cb(state)
   }
+}
+
+function newDocumentId(): string {
+  const bytes = new Uint8Array(16)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 function abortDetails(signal: AbortSignal | undefined): unknown {

@@ -46,6 +46,54 @@ describe('handshake', () => {
     await expect(queued).resolves.toEqual({ text: 'early' })
   })
 
+  it('says hello with a random token per document', async () => {
+    const a = new FakeTransport()
+    const b = new FakeTransport()
+    const first = new ConduitClient(a)
+    const second = new ConduitClient(b)
+    await tick()
+    const [helloA] = a.sent('hello')
+    const [helloB] = b.sent('hello')
+    expect(helloA.doc).toMatch(/^[0-9a-f]{32}$/)
+    expect(helloA.doc).toBe(first.documentId)
+    expect(helloB.doc).toBe(second.documentId)
+    expect(helloA.doc).not.toBe(helloB.doc)
+  })
+
+  it('rejects every pending call and ends every stream when a second welcome resets it', async () => {
+    const { transport, client } = await connected()
+    const channel = new Channel<number>()
+    const ended = track(new Promise((resolve) => (channel.onend = resolve)))
+    const calls = [track(client.invoke('echo', { text: 'a' })), track(client.invoke('slow', {}, { channel }))]
+    await tick()
+    transport.deliver({ t: 'welcome', session: 's1', generation: 2, snapshot: {} })
+    await tick()
+    for (const call of calls) {
+      expect(call.settled).toBe(true)
+      expect(call.error).toBeInstanceOf(ConduitError)
+      expect((call.error as ConduitError).code).toBe('cancelled')
+    }
+    expect(ended.settled).toBe(true)
+    expect(client.state).toBe('connected')
+    // A late answer to a call of the old connection is ignored; new calls work.
+    transport.deliver({ t: 'result', id: 1, ok: true, value: 'late' })
+    const next = client.invoke('echo', { text: 'b' })
+    await tick()
+    const [invoke] = transport.sent('invoke').slice(-1)
+    transport.deliver({ t: 'result', id: invoke.id, ok: true, value: 'b' })
+    await expect(next).resolves.toBe('b')
+  })
+
+  it('rejects pending calls with the code the native side gives when it stops serving', async () => {
+    const { transport, client } = await connected()
+    const call = track(client.invoke('echo', { text: 'a' }))
+    await tick()
+    const [invoke] = transport.sent('invoke')
+    transport.deliver({ t: 'result', id: invoke.id, ok: false, error: { code: 'shutting_down', message: 'quitting' } })
+    await tick()
+    expect((call.error as ConduitError).code).toBe('shutting_down')
+  })
+
   it('reports unavailable when no transport appears, without throwing', async () => {
     vi.useFakeTimers()
     const client = new ConduitClient(new Promise<FakeTransport>(() => {}), { unavailableAfterMs: 100 })
