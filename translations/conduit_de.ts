@@ -23,6 +23,26 @@
         <source>--dev-url must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]): %1</source>
         <translation>--dev-url muss eine http(s)-URL auf diesem Rechner sein (localhost, 127.0.0.1 oder [::1]): %1</translation>
     </message>
+    <message>
+        <source>Hash a folder into a checksum manifest (SHA256SUMS).</source>
+        <translation>Einen Ordner in eine Prüfsummenliste (SHA256SUMS) hashen.</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Verify the files listed in a checksum manifest.</source>
+        <translation>Die in einer Prüfsummenliste aufgeführten Dateien prüfen.</translation>
+    </message>
+    <message>
+        <source>manifest</source>
+        <translation>Prüfsummenliste</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>

@@ -23,6 +23,26 @@
         <source>--dev-url must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]): %1</source>
         <translation>--dev-url doit être une URL http(s) sur cette machine (localhost, 127.0.0.1 ou [::1]) : %1</translation>
     </message>
+    <message>
+        <source>Hash a folder into a checksum manifest (SHA256SUMS).</source>
+        <translation>Calculer les sommes de contrôle d’un dossier dans un manifeste (SHA256SUMS).</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>dossier</translation>
+    </message>
+    <message>
+        <source>Verify the files listed in a checksum manifest.</source>
+        <translation>Vérifier les fichiers listés dans un manifeste de sommes de contrôle.</translation>
+    </message>
+    <message>
+        <source>manifest</source>
+        <translation>manifeste</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Impossible de démarrer %1 : %2</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>
