@@ -27,8 +27,7 @@ class ChannelSurface
 public:
     explicit ChannelSurface(QObject *parent = nullptr)
         : QObject(parent)
-    {
-    }
+    {}
 
     // moc's qt_metacall chain: each class handles its own indices and passes the rest on. This
     // one owns method 0 (reserved, which does nothing) and no properties; QObject's are not
