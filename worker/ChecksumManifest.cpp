@@ -1,14 +1,18 @@
 #include "ChecksumManifest.h"
 
 #include <QFileInfo>
-#include <QRegularExpression>
 
 namespace Conduit {
 
 namespace {
-bool isHex(const QByteArray &text)
+bool isWhite(char c)
 {
-    if (text.isEmpty())
+    return c == ' ' || c == '\t';
+}
+
+bool isHexDigits(const QByteArray &text, qsizetype length)
+{
+    if (text.size() != length)
         return false;
     for (char c : text) {
         if (!std::isxdigit(static_cast<unsigned char>(c)))
@@ -17,6 +21,7 @@ bool isHex(const QByteArray &text)
     return true;
 }
 
+// coreutils' filename_unescape: only `\\`, `\n` and `\r`; a trailing lone `\` is invalid.
 std::optional<QByteArray> unescape(const QByteArray &name)
 {
     QByteArray out;
@@ -44,7 +49,142 @@ std::optional<QByteArray> unescape(const QByteArray &name)
     }
     return out;
 }
+
+// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629), 0 if there is none.
+qsizetype utf8SequenceLength(const QByteArray &text, qsizetype i)
+{
+    const auto byte = [&](qsizetype k) {
+        return k < text.size() ? uchar(text.at(k)) : 0;
+    };
+    const uchar c = byte(i);
+    const auto continuation = [&](qsizetype k) {
+        return (byte(k) & 0xC0) == 0x80;
+    };
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return continuation(i + 1) ? 2 : 0;
+    uchar low = 0x80;
+    uchar high = 0xBF;
+    if (c == 0xE0)
+        low = 0xA0;
+    else if (c == 0xED)
+        high = 0x9F;
+    else if (c == 0xF0)
+        low = 0x90;
+    else if (c == 0xF4)
+        high = 0x8F;
+    if (c >= 0xE0 && c <= 0xEF) {
+        const uchar b = byte(i + 1);
+        return b >= low && b <= high && continuation(i + 2) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        const uchar b = byte(i + 1);
+        return b >= low && b <= high && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+    }
+    return 0;
+}
+
+constexpr QCryptographicHash::Algorithm kAlgorithms[]
+    = {QCryptographicHash::Md5, QCryptographicHash::Sha1, QCryptographicHash::Sha256,
+       QCryptographicHash::Sha512};
 } // namespace
+
+ChecksumManifest::ChecksumManifest(QCryptographicHash::Algorithm algorithm)
+    : m_algorithm(algorithm)
+    , m_hexLength(QCryptographicHash::hashLength(algorithm) * 2)
+    , m_tag(algorithmName(algorithm).toUpper().toLatin1())
+{}
+
+ChecksumManifest::Kind ChecksumManifest::read(QByteArray line, Line *out)
+{
+    if (line.startsWith('#'))
+        return Kind::Blank;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    if (line.isEmpty())
+        return Kind::Blank;
+    // coreutils would cut the name at a NUL; no file name holds one, so the line is refused.
+    if (line.contains('\0'))
+        return Kind::Malformed;
+    return split(line, out) ? Kind::Checksum : Kind::Malformed;
+}
+
+// coreutils 9.1 split_3 and bsd_split_3, step by step.
+bool ChecksumManifest::split(QByteArray s, Line *out)
+{
+    const auto at = [&s](qsizetype i) {
+        return i < s.size() ? s.at(i) : '\0';
+    };
+    qsizetype i = 0;
+    while (isWhite(at(i)))
+        ++i;
+    bool escaped = false;
+    if (at(i) == '\\') {
+        ++i;
+        escaped = true;
+    }
+
+    QByteArray name;
+    QByteArray hex;
+    if (QByteArrayView(s).sliced(i).startsWith(m_tag)) {
+        // Tagged: TAG[ ](name) = hex, the name ending at the last ')'.
+        i += m_tag.size();
+        if (at(i) == ' ')
+            ++i;
+        if (at(i) != '(')
+            return false;
+        const QByteArray rest = s.mid(i + 1);
+        if (rest.isEmpty())
+            return false;
+        qsizetype k = rest.size() - 1;
+        while (k && rest.at(k) != ')')
+            --k;
+        if (rest.at(k) != ')')
+            return false;
+        name = rest.left(k);
+        ++k;
+        while (k < rest.size() && isWhite(rest.at(k)))
+            ++k;
+        if (k == rest.size() || rest.at(k) != '=')
+            return false;
+        ++k;
+        while (k < rest.size() && isWhite(rest.at(k)))
+            ++k;
+        hex = rest.mid(k);
+        if (!isHexDigits(hex, m_hexLength))
+            return false;
+    } else {
+        if (s.size() - i < m_hexLength + 2 + (at(i) == '\\' ? 1 : 0))
+            return false;
+        hex = s.mid(i, m_hexLength);
+        i += m_hexLength;
+        if (!isWhite(at(i)))
+            return false;
+        ++i;
+        if (!isHexDigits(hex, m_hexLength))
+            return false;
+        if (s.size() - i == 1 || (at(i) != ' ' && at(i) != '*')) {
+            // `<hex> <name>`: allowed only if the first untagged line was so too.
+            if (m_reversed == 0)
+                return false;
+            m_reversed = 1;
+        } else if (m_reversed != 1) {
+            m_reversed = 0;
+            ++i;
+        }
+        name = s.mid(i);
+    }
+    if (escaped) {
+        const auto unescaped = unescape(name);
+        if (!unescaped)
+            return false;
+        name = *unescaped;
+    }
+    if (out)
+        *out = Line{hex.toLower(), name};
+    return true;
+}
 
 std::optional<QCryptographicHash::Algorithm>
 ChecksumManifest::algorithmFromName(const QString &name)
@@ -93,69 +233,70 @@ ChecksumManifest::algorithmFromFileName(const QString &name)
 }
 
 std::optional<QCryptographicHash::Algorithm>
-ChecksumManifest::algorithmFromHexLength(qsizetype length)
+ChecksumManifest::algorithmFromContent(const QByteArray &text)
 {
-    switch (length) {
-    case 32:
-        return QCryptographicHash::Md5;
-    case 40:
-        return QCryptographicHash::Sha1;
-    case 64:
-        return QCryptographicHash::Sha256;
-    case 128:
-        return QCryptographicHash::Sha512;
-    default:
-        return std::nullopt;
+    for (const QByteArray &line : text.split('\n')) {
+        for (const auto algorithm : kAlgorithms) {
+            if (ChecksumManifest(algorithm).read(line, nullptr) == Kind::Checksum)
+                return algorithm;
+        }
     }
+    return std::nullopt;
 }
 
-QByteArray ChecksumManifest::formatLine(const QByteArray &hex, const QString &path)
+QByteArray ChecksumManifest::formatLine(const QByteArray &hex, const QByteArray &name)
 {
-    QByteArray name = path.toUtf8();
-    const bool escape = name.contains('\\') || name.contains('\n');
-    if (escape)
-        name.replace('\\', "\\\\").replace('\n', "\\n");
+    const bool escape = name.contains('\\') || name.contains('\n') || name.contains('\r');
     QByteArray line;
     line.reserve(hex.size() + name.size() + 4);
     if (escape)
         line.append('\\');
-    line.append(hex).append("  ").append(name).append('\n');
-    return line;
+    line.append(hex).append("  ");
+    if (escape) {
+        for (char c : name) {
+            if (c == '\\')
+                line.append("\\\\");
+            else if (c == '\n')
+                line.append("\\n");
+            else if (c == '\r')
+                line.append("\\r");
+            else
+                line.append(c);
+        }
+    } else {
+        line.append(name);
+    }
+    return line.append('\n');
 }
 
-std::optional<ChecksumManifest::Line> ChecksumManifest::parseLine(QByteArray line)
+QString ChecksumManifest::displayName(const QByteArray &name, bool *escaped)
 {
-    if (line.endsWith('\r'))
-        line.chop(1);
-    const bool escaped = line.startsWith('\\');
-    if (escaped)
-        line.remove(0, 1);
-
-    // BSD form: SHA256 (path) = hex
-    static const QRegularExpression bsd(
-        QStringLiteral("^(MD5|SHA1|SHA256|SHA512) \\((.*)\\) = ([0-9A-Fa-f]+)$"),
-        QRegularExpression::DotMatchesEverythingOption);
-    if (const auto match = bsd.match(QString::fromUtf8(line)); match.hasMatch()) {
-        const QByteArray name = match.captured(2).toUtf8();
-        const auto path = escaped ? unescape(name) : std::optional<QByteArray>(name);
-        if (!path)
-            return std::nullopt;
-        return Line{match.captured(3).toLatin1().toLower(), QString::fromUtf8(*path),
-                    algorithmFromName(match.captured(1))};
+    bool valid = true;
+    for (qsizetype i = 0; valid && i < name.size();) {
+        const qsizetype n = utf8SequenceLength(name, i);
+        valid = n > 0;
+        i += n;
     }
-
-    const qsizetype space = line.indexOf(' ');
-    if (space <= 0 || space + 2 > line.size())
-        return std::nullopt;
-    const QByteArray hex = line.left(space);
-    const char mode = line.at(space + 1);
-    if (!isHex(hex) || (mode != ' ' && mode != '*') || !algorithmFromHexLength(hex.size()))
-        return std::nullopt;
-    const QByteArray name = line.mid(space + 2);
-    const auto path = escaped ? unescape(name) : std::optional<QByteArray>(name);
-    if (!path || path->isEmpty())
-        return std::nullopt;
-    return Line{hex.toLower(), QString::fromUtf8(*path), std::nullopt};
+    if (escaped)
+        *escaped = !valid;
+    if (valid)
+        return QString::fromUtf8(name);
+    QByteArray out;
+    for (qsizetype i = 0; i < name.size();) {
+        const qsizetype n = utf8SequenceLength(name, i);
+        if (n == 0) {
+            out.append("\\x").append(
+                QByteArray::number(uchar(name.at(i)), 16).rightJustified(2, '0'));
+            ++i;
+        } else if (name.at(i) == '\\') {
+            out.append("\\\\");
+            ++i;
+        } else {
+            out.append(name.mid(i, n));
+            i += n;
+        }
+    }
+    return QString::fromUtf8(out);
 }
 
 } // namespace Conduit

@@ -1,19 +1,22 @@
 #include "FileDigest.h"
 
+#include "FileTree.h"
 #include "TaskError.h"
 #include "TaskJob.h"
 
-#include <QFile>
-
 #include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace Conduit {
 
 namespace {
 constexpr qsizetype kBlockSize = 1024 * 1024;
-}
 
-namespace {
 const EVP_MD *digestFor(QCryptographicHash::Algorithm algorithm)
 {
     switch (algorithm) {
@@ -29,6 +32,22 @@ const EVP_MD *digestFor(QCryptographicHash::Algorithm algorithm)
         return nullptr;
     }
 }
+
+FileDigest::Outcome failure(FileDigest::Outcome::Status status, int error)
+{
+    return {status, {}, QString::fromLocal8Bit(std::strerror(error))};
+}
+
+// Closes the descriptor on every way out.
+struct Descriptor
+{
+    int fd;
+    ~Descriptor()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
 } // namespace
 
 FileDigest::FileDigest(QCryptographicHash::Algorithm algorithm)
@@ -44,30 +63,30 @@ FileDigest::~FileDigest()
     EVP_MD_CTX_free(m_context);
 }
 
-std::optional<QByteArray> FileDigest::hexDigest(const QString &path, TaskJob &job, bool *missing)
+FileDigest::Outcome FileDigest::digest(const QByteArray &path, TaskJob &job)
 {
-    if (missing)
-        *missing = false;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (missing) {
-            *missing = true;
-            return std::nullopt;
-        }
-        throw TaskError(QStringLiteral("io_error"),
-                        QStringLiteral("cannot open %1: %2").arg(path, file.errorString()),
-                        QJsonObject{{QStringLiteral("path"), path}});
-    }
+    using Status = Outcome::Status;
+    const Descriptor file{::open(path.constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+    if (file.fd < 0)
+        return failure(errno == ENOENT || errno == ENOTDIR ? Status::Missing : Status::Unreadable,
+                       errno);
+    struct stat info;
+    if (::fstat(file.fd, &info) != 0)
+        return failure(Status::Unreadable, errno);
+    if (S_ISDIR(info.st_mode))
+        return failure(Status::Unreadable, EISDIR);
+    if (!S_ISREG(info.st_mode))
+        return {Status::Special, {}, FileTree::describeType(info.st_mode)};
     if (!m_context || EVP_DigestInit_ex(m_context, m_algorithm, nullptr) != 1)
         throw TaskError(QStringLiteral("internal"), QStringLiteral("cannot start the digest"));
     for (;;) {
         if (!job.checkpoint())
-            return std::nullopt;
-        const qint64 n = file.read(m_buffer.data(), m_buffer.size());
+            return {Status::Cancelled, {}, {}};
+        const ssize_t n = ::read(file.fd, m_buffer.data(), size_t(m_buffer.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0)
-            throw TaskError(QStringLiteral("io_error"),
-                            QStringLiteral("cannot read %1: %2").arg(path, file.errorString()),
-                            QJsonObject{{QStringLiteral("path"), path}});
+            return failure(Status::Unreadable, errno);
         if (n == 0)
             break;
         EVP_DigestUpdate(m_context, m_buffer.constData(), size_t(n));
@@ -76,7 +95,8 @@ std::optional<QByteArray> FileDigest::hexDigest(const QString &path, TaskJob &jo
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(m_context, digest, &length);
-    return QByteArray(reinterpret_cast<const char *>(digest), int(length)).toHex();
+    return {
+        Status::Ok, QByteArray(reinterpret_cast<const char *>(digest), int(length)).toHex(), {}};
 }
 
 } // namespace Conduit

@@ -2,11 +2,11 @@
 
 #include "ChecksumManifest.h"
 #include "FileDigest.h"
+#include "FileTree.h"
 #include "TaskParams.h"
 
-#include <QDir>
-#include <QDirIterator>
-#include <QFileInfo>
+#include <QFile>
+#include <QJsonArray>
 #include <QSaveFile>
 
 #include <algorithm>
@@ -15,16 +15,25 @@
 
 namespace Conduit {
 
+namespace {
+QJsonObject skippedJson(const FileTree::Skipped &entry)
+{
+    bool escaped = false;
+    QJsonObject json{{QStringLiteral("path"), ChecksumManifest::displayName(entry.path, &escaped)},
+                     {QStringLiteral("reason"), entry.reason}};
+    if (!entry.message.isEmpty())
+        json.insert(QStringLiteral("message"), entry.message);
+    if (escaped)
+        json.insert(QStringLiteral("escaped"), true);
+    return json;
+}
+} // namespace
+
 struct HashTask::State
 {
-    struct File
-    {
-        QByteArray sortKey; // UTF-8, so the order is that of `LC_ALL=C sort`
-        QString relativePath;
-        QString absolutePath;
-    };
-    std::vector<File> files;
-    std::vector<QByteArray> digests; // by file index, each written by one job
+    std::vector<FileTree::File> files;        // sorted by path bytes
+    std::vector<FileDigest::Outcome> digests; // by file index, each written by one job
+    std::vector<FileTree::Skipped> skipped;
     std::atomic<size_t> next{0};
     qint64 bytes = 0;
 };
@@ -54,38 +63,19 @@ void HashTask::begin()
     // Stage 1: list the files and their total size.
     runJobs(
         1,
-        [state, root = m_root, manifest = m_manifest](TaskJob &job) {
-            const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
-            const QString canonicalManifest = QFileInfo(manifest).canonicalFilePath();
-            QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
-                            QDirIterator::Subdirectories);
-            qint64 total = 0;
-            QDir rootDir(root);
-            while (it.hasNext()) {
-                const QString path = it.next();
-                if (!job.checkpoint())
-                    return;
-                const QFileInfo info = it.fileInfo();
-                if (path == manifest
-                    || (!canonicalManifest.isEmpty()
-                        && info.canonicalFilePath() == canonicalManifest))
-                    continue;
-                if (info.isSymLink()) {
-                    // Follow a link only to a regular file inside root.
-                    const QString target = info.canonicalFilePath();
-                    if (target.isEmpty() || !QFileInfo(target).isFile()
-                        || !target.startsWith(canonicalRoot + QLatin1Char('/')))
-                        continue;
-                }
-                const QString relative = rootDir.relativeFilePath(path);
-                state->files.push_back({relative.toUtf8(), relative, path});
-                total += info.size();
-            }
+        [state, root = QFile::encodeName(m_root),
+         manifest = QFile::encodeName(m_manifest)](TaskJob &job) {
+            if (!FileTree::walk(
+                    root, manifest, [&job] { return job.checkpoint(); }, &state->files,
+                    &state->skipped))
+                return;
             std::sort(
                 state->files.begin(), state->files.end(),
-                [](const State::File &a, const State::File &b) { return a.sortKey < b.sortKey; });
+                [](const FileTree::File &a, const FileTree::File &b) { return a.path < b.path; });
+            qint64 total = 0;
+            for (const auto &file : state->files)
+                total += file.size;
             state->digests.resize(state->files.size());
-            state->bytes = total;
             job.progress().setTotal(total);
         },
         [this, state] {
@@ -93,16 +83,33 @@ void HashTask::begin()
             const int jobs = int(qMin<size_t>(size_t(parallelism()), state->files.size()));
             runJobs(
                 jobs,
-                [state, algorithm = m_algorithm](TaskJob &job) {
+                [state, algorithm = m_algorithm, root = QFile::encodeName(m_root)](TaskJob &job) {
                     FileDigest digest(algorithm);
                     for (size_t i = state->next++; i < state->files.size(); i = state->next++) {
-                        const auto hex = digest.hexDigest(state->files[i].absolutePath, job);
-                        if (!hex)
+                        auto outcome = digest.digest(root + '/' + state->files[i].path, job);
+                        if (outcome.status == FileDigest::Outcome::Status::Cancelled)
                             return;
-                        state->digests[i] = *hex;
+                        state->digests[i] = std::move(outcome);
                     }
                 },
                 [this, state] {
+                    // Files that failed to hash join the skipped ones.
+                    for (size_t i = 0; i < state->files.size(); ++i) {
+                        const auto &outcome = state->digests[i];
+                        if (outcome.status == FileDigest::Outcome::Status::Ok)
+                            state->bytes += state->files[i].size;
+                        else
+                            state->skipped.push_back(
+                                {state->files[i].path,
+                                 outcome.status == FileDigest::Outcome::Status::Special
+                                     ? QStringLiteral("special")
+                                     : QStringLiteral("unreadable"),
+                                 outcome.message});
+                    }
+                    std::sort(state->skipped.begin(), state->skipped.end(),
+                              [](const FileTree::Skipped &a, const FileTree::Skipped &b) {
+                                  return a.path < b.path;
+                              });
                     // Stage 3: write the manifest next to its final name, commit on success.
                     runJobs(
                         1,
@@ -113,8 +120,10 @@ void HashTask::begin()
                                                 QStringLiteral("cannot write %1: %2")
                                                     .arg(manifest, file.errorString()));
                             for (size_t i = 0; i < state->files.size(); ++i) {
-                                file.write(ChecksumManifest::formatLine(
-                                    state->digests[i], state->files[i].relativePath));
+                                const auto &outcome = state->digests[i];
+                                if (outcome.status == FileDigest::Outcome::Status::Ok)
+                                    file.write(ChecksumManifest::formatLine(outcome.hex,
+                                                                            state->files[i].path));
                             }
                             if (!job.checkpoint())
                                 return; // QSaveFile discards its temporary file
@@ -124,10 +133,17 @@ void HashTask::begin()
                                                     .arg(manifest, file.errorString()));
                         },
                         [this, state] {
-                            complete(
-                                QJsonObject{{QStringLiteral("files"), double(state->files.size())},
-                                            {QStringLiteral("bytes"), double(state->bytes)},
-                                            {QStringLiteral("manifest"), m_manifest}});
+                            QJsonArray skipped;
+                            for (const auto &entry : state->skipped)
+                                skipped.append(skippedJson(entry));
+                            const auto hashed = std::count_if(
+                                state->digests.begin(), state->digests.end(), [](const auto &d) {
+                                    return d.status == FileDigest::Outcome::Status::Ok;
+                                });
+                            complete(QJsonObject{{QStringLiteral("files"), double(hashed)},
+                                                 {QStringLiteral("bytes"), double(state->bytes)},
+                                                 {QStringLiteral("manifest"), m_manifest},
+                                                 {QStringLiteral("skipped"), skipped}});
                         });
                 });
         });

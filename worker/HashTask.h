@@ -6,11 +6,14 @@
 
 namespace Conduit {
 
-// hash {root, algorithm = "sha256", manifest = <root>/<ALGO>SUMS} → {files, bytes, manifest}
-// Hashes every regular file under root (sorted by path, the manifest itself left out,
-// symlinks followed only to files inside root) on the pool, several files at once, and
-// writes a coreutils manifest through QSaveFile: a stopped or failed hash leaves none.
-// Progress: bytes, total = the sum of the sizes, known after the scan.
+// hash {root, algorithm = "sha256", manifest = <root>/<ALGO>SUMS}
+//   → {files, bytes, manifest, skipped: [{path, reason, message?, escaped?}]}
+// Hashes every regular file under root (walked by raw bytes, sorted by bytes as `LC_ALL=C
+// sort`; FileTree has the policy for links, special files and the manifest itself) on the
+// pool, several files at once, and writes the manifest byte for byte as coreutils would,
+// through QSaveFile: a stopped or failed hash leaves none. A file that cannot be read is
+// skipped (reason unreadable), never dropped silently. Paths in the result are
+// ChecksumManifest::displayName. Progress: bytes, total = the sum of the sizes after the scan.
 class HashTask final : public PoolTask
 {
     Q_OBJECT

@@ -19,7 +19,7 @@ namespace Conduit {
 //   cancelled          cancelled by cancel() or shutdown()
 //   timeout            its TaskOptions::timeout ran out (state timed_out)
 // Task failures (TaskSnapshot::error of a failed task):
-//   io_error           a file could not be read, written or renamed; a malformed manifest
+//   io_error           a file could not be read, written or renamed; a manifest too large
 //   network_error      connection refused / timed out / reset, a stall, HTTP status >= 400
 //   checksum_mismatch  a download's sha256 differs from the expected one
 class TaskError : public std::exception

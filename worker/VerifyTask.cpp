@@ -2,14 +2,15 @@
 
 #include "ChecksumManifest.h"
 #include "FileDigest.h"
+#include "FileTree.h"
 #include "TaskParams.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 
 #include <atomic>
+#include <sys/stat.h>
 #include <vector>
 
 namespace Conduit {
@@ -20,34 +21,67 @@ constexpr qint64 kMaxManifestSize = 256 * 1024 * 1024;
 
 struct VerifyTask::State
 {
-    enum class Verdict : char { Unchecked, Ok, Mismatched, Missing };
+    enum class Verdict : char {
+        Unchecked,
+        Ok,
+        Failed,
+        Missing,
+        Unreadable,
+        Special,
+        OutsideRoot,
+        Malformed
+    };
     struct Entry
     {
-        QString path;         // as written in the manifest
-        QString absolutePath; // resolved against the manifest's folder
+        int line = 0;
+        QByteArray name; // as the manifest names it, unescaped
         QByteArray hex;
         Verdict verdict = Verdict::Unchecked;
+        QString message;
     };
     QCryptographicHash::Algorithm algorithm = QCryptographicHash::Sha256;
-    std::vector<Entry> entries;
+    std::vector<Entry> entries; // every line that is not blank or a comment
     std::atomic<size_t> next{0};
+
+    static QString verdictName(Verdict verdict)
+    {
+        switch (verdict) {
+        case Verdict::Failed:
+            return QStringLiteral("failed");
+        case Verdict::Missing:
+            return QStringLiteral("missing");
+        case Verdict::Unreadable:
+            return QStringLiteral("unreadable");
+        case Verdict::Special:
+            return QStringLiteral("special");
+        case Verdict::OutsideRoot:
+            return QStringLiteral("outside_root");
+        case Verdict::Malformed:
+            return QStringLiteral("malformed");
+        default:
+            return QStringLiteral("ok");
+        }
+    }
 };
 
 VerifyTask::VerifyTask(const QJsonObject &params, QObject *parent)
     : PoolTask(QStringLiteral("verify"), QStringLiteral("bytes"), parent)
     , m_state(std::make_shared<State>())
 {
-    const TaskParams reader(params, {QStringLiteral("manifest")});
+    const TaskParams reader(params, {QStringLiteral("manifest"), QStringLiteral("root")});
     m_manifest = reader.path(QStringLiteral("manifest"), TaskParams::Check::File);
+    m_root = reader.path(QStringLiteral("root"), TaskParams::Check::Folder,
+                         QFileInfo(m_manifest).absolutePath());
 }
 
 void VerifyTask::begin()
 {
+    using Verdict = State::Verdict;
     const auto state = m_state;
-    // Stage 1: parse the manifest and size the files it names.
+    // Stage 1: parse the manifest, refuse what leaves root, size the files it names.
     runJobs(
         1,
-        [state, manifest = m_manifest](TaskJob &job) {
+        [state, manifest = m_manifest, root = QFile::encodeName(m_root)](TaskJob &job) {
             const auto ioError = [&manifest](const QString &message) {
                 return TaskError(QStringLiteral("io_error"), message,
                                  QJsonObject{{QStringLiteral("path"), manifest}});
@@ -59,38 +93,46 @@ void VerifyTask::begin()
             if (file.size() > kMaxManifestSize)
                 throw ioError(QStringLiteral("%1 is too large for a manifest").arg(manifest));
             const QByteArray content = file.readAll();
-            const QDir folder = QFileInfo(manifest).absoluteDir();
-            auto algorithm = ChecksumManifest::algorithmFromFileName(manifest);
+            state->algorithm = ChecksumManifest::algorithmFromFileName(manifest).value_or(
+                ChecksumManifest::algorithmFromContent(content).value_or(
+                    QCryptographicHash::Sha256));
+            ChecksumManifest reader(state->algorithm);
+            const QByteArray canonicalRoot = FileTree::canonical(root).value_or(root);
             qint64 total = 0;
             int number = 0;
-            for (const QByteArray &line : content.split('\n')) {
+            for (const QByteArray &text : content.split('\n')) {
                 ++number;
-                if (line.trimmed().isEmpty())
+                if (!job.checkpoint())
+                    return;
+                ChecksumManifest::Line line;
+                const auto kind = reader.read(text, &line);
+                if (kind == ChecksumManifest::Kind::Blank)
                     continue;
-                const auto parsed = ChecksumManifest::parseLine(line);
-                if (!parsed)
-                    throw ioError(QStringLiteral("line %1 of %2 is not a checksum line")
-                                      .arg(number)
-                                      .arg(manifest));
-                if (!algorithm)
-                    algorithm = parsed->algorithm
-                                    ? parsed->algorithm
-                                    : ChecksumManifest::algorithmFromHexLength(parsed->hex.size());
-                const QString absolute = QDir::isAbsolutePath(parsed->path)
-                                             ? parsed->path
-                                             : folder.filePath(parsed->path);
-                state->entries.push_back({parsed->path, absolute, parsed->hex});
-                const QFileInfo info(absolute);
-                if (info.isFile())
-                    total += info.size();
-            }
-            if (!job.checkpoint())
-                return;
-            state->algorithm = algorithm.value_or(QCryptographicHash::Sha256);
-            const qsizetype expected = QCryptographicHash::hashLength(state->algorithm) * 2;
-            for (const auto &entry : state->entries) {
-                if (entry.hex.size() != expected)
-                    throw ioError(QStringLiteral("%1 mixes digest lengths").arg(manifest));
+                State::Entry entry{number, line.name, line.hex, Verdict::Unchecked, {}};
+                if (kind == ChecksumManifest::Kind::Malformed) {
+                    entry.verdict = Verdict::Malformed;
+                } else if (line.name.isEmpty()) {
+                    entry.verdict = Verdict::Missing;
+                    entry.message = QStringLiteral("empty file name");
+                } else if (line.name.startsWith('/')) {
+                    entry.verdict = Verdict::OutsideRoot;
+                    entry.message = QStringLiteral("absolute path");
+                } else if (line.name.split('/').contains("..")) {
+                    entry.verdict = Verdict::OutsideRoot;
+                    entry.message = QStringLiteral("'..' leaves the root");
+                } else {
+                    const QByteArray absolute = root + '/' + line.name;
+                    const auto resolved = FileTree::canonical(absolute);
+                    if (resolved && *resolved != canonicalRoot
+                        && !FileTree::isInside(*resolved, canonicalRoot)) {
+                        entry.verdict = Verdict::OutsideRoot;
+                        entry.message = QStringLiteral("a symlink leads out of the root");
+                    } else if (struct stat info;
+                               ::stat(absolute.constData(), &info) == 0 && S_ISREG(info.st_mode)) {
+                        total += info.st_size;
+                    }
+                }
+                state->entries.push_back(std::move(entry));
             }
             job.progress().setTotal(total);
         },
@@ -99,37 +141,75 @@ void VerifyTask::begin()
             const int jobs = int(qMin<size_t>(size_t(parallelism()), state->entries.size()));
             runJobs(
                 jobs,
-                [state](TaskJob &job) {
+                [state, root = QFile::encodeName(m_root)](TaskJob &job) {
+                    using Status = FileDigest::Outcome::Status;
                     FileDigest digest(state->algorithm);
                     for (size_t i = state->next++; i < state->entries.size(); i = state->next++) {
                         auto &entry = state->entries[i];
-                        bool missing = true;
-                        std::optional<QByteArray> hex;
-                        if (QFileInfo(entry.absolutePath).isFile())
-                            hex = digest.hexDigest(entry.absolutePath, job, &missing);
-                        if (missing)
-                            entry.verdict = State::Verdict::Missing;
-                        else if (!hex)
-                            return; // cancelled
-                        else
-                            entry.verdict = *hex == entry.hex ? State::Verdict::Ok
-                                                              : State::Verdict::Mismatched;
+                        if (entry.verdict != Verdict::Unchecked)
+                            continue;
+                        const auto outcome = digest.digest(root + '/' + entry.name, job);
+                        switch (outcome.status) {
+                        case Status::Cancelled:
+                            return;
+                        case Status::Ok:
+                            entry.verdict
+                                = outcome.hex == entry.hex ? Verdict::Ok : Verdict::Failed;
+                            break;
+                        case Status::Missing:
+                            entry.verdict = Verdict::Missing;
+                            break;
+                        case Status::Unreadable:
+                            entry.verdict = Verdict::Unreadable;
+                            break;
+                        case Status::Special:
+                            entry.verdict = Verdict::Special;
+                            break;
+                        }
+                        entry.message = outcome.message;
                     }
                 },
                 [this, state] {
                     QJsonArray mismatched;
                     QJsonArray missing;
+                    QJsonArray problems;
+                    int checked = 0;
+                    int passed = 0;
+                    bool failed = false;
                     for (const auto &entry : state->entries) {
-                        if (entry.verdict == State::Verdict::Mismatched)
-                            mismatched.append(entry.path);
-                        else if (entry.verdict == State::Verdict::Missing)
-                            missing.append(entry.path);
+                        if (entry.verdict != Verdict::Malformed)
+                            ++checked;
+                        if (entry.verdict == Verdict::Ok) {
+                            ++passed;
+                            continue;
+                        }
+                        QJsonObject problem{
+                            {QStringLiteral("line"), entry.line},
+                            {QStringLiteral("verdict"), State::verdictName(entry.verdict)}};
+                        if (entry.verdict != Verdict::Malformed) {
+                            failed = true;
+                            bool escaped = false;
+                            const QString path
+                                = ChecksumManifest::displayName(entry.name, &escaped);
+                            problem.insert(QStringLiteral("path"), path);
+                            if (escaped)
+                                problem.insert(QStringLiteral("escaped"), true);
+                            if (entry.verdict == Verdict::Failed)
+                                mismatched.append(path);
+                            else if (entry.verdict == Verdict::Missing)
+                                missing.append(path);
+                        }
+                        if (!entry.message.isEmpty())
+                            problem.insert(QStringLiteral("message"), entry.message);
+                        problems.append(problem);
                     }
-                    complete(QJsonObject{
-                        {QStringLiteral("ok"), mismatched.isEmpty() && missing.isEmpty()},
-                        {QStringLiteral("checked"), double(state->entries.size())},
-                        {QStringLiteral("mismatched"), mismatched},
-                        {QStringLiteral("missing"), missing}});
+                    const bool malformedOnly = checked == 0 && !state->entries.empty();
+                    complete(QJsonObject{{QStringLiteral("ok"), !failed && !malformedOnly},
+                                         {QStringLiteral("checked"), checked},
+                                         {QStringLiteral("passed"), passed},
+                                         {QStringLiteral("mismatched"), mismatched},
+                                         {QStringLiteral("missing"), missing},
+                                         {QStringLiteral("problems"), problems}});
                 });
         });
 }
