@@ -112,9 +112,10 @@ ChecksumManifest::algorithmFromHexLength(qsizetype length)
 QByteArray ChecksumManifest::formatLine(const QByteArray &hex, const QString &path)
 {
     QByteArray name = path.toUtf8();
-    const bool escape = name.contains('\\') || name.contains('\n');
+    // A trailing \r would be read back as a CRLF line ending: escape it as coreutils does.
+    const bool escape = name.contains('\\') || name.contains('\n') || name.contains('\r');
     if (escape)
-        name.replace('\\', "\\\\").replace('\n', "\\n");
+        name.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r");
     QByteArray line;
     line.reserve(hex.size() + name.size() + 4);
     if (escape)

@@ -9,8 +9,8 @@
 namespace Conduit {
 
 // The coreutils checksum file format (md5sum, sha1sum, sha256sum, sha512sum):
-// `<hex>  <path>\n`; a name holding `\` or a newline is written escaped (`\\`, `\n`) with a
-// `\` in front of the line, which is how `sha256sum -c` reads it back.
+// `<hex>  <path>\n`; a name holding `\`, a newline or a carriage return is written escaped
+// (`\\`, `\n`, `\r`) with a `\` in front of the line, which is how `sha256sum -c` reads it back.
 class ChecksumManifest
 {
 public:
