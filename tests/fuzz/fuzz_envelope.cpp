@@ -1,0 +1,249 @@
+// The page's send() batches, fed into a real Bridge after a hello, and everything they
+// dispatch: every envelope type, argument validation, streams (ordered and latest-wins, with
+// credit and close), calls still in flight (cancel, deadline), and two native requests
+// waiting for the page's `reply`.
+//
+// Input: one envelope text per line, as the page's client writes them (JSON.stringify); an
+// empty line ends one send() batch. A line starting with \x01 is a non-string array element.
+// A line starting with \x02 is a native action, by its next byte: d (the page navigates away),
+// e (an event), r (another request), f (every call in flight finishes), anything else (one
+// event-loop turn).
+//
+// Besides the sanitizers: every batch the page receives is a JSON array of well-formed
+// envelopes, and once every handler has finished nothing is left waiting.
+#include "Bridge.h"
+#include "ErrorCode.h"
+
+#include "FuzzApplication.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPromise>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+using namespace Conduit;
+
+namespace {
+
+BridgeLimits smallLimits()
+{
+    BridgeLimits limits;
+    limits.maxEnvelopeChars = 512;
+    limits.maxEnvelopesPerBatch = 24;
+    limits.maxEnvelopesPerFlush = 8;
+    limits.maxBufferedWhileDetached = 16;
+    limits.maxPendingStreamItems = 4;
+    return limits;
+}
+
+bool isId(const QJsonValue &value)
+{
+    return value.isDouble() && value.toDouble() >= 0 && value.toDouble() <= 9007199254740991.0;
+}
+
+void checkEnvelope(const QJsonValue &value)
+{
+    CONDUIT_FUZZ_CHECK(value.isObject());
+    const QJsonObject envelope = value.toObject();
+    const QString type = envelope.value(QStringLiteral("t")).toString();
+    if (type == QLatin1String("result")) {
+        CONDUIT_FUZZ_CHECK(isId(envelope.value(QStringLiteral("id"))));
+        const QJsonValue ok = envelope.value(QStringLiteral("ok"));
+        CONDUIT_FUZZ_CHECK(ok.isBool());
+        if (!ok.toBool()) {
+            const QJsonObject error = envelope.value(QStringLiteral("error")).toObject();
+            CONDUIT_FUZZ_CHECK(errorCodeFromName(error.value(QStringLiteral("code")).toString()));
+            CONDUIT_FUZZ_CHECK(!error.value(QStringLiteral("message")).toString().isEmpty());
+        }
+    } else if (type == QLatin1String("chunk") || type == QLatin1String("end")) {
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("stream")).toDouble() >= 1);
+    } else if (type == QLatin1String("request")) {
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("id")).toDouble() >= 1);
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("cmd")).isString());
+    } else {
+        CONDUIT_FUZZ_CHECK(type == QLatin1String("welcome") || type == QLatin1String("event"));
+    }
+}
+
+class Harness
+{
+public:
+    Harness()
+        : m_bridge(smallLimits())
+    {
+        QObject::connect(m_bridge.endpoint(), &ChannelEndpoint::receive, [](const QString &text) {
+            const QJsonDocument batch = QJsonDocument::fromJson(text.toUtf8());
+            CONDUIT_FUZZ_CHECK(batch.isArray() && !batch.array().isEmpty());
+            for (const QJsonValue &envelope : batch.array())
+                checkEnvelope(envelope);
+        });
+        m_bridge.setWelcome({{QStringLiteral("app"), QStringLiteral("fuzz")}});
+        m_bridge.setSnapshotProvider([] { return QJsonObject{{QStringLiteral("tasks"), 0}}; });
+        registerCommands();
+    }
+
+    ~Harness()
+    {
+        finishCalls();
+        turn();
+        CONDUIT_FUZZ_CHECK(m_bridge.pendingCallCount() == 0);
+        m_bridge.abandonRequests();
+        for (const QFuture<QJsonValue> &question : m_questions)
+            CONDUIT_FUZZ_CHECK(question.isFinished());
+    }
+
+    void ask() { m_questions.append(m_bridge.request(QStringLiteral("confirm"), {})); }
+
+    void send(const QJsonArray &batch)
+    {
+        if (!batch.isEmpty())
+            m_bridge.endpoint()->send(batch);
+        turn();
+    }
+
+    void act(char action)
+    {
+        switch (action) {
+        case 'd':
+            m_bridge.detachPage();
+            break;
+        case 'e':
+            m_bridge.emitEvent(QStringLiteral("tick"), QJsonObject{{QStringLiteral("n"), 1}});
+            break;
+        case 'r':
+            ask();
+            break;
+        case 'f':
+            finishCalls();
+            break;
+        default:
+            turn();
+        }
+    }
+
+private:
+    void registerCommands()
+    {
+        CommandRegistry &commands = m_bridge.commands();
+        commands.addSync(QStringLiteral("echo"),
+                         ArgumentSchema()
+                             .required(QStringLiteral("text"), ArgumentType::String)
+                             .maxLength(32)
+                             .optional(QStringLiteral("times"), ArgumentType::Integer, 1)
+                             .range(1, 3)
+                             .optional(QStringLiteral("mode"), ArgumentType::String)
+                             .oneOf({QStringLiteral("upper"), QStringLiteral("lower")}),
+                         [](const CommandCall &call) { return QJsonValue(call.args); });
+        commands.addSync(QStringLiteral("fail"), ArgumentSchema(), [](const CommandCall &) {
+            throw CommandError(ErrorCode::NotFound, QStringLiteral("nothing here"));
+            return QJsonValue();
+        });
+        commands.addSync(QStringLiteral("boom"), ArgumentSchema(), [](const CommandCall &) {
+            throw std::runtime_error("a handler bug");
+            return QJsonValue();
+        });
+        // In flight until act('f') or the end of the input: cancel and deadline reach it.
+        commands.add(QStringLiteral("wait"),
+                     ArgumentSchema().optional(QStringLiteral("ms"), ArgumentType::Number),
+                     [this](const CommandCall &) { return hold(); });
+        // Ordered items paced by the page's credit, ended with the call.
+        commands.add(QStringLiteral("produce"),
+                     ArgumentSchema()
+                         .optional(QStringLiteral("items"), ArgumentType::Integer, 3)
+                         .range(0, 8),
+                     [this](const CommandCall &call) {
+                         for (int i = 0; i < call.args.value(QStringLiteral("items")).toInt(); ++i)
+                             m_bridge.streams().write(call.stream, i);
+                         return hold();
+                     });
+        // Latest-wins items on a stream that outlives the call, as a task's progress does.
+        commands.add(
+            QStringLiteral("progress"), ArgumentSchema(),
+            [this](const CommandCall &call) {
+                for (int i = 0; i < 3; ++i)
+                    m_bridge.streams().write(call.stream, i);
+                if (call.stream.isValid())
+                    m_handlerStreams.push_back(call.stream);
+                QPromise<QJsonValue> done;
+                done.start();
+                done.addResult(QJsonValue(true));
+                done.finish();
+                return done.future();
+            },
+            StreamMode::LatestWins, StreamLifetime::Handler);
+    }
+
+    QFuture<QJsonValue> hold()
+    {
+        auto promise = std::make_shared<QPromise<QJsonValue>>();
+        promise->start();
+        m_held.push_back(promise);
+        return promise->future();
+    }
+
+    void finishCalls()
+    {
+        auto held = std::move(m_held);
+        m_held.clear();
+        for (size_t i = 0; i < held.size(); ++i) {
+            if (i % 2 == 0)
+                held[i]->addResult(QJsonValue(double(i)));
+            else
+                held[i]->setException(CommandError(ErrorCode::Busy, QStringLiteral("busy")));
+            held[i]->finish();
+        }
+        for (const StreamHandle &stream : m_handlerStreams)
+            m_bridge.streams().end(stream);
+        m_handlerStreams.clear();
+    }
+
+    static void turn()
+    {
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents(); // what the first turn posted (the batched flush)
+    }
+
+    Bridge m_bridge;
+    std::vector<std::shared_ptr<QPromise<QJsonValue>>> m_held;
+    std::vector<StreamHandle> m_handlerStreams;
+    QList<QFuture<QJsonValue>> m_questions;
+};
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    Fuzz::startApplication(argc, argv);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    Harness harness;
+    harness.ask(); // asked before the page is there: re-sent at the hello
+    harness.send({QStringLiteral(R"({"t":"hello"})")});
+    harness.ask();
+
+    const QByteArray input
+        = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    QJsonArray batch;
+    for (const QByteArray &line : input.split('\n')) {
+        if (line.isEmpty()) {
+            harness.send(batch);
+            batch = {};
+        } else if (line.startsWith('\x01')) {
+            batch.append(double(line.size()));
+        } else if (line.startsWith('\x02')) {
+            harness.act(line.size() > 1 ? line.at(1) : '\0');
+        } else {
+            batch.append(QString::fromUtf8(line));
+        }
+    }
+    harness.send(batch);
+    return 0;
+}
