@@ -1,7 +1,8 @@
-// The checksum manifest parser (worker/ChecksumManifest) fed a whole manifest file, split into
-// lines the way VerifyTask reads it. Besides the sanitizers, every line it accepts must hold a
-// lower-case hex digest and survive formatLine → parseLine unchanged, because HashTask writes
-// manifests with formatLine that VerifyTask (and `sha256sum -c`) must read back.
+// The checksum manifest reader (worker/ChecksumManifest) fed a whole manifest file, line by
+// line as VerifyTask reads it, once per algorithm. Besides the sanitizers, every line it takes
+// as a checksum line must hold a lower-case digest of the algorithm's length and survive
+// formatLine → read unchanged, because HashTask writes manifests with formatLine that
+// VerifyTask (and `sha256sum -c`) must read back; and displayName must be valid, lossless text.
 #include "ChecksumManifest.h"
 
 #include "FuzzApplication.h"
@@ -15,6 +16,10 @@ using Conduit::ChecksumManifest;
 
 namespace {
 
+constexpr QCryptographicHash::Algorithm kAlgorithms[]
+    = {QCryptographicHash::Md5, QCryptographicHash::Sha1, QCryptographicHash::Sha256,
+       QCryptographicHash::Sha512};
+
 bool isLowerHex(const QByteArray &text)
 {
     for (char c : text) {
@@ -24,26 +29,27 @@ bool isLowerHex(const QByteArray &text)
     return !text.isEmpty();
 }
 
-void checkLine(const QByteArray &line)
+void checkLine(ChecksumManifest &reader, QCryptographicHash::Algorithm algorithm,
+               const QByteArray &line)
 {
-    const auto parsed = ChecksumManifest::parseLine(line);
-    if (!parsed)
+    ChecksumManifest::Line parsed;
+    if (reader.read(line, &parsed) != ChecksumManifest::Kind::Checksum)
         return;
-    CONDUIT_FUZZ_CHECK(isLowerHex(parsed->hex));
-    const auto byLength = ChecksumManifest::algorithmFromHexLength(parsed->hex.size());
-    if (!parsed->algorithm)
-        CONDUIT_FUZZ_CHECK(byLength && !parsed->path.isEmpty()); // the GNU form checks both
-    if (!byLength || parsed->path.isEmpty())
-        return; // a BSD line HashTask would never write: VerifyTask reports it as mismatched
+    CONDUIT_FUZZ_CHECK(isLowerHex(parsed.hex));
+    CONDUIT_FUZZ_CHECK(parsed.hex.size() == 2 * QCryptographicHash::hashLength(algorithm));
+    CONDUIT_FUZZ_CHECK(!parsed.name.isEmpty());
+    bool escaped = false;
+    const QString shown = ChecksumManifest::displayName(parsed.name, &escaped);
+    CONDUIT_FUZZ_CHECK(escaped || shown.toUtf8() == parsed.name);
 
-    QByteArray written = ChecksumManifest::formatLine(parsed->hex, parsed->path);
+    QByteArray written = ChecksumManifest::formatLine(parsed.hex, parsed.name);
     CONDUIT_FUZZ_CHECK(written.endsWith('\n') && written.count('\n') == 1);
     written.chop(1);
-    const auto reread = ChecksumManifest::parseLine(written);
-    CONDUIT_FUZZ_CHECK(reread);
-    CONDUIT_FUZZ_CHECK(reread->hex == parsed->hex);
-    CONDUIT_FUZZ_CHECK(reread->path == parsed->path);
-    CONDUIT_FUZZ_CHECK(!reread->algorithm);
+    ChecksumManifest fresh(algorithm); // what a manifest HashTask wrote starts with
+    ChecksumManifest::Line reread;
+    CONDUIT_FUZZ_CHECK(fresh.read(written, &reread) == ChecksumManifest::Kind::Checksum);
+    CONDUIT_FUZZ_CHECK(reread.hex == parsed.hex);
+    CONDUIT_FUZZ_CHECK(reread.name == parsed.name);
 }
 
 } // namespace
@@ -52,9 +58,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray content
         = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    for (const QByteArray &line : content.split('\n')) {
-        if (!line.trimmed().isEmpty())
-            checkLine(line);
+    const QList<QByteArray> lines = content.split('\n');
+    for (const QCryptographicHash::Algorithm algorithm : kAlgorithms) {
+        ChecksumManifest reader(algorithm);
+        for (const QByteArray &line : lines)
+            checkLine(reader, algorithm, line);
     }
+    (void)ChecksumManifest::algorithmFromContent(content);
     return 0;
 }
