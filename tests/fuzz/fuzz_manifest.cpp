@@ -37,11 +37,14 @@ void checkLine(ChecksumManifest &reader, QCryptographicHash::Algorithm algorithm
         return;
     CONDUIT_FUZZ_CHECK(isLowerHex(parsed.hex));
     CONDUIT_FUZZ_CHECK(parsed.hex.size() == 2 * QCryptographicHash::hashLength(algorithm));
-    CONDUIT_FUZZ_CHECK(!parsed.name.isEmpty());
     bool escaped = false;
     const QString shown = ChecksumManifest::displayName(parsed.name, &escaped);
     CONDUIT_FUZZ_CHECK(escaped || shown.toUtf8() == parsed.name);
 
+    // `SHA256 () = …` names no file; coreutils takes it too (and fails to open ''), but no
+    // file HashTask writes has an empty name, so there is nothing to round-trip.
+    if (parsed.name.isEmpty())
+        return;
     QByteArray written = ChecksumManifest::formatLine(parsed.hex, parsed.name);
     CONDUIT_FUZZ_CHECK(written.endsWith('\n') && written.count('\n') == 1);
     written.chop(1);
