@@ -91,22 +91,18 @@ void TaskGateway::registerCommands()
                 .optional(QStringLiteral("after"), ArgumentType::Integer, 0)
                 .range(0, 9007199254740991.0),
             [this](const CommandCall &call) {
+                // Answered here: every task's latest snapshot reached this gateway (its state
+                // and progress events), so attaching costs no trip to the process and no list.
                 const quint64 id = idOf(call.args);
-                const qint64 after = qint64(call.args.value(QStringLiteral("after")).toDouble());
-                return m_process.call(QStringLiteral("tasks.list"), QJsonObject{})
-                    .then(this, [this, id, after, stream = call.stream](const QJsonValue &list) {
-                        for (const QJsonValue &snapshot : list.toArray()) {
-                            if (idOf(snapshot.toObject()) != id)
-                                continue;
-                            remember(snapshot.toObject());
-                            if (stream.isValid())
-                                bind(id, stream, after);
-                            return snapshot;
-                        }
-                        throw CommandError(ErrorCode::NotFound,
-                                           QStringLiteral("no task %1").arg(id),
-                                           {{kId, double(id)}});
-                    });
+                const auto it = m_records.constFind(id);
+                if (it == m_records.cend() || it->snapshot.isEmpty())
+                    throw CommandError(ErrorCode::NotFound, QStringLiteral("no task %1").arg(id),
+                                       {{kId, double(id)}});
+                const QJsonObject snapshot = it->snapshot;
+                if (call.stream.isValid())
+                    bind(id, call.stream,
+                         qint64(call.args.value(QStringLiteral("after")).toDouble()));
+                return QtFuture::makeReadyFuture(QJsonValue(snapshot));
             },
             StreamMode::Ordered, StreamLifetime::Handler)
         .returns(QStringLiteral("TaskSnapshot"));
@@ -129,6 +125,8 @@ void TaskGateway::registerCommands()
              [this](const CommandCall &call) {
                  return m_process.call(QStringLiteral("tasks.forget"), call.args)
                      .then(this, [this, id = idOf(call.args)](const QJsonValue &value) {
+                         for (const Reader &reader : m_records.value(id).readers)
+                             m_readerTasks.remove(reader.stream);
                          m_records.remove(id);
                          return value;
                      });
@@ -136,9 +134,7 @@ void TaskGateway::registerCommands()
         .returns(QStringLiteral("Record<string, never>"));
     commands
         .add(QStringLiteral("tasks.list"), ArgumentSchema(),
-             [this](const CommandCall &) {
-                 return m_process.call(QStringLiteral("tasks.list"), QJsonObject{});
-             })
+             [this](const CommandCall &) { return QtFuture::makeReadyFuture(QJsonValue(tasks())); })
         .returns(QStringLiteral("TaskSnapshot[]"));
     commands
         .add(QStringLiteral("tasks.setLimit"),
@@ -222,12 +218,16 @@ void TaskGateway::onOutput(const QJsonValue &output)
     Record &record = m_records[idOf(payload)];
     for (const QJsonValue &item : payload.value(QStringLiteral("items")).toArray())
         record.output.append(item.toObject());
+    // The snapshot the page gets from list and attach says how far the output has come.
+    if (!record.output.isEmpty() && !isFinal(record.snapshot))
+        record.snapshot.insert(QStringLiteral("outputSeq"), record.output.last().value(kSeq));
     pump(idOf(payload));
 }
 
 void TaskGateway::bind(quint64 id, const StreamHandle &stream, qint64 after)
 {
     m_records[id].readers.append(Reader{stream, after});
+    m_readerTasks.insert(stream, id);
     pump(id);
 }
 
@@ -238,17 +238,20 @@ void TaskGateway::pump(quint64 id)
         return;
     Record &record = *it;
     StreamOutbox &streams = m_bridge.streams();
+    const auto seqOf = [](const QJsonObject &item) {
+        return qint64(item.value(kSeq).toDouble());
+    };
     for (Reader &reader : record.readers) {
         qint64 credit = streams.credit(reader.stream);
-        for (const QJsonObject &item : std::as_const(record.output)) {
-            if (credit <= 0)
+        // The output is in seq order: start at the reader's first unsent item, not at the
+        // oldest one kept, so the work grows with what is new.
+        auto item = std::upper_bound(
+            record.output.cbegin(), record.output.cend(), reader.sentSeq,
+            [&](qint64 seq, const QJsonObject &other) { return seq < seqOf(other); });
+        for (; item != record.output.cend() && credit > 0; ++item, --credit) {
+            if (!streams.write(reader.stream, *item))
                 break;
-            if (qint64(item.value(kSeq).toDouble()) <= reader.sentSeq)
-                continue;
-            if (!streams.write(reader.stream, item))
-                break;
-            reader.sentSeq = qint64(item.value(kSeq).toDouble());
-            --credit;
+            reader.sentSeq = seqOf(*item);
         }
     }
     const qint64 slowest
@@ -261,9 +264,11 @@ void TaskGateway::pump(quint64 id)
                        QJsonObject{{kId, double(id)}, {kSeq, double(record.ackedSeq)}});
     }
     // Keep the unacknowledged items and a bounded history of the rest.
-    while (record.output.size() > kOutputHistory
-           && qint64(record.output.first().value(kSeq).toDouble()) <= record.ackedSeq)
-        record.output.removeFirst();
+    qsizetype drop = 0;
+    while (record.output.size() - drop > kOutputHistory
+           && seqOf(record.output.at(drop)) <= record.ackedSeq)
+        ++drop;
+    record.output.remove(0, drop);
 
     if (!isFinal(record.snapshot))
         return;
@@ -273,6 +278,7 @@ void TaskGateway::pump(quint64 id)
     record.readers.removeIf([&](const Reader &reader) {
         if (reader.sentSeq < lastSeq)
             return false;
+        m_readerTasks.remove(reader.stream);
         streams.end(reader.stream, error.isObject()
                                        ? std::optional(CommandError::fromJson(error.toObject()))
                                        : std::nullopt);
@@ -282,23 +288,23 @@ void TaskGateway::pump(quint64 id)
 
 void TaskGateway::onStreamCredit(const StreamHandle &stream)
 {
-    for (auto it = m_records.begin(); it != m_records.end(); ++it) {
-        const bool reads
-            = std::any_of(it->readers.cbegin(), it->readers.cend(),
-                          [&](const Reader &reader) { return reader.stream == stream; });
-        if (reads) {
-            pump(it.key());
-            return;
-        }
-    }
+    const auto it = m_readerTasks.constFind(stream);
+    if (it != m_readerTasks.cend())
+        pump(*it);
 }
 
 void TaskGateway::onStreamClosed(const StreamHandle &stream)
 {
-    for (auto it = m_records.begin(); it != m_records.end(); ++it) {
-        if (it->readers.removeIf([&](const Reader &reader) { return reader.stream == stream; }))
-            pump(it.key()); // the remaining readers may now pace the producer
-    }
+    const auto it = m_readerTasks.find(stream);
+    if (it == m_readerTasks.end())
+        return;
+    const quint64 id = *it;
+    m_readerTasks.erase(it);
+    const auto record = m_records.find(id);
+    if (record == m_records.end())
+        return;
+    if (record->readers.removeIf([&](const Reader &reader) { return reader.stream == stream; }))
+        pump(id); // the remaining readers may now pace the producer
 }
 
 } // namespace Conduit

@@ -68,6 +68,8 @@ private:
     Bridge &m_bridge;
     ProcessGateway &m_process;
     QHash<quint64, Record> m_records;
+    // Which task each reader's stream follows: credit and close find their task in O(1).
+    QHash<StreamHandle, quint64> m_readerTasks;
     int m_limit = 0; // as last set; the process starts with one slot per core
 };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHashFunctions>
+
 #include <QJsonObject>
 #include <QString>
 
@@ -16,6 +18,10 @@ struct StreamHandle
     friend bool operator==(const StreamHandle &a, const StreamHandle &b)
     {
         return a.generation == b.generation && a.id == b.id;
+    }
+    friend size_t qHash(const StreamHandle &handle, size_t seed = 0)
+    {
+        return qHashMulti(seed, handle.generation, handle.id);
     }
 };
 

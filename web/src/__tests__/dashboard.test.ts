@@ -472,11 +472,12 @@ describe('load and reconnect', () => {
     mountBoard()
     client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
     await flushPromises()
-    const attach = client.tasks.attach.mock.calls.find((c) => c[0] === 7)!
-    expect(attach[1]!.output).toBeUndefined()
+    // Another reader keeps its place in the stream: the page does not even attach to it.
+    expect(client.tasks.attach).not.toHaveBeenCalled()
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['7'])
   })
 
-  it('lists existing tasks, attaches to live ones (tail with output) and says what it restored', async () => {
+  it('lists existing tasks, attaches to the tails it followed, follows the rest by events, and says what it restored', async () => {
     // The page followed task 1's lines before the reload.
     sessionStorage.setItem('conduit.page.tail.s.1', JSON.stringify(['before reload']))
     client.tasks.listResult = [
@@ -489,11 +490,11 @@ describe('load and reconnect', () => {
     await flushPromises()
 
     expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['3', '2', '1'])
-    expect(client.tasks.attach).toHaveBeenCalledTimes(2)
+    // Only the tail whose lines this page showed is attached; no call per other live task.
+    expect(client.tasks.attach).toHaveBeenCalledTimes(1)
     const tailAttach = client.tasks.attach.mock.calls.find((c) => c[0] === 1)!
     expect(tailAttach[1]!.output).toBeDefined()
-    const hashAttach = client.tasks.attach.mock.calls.find((c) => c[0] === 2)!
-    expect(hashAttach[1]!.output).toBeUndefined()
+    expect(client.tasks.list).not.toHaveBeenCalled() // the welcome carried them
     expect(inRow(2, 'task-progress').attributes('aria-valuetext')).toBe('50%, 50 B of 100 B')
     // the download's label comes from its result
     expect(inRow(3, 'task-label').text()).toContain('/tmp/x')
@@ -502,10 +503,15 @@ describe('load and reconnect', () => {
     expect(notice.text()).toContain('Reconnected — 3 tasks restored')
     expect(notice.element.parentElement!.getAttribute('aria-live')).toBe('polite')
 
-    // the attached handles drive the rows
+    // the attached handle drives the tail's row, events drive the hash's
     client.tasks.handle(1).line('after reload')
-    client.tasks.handle(2).progress(100)
-    client.tasks.handle(2).setState('completed', { result: { files: 1, bytes: 100, manifest: '/d/SHA256SUMS' } })
+    client.fire('task.progress', { id: 2, done: 100, total: 100, unit: 'bytes' })
+    client.fire('task.state', {
+      ...running(2, 'hash'),
+      state: 'completed',
+      progress: { done: 100, total: 100, unit: 'bytes' },
+      result: { files: 1, bytes: 100, manifest: '/d/SHA256SUMS' },
+    })
     await flushPromises()
     expect(inRow(1, 'tail-lines').text()).toContain('before reload')
     expect(inRow(1, 'tail-lines').text()).toContain('after reload')

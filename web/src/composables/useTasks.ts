@@ -3,7 +3,7 @@
 // tasks. Tasks this page starts (or finds again after a reload) are followed through their
 // TaskHandle; tasks someone else started (devtools, automation) through the task.* events.
 
-import { markRaw, reactive, ref, type Raw, type Ref } from 'vue'
+import { markRaw, reactive, ref, toRaw, type Raw, type Ref } from 'vue'
 import type { AppClient } from '../appClient'
 import type {
   CommandArgs,
@@ -156,7 +156,21 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   let inFlight = 0
   const stash = new Map<number, { snapshot?: TaskSnapshot; progress?: TaskProgressEvent }>()
 
-  const find = (id: number): TaskItem | undefined => items.find((item) => item.id === id)
+  // The reactive item of each id: events and calls find theirs without walking the list.
+  const byId = new Map<number, TaskItem>()
+  const find = (id: number): TaskItem | undefined => byId.get(id)
+  /** Where `id` belongs in the newest-first list: the first item with a smaller id. */
+  function indexFor(id: number): number {
+    const raw = toRaw(items)
+    let low = 0
+    let high = raw.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (raw[middle]!.id > id) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
 
   // ---- items -------------------------------------------------------------------------------
 
@@ -178,11 +192,13 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     if (snapshot.result !== undefined) item.result = snapshot.result
     if (snapshot.error) item.error = snapshot.error
     // Newest first.
-    const index = items.findIndex((other) => other.id < item.id)
-    if (index < 0) items.push(item)
+    const index = indexFor(item.id)
+    if (index === items.length) items.push(item)
     else items.splice(index, 0, item)
     trackers.set(item.id, { handle: null, channel: null, samples: [], cleanups: [] })
-    return find(item.id)! // the reactive proxy
+    const proxy = items[index]!
+    byId.set(item.id, proxy)
+    return proxy
   }
 
   function applySnapshot(item: TaskItem, snapshot: TaskSnapshot): void {
@@ -241,7 +257,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   }
 
   function updateTicker(): void {
-    const running = items.some((item) => item.state === 'running')
+    const running = toRaw(items).some((item) => item.state === 'running')
     if (running && !ticker && !disposed) {
       ticker = setInterval(() => {
         for (const item of items) {
@@ -422,8 +438,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       save(`task.${session}.${item.id}`, null)
       save(`tail.${session}.${item.id}`, null)
     }
-    const index = items.findIndex((other) => other.id === item.id)
-    if (index >= 0) items.splice(index, 1)
+    byId.delete(item.id)
+    const index = indexFor(item.id)
+    if (items[index]?.id === item.id) items.splice(index, 1)
   }
 
   async function clearFinished(): Promise<void> {
@@ -457,7 +474,10 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     const fromPrevious = (Array.isArray(snapshot.tasks) && snapshot.tasks.length > 0) || generation > 1
     if (typeof snapshot.limit === 'number') limit.value = clampLimit(snapshot.limit)
     try {
-      const list = await inFlightCall(() => client.tasks.list())
+      // The welcome carries every task as the native side knows it: no second trip for them.
+      const list = Array.isArray(snapshot.tasks)
+        ? (snapshot.tasks as TaskSnapshot[])
+        : await inFlightCall(() => client.tasks.list())
       if (disposed) return
       const attaching: Promise<void>[] = []
       for (const task of [...list].sort((a, b) => b.id - a.id)) {
@@ -478,9 +498,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
           if (isFinal(item.state)) tail.buffer.ended.value = true
           else trackers.get(item.id)!.channel = tail.channel
           if (!isFinal(item.state)) attaching.push(attach(item, tail.channel))
-        } else if (!isFinal(item.state)) {
-          attaching.push(attach(item, null))
         }
+        // Every other live task is followed by its task.state and task.progress events, like
+        // the tasks other pages start: a thousand of them cost no call each.
       }
       await Promise.all(attaching)
       if (fromPrevious && !disposed) {
