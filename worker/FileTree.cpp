@@ -1,5 +1,9 @@
 #include "FileTree.h"
 
+#include "TaskError.h"
+
+#include <QFile>
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -68,6 +72,11 @@ bool FileTree::walk(const QByteArray &root, const QByteArray &exclude,
         const QByteArray absoluteFolder = folder.isEmpty() ? root : root + '/' + folder;
         DIR *dir = ::opendir(absoluteFolder.constData());
         if (!dir) {
+            if (folder.isEmpty()) // nothing at all could be listed: a failure, not a skip
+                throw TaskError(QStringLiteral("io_error"),
+                                QStringLiteral("cannot read %1: %2")
+                                    .arg(QFile::decodeName(root), errorText(errno)),
+                                QJsonObject{{QStringLiteral("path"), QFile::decodeName(root)}});
             skipped->push_back({folder, QStringLiteral("unreadable"), errorText(errno)});
             continue;
         }

@@ -36,7 +36,8 @@ public:
     };
 
     // `exclude`: an absolute path whose file (same device and inode) is skipped as "manifest".
-    // `checkpoint` returning false stops the walk (cancel); walk() then returns false.
+    // `checkpoint` returning false stops the walk (cancel); walk() then returns false. A root
+    // that cannot be listed throws TaskError io_error.
     static bool walk(const QByteArray &root, const QByteArray &exclude,
                      const std::function<bool()> &checkpoint, std::vector<File> *files,
                      std::vector<Skipped> *skipped);

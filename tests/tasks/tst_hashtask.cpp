@@ -614,6 +614,16 @@ void tst_HashTask::specialFilesAreSkippedAndReported()
     QVERIFY(again.result.toObject().value("skipped").toArray().contains(
         QJsonObject{{"path", "SHA256SUMS"}, {"reason", "manifest"}}));
     QCOMPARE(::chmod(root + "/locked", 0755), 0); // so QTemporaryDir can remove it
+
+    // A root that cannot be listed at all fails the task, and writes nothing.
+    QCOMPARE(::chmod(root, 0300), 0);
+    const TaskSnapshot locked
+        = run(QStringLiteral("hash"),
+              {{"root", dir.path()}, {"manifest", m_dir.filePath("locked.sums")}});
+    QCOMPARE(::chmod(root, 0700), 0);
+    QCOMPARE(locked.state, TaskState::Failed);
+    QCOMPARE(locked.error->code(), QStringLiteral("io_error"));
+    QVERIFY(!QFile::exists(m_dir.filePath("locked.sums")));
 }
 
 void tst_HashTask::verifyNeverOpensSpecialFiles()

@@ -104,19 +104,62 @@ export interface HashParams {
   /** default <root>/SHA256SUMS (or the algorithm's twin) */
   manifest?: string
 }
+/**
+ * A file name in a hash or verify result: as it is when it is valid UTF-8; otherwise with `\` as
+ * `\\` and each byte that is not UTF-8 as `\xHH`, and `escaped: true` (docs/API.md).
+ */
+export interface ResultPath {
+  path: string
+  escaped?: boolean
+}
+/** Why hash left a file out (docs/API.md, "Hash and verify against coreutils"). */
+export type HashSkipReason =
+  | 'special'
+  | 'unreadable'
+  | 'broken_link'
+  | 'link_to_folder'
+  | 'link_outside_root'
+  | 'manifest'
+export interface HashSkipped extends ResultPath {
+  reason: HashSkipReason
+  /** the system's error, the kind of special file, or where a link leads */
+  message?: string
+}
 export interface HashResult {
+  /** files hashed */
   files: number
   bytes: number
   manifest: string
+  /** every file left out, by path */
+  skipped: HashSkipped[]
 }
 export interface VerifyParams {
   manifest: string
+  /** the folder the manifest's paths are relative to; default: the manifest's folder */
+  root?: string
+}
+/** A manifest line's verdict other than ok; coreutils: failed = FAILED, missing and unreadable =
+ * FAILED open or read, malformed = improperly formatted; special and outside_root are refused. */
+export type VerifyVerdict = 'failed' | 'missing' | 'unreadable' | 'special' | 'outside_root' | 'malformed'
+export interface VerifyProblem {
+  /** 1-based line number in the manifest */
+  line: number
+  verdict: VerifyVerdict
+  /** absent for malformed lines */
+  path?: string
+  escaped?: boolean
+  message?: string
 }
 export interface VerifyResult {
   ok: boolean
+  /** checksum lines */
   checked: number
+  /** checksum lines that are OK */
+  passed: number
   mismatched: string[]
   missing: string[]
+  /** every line that is not OK, in order */
+  problems: VerifyProblem[]
 }
 export interface DownloadParams {
   url: string
