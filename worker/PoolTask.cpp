@@ -14,6 +14,7 @@ PoolTask::~PoolTask()
     // Jobs hold only shared state, but never leave one running unasked.
     for (QFuture<void> &future : m_futures)
         future.cancel();
+    m_share->wake();
 }
 
 void PoolTask::start(const TaskServices &services)
@@ -43,7 +44,8 @@ void PoolTask::cancel()
     m_cancelled = true;
     for (QFuture<void> &future : m_futures)
         future.cancel();
-    if (m_pendingJobs == 0) // between stages: nothing runs
+    m_share->wake();     // a job parked over its share looks at the cancellation
+    if (m_inFlight == 0) // between stages: nothing runs
         finishCancelled();
 }
 
@@ -56,6 +58,12 @@ bool PoolTask::isStopped() const
     return m_cancelled || outcome() != Outcome::Pending;
 }
 
+void PoolTask::setShare(int share)
+{
+    m_share->setCapacity(share);
+    submitJobs();
+}
+
 int PoolTask::parallelism() const
 {
     return qMax(1, QThread::idealThreadCount());
@@ -63,21 +71,39 @@ int PoolTask::parallelism() const
 
 void PoolTask::runJobs(int count, Job body, std::function<void()> then)
 {
-    Q_ASSERT(m_pendingJobs == 0);
+    Q_ASSERT(m_inFlight == 0);
     if (m_cancelled) {
         finishCancelled();
         return;
     }
     m_futures.clear();
+    m_body = std::move(body);
     m_then = std::move(then);
-    m_pendingJobs = count;
-    for (int i = 0; i < count; ++i) {
+    m_count = count;
+    m_submitted = 0;
+    submitJobs();
+    if (count == 0)
+        QMetaObject::invokeMethod(this, &PoolTask::stageDone, Qt::QueuedConnection);
+}
+
+bool PoolTask::stopping() const
+{
+    return m_cancelled || m_failure->failed() || outcome() != Outcome::Pending;
+}
+
+void PoolTask::submitJobs()
+{
+    while (m_submitted < m_count && m_inFlight < m_share->capacity() && !stopping()) {
+        const int index = m_submitted++;
+        ++m_inFlight;
         // Each job owns a copy of the body: it is handed over with the job (and so under the
         // pool's lock), never shared across threads.
         QFuture<void> future = QtConcurrent::run(
-            m_pool, [body, i, progress = progress(), failure = m_failure](QPromise<void> &promise) {
+            m_pool, [body = m_body, index, progress = progress(), failure = m_failure,
+                     share = m_share](QPromise<void> &promise) {
                 BackgroundPriority::applyToCurrentThread();
-                TaskJob job(promise, i, *progress, *failure);
+                share->enter();
+                TaskJob job(promise, index, *progress, *failure, *share);
                 try {
                     body(job);
                 } catch (const TaskError &error) {
@@ -86,6 +112,7 @@ void PoolTask::runJobs(int count, Job body, std::function<void()> then)
                     failure->set(TaskError(QStringLiteral("internal"),
                                            QString::fromLocal8Bit(error.what())));
                 }
+                share->leave(); // a parked sibling may go on
             });
         if (m_paused)
             future.suspend();
@@ -97,14 +124,18 @@ void PoolTask::runJobs(int count, Job body, std::function<void()> then)
         watcher->setFuture(future);
         m_futures.append(future);
     }
-    if (count == 0)
-        QMetaObject::invokeMethod(this, &PoolTask::jobFinished, Qt::QueuedConnection);
 }
 
 void PoolTask::jobFinished()
 {
-    if (m_pendingJobs > 0 && --m_pendingJobs > 0)
-        return;
+    --m_inFlight;
+    submitJobs();
+    if (m_inFlight == 0)
+        stageDone();
+}
+
+void PoolTask::stageDone()
+{
     if (outcome() != Outcome::Pending)
         return;
     if (const auto error = m_failure->error()) {

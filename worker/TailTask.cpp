@@ -13,9 +13,49 @@
 namespace Conduit {
 
 namespace {
-constexpr qint64 kReadChunk = 256 * 1024;
-constexpr qint64 kMaxLineLength = 1024 * 1024; // a longer line is cut into items of this size
+constexpr qint64 kReadChunk = 256 * 1024; // more than an item and its line ending
+static_assert(kReadChunk >= TailTask::kMaxItemBytes + 2);
 constexpr auto kPollInterval = std::chrono::milliseconds(250);
+
+bool isUtf8Continuation(char byte)
+{
+    return (uchar(byte) & 0xC0) == 0x80;
+}
+
+// The next item in data[from…]: its bytes and how many bytes it consumed, or 0 when the rest
+// is a partial line that waits for more (unless `final`: then it is an item of its own).
+qsizetype nextItem(const QByteArray &data, qsizetype from, bool final, QByteArray *item)
+{
+    constexpr qsizetype cap = TailTask::kMaxItemBytes;
+    const qsizetype available = data.size() - from;
+    // Enough to tell a line of exactly `cap` bytes (and its "\r\n") from a longer one.
+    const qsizetype newline
+        = QByteArrayView(data).sliced(from, qMin(available, cap + 2)).indexOf('\n');
+    if (newline >= 0) {
+        qsizetype length = newline;
+        if (length > 0 && data.at(from + length - 1) == '\r')
+            --length;
+        if (length <= cap) {
+            *item = data.mid(from, length);
+            return newline + 1;
+        }
+    } else if (available <= cap) {
+        if (!final || available == 0)
+            return 0;
+        *item = data.mid(from);
+        return available;
+    } else if (available < cap + 2 && !final) {
+        return 0; // its newline may still come right after the cap
+    }
+    // Longer than the cap: a piece that does not split a UTF-8 character.
+    qsizetype length = cap;
+    while (length > cap - 3 && isUtf8Continuation(data.at(from + length)))
+        --length;
+    if (isUtf8Continuation(data.at(from + length)))
+        length = cap; // not UTF-8 anyway
+    *item = data.mid(from, length);
+    return length;
+}
 } // namespace
 
 TailTask::TailTask(const QJsonObject &params, QObject *parent)
@@ -35,8 +75,12 @@ void TailTask::start(const TaskServices &)
                        QJsonObject{{QStringLiteral("path"), m_path}}));
         return;
     }
-    if (!m_fromStart)
+    if (!m_fromStart && m_file.size() > 0) {
         m_position = m_file.size();
+        char last = 0;
+        if (m_file.seek(m_position - 1) && m_file.getChar(&last))
+            m_lastByte = last;
+    }
 
     m_watcher = new QFileSystemWatcher(this);
     m_watcher->addPath(m_path);
@@ -92,6 +136,7 @@ bool TailTask::open()
         return false;
     m_identity = identityOfOpenFile();
     m_position = 0;
+    m_lastByte.reset();
     if (m_watcher && !m_watcher->files().contains(m_path))
         m_watcher->addPath(m_path); // a watch dies with the file it watched
     return true;
@@ -101,25 +146,18 @@ void TailTask::check()
 {
     if (m_stopped || m_paused || outcome() != Outcome::Pending)
         return;
-    // Same file shorter than where we are: truncated, start over.
-    if (m_file.size() < m_position)
+    if (truncated()) {
         m_position = 0;
+        m_lastByte.reset();
+    }
     if (!pump())
         return; // paused by credit; the rest waits for acknowledgeOutput()
     const auto current = identityOf(m_path);
     if (!current || (m_identity && *current == *m_identity))
         return; // no file there yet, or still ours
-    // Rotated: the old file is read to its end; its unterminated tail is a line of its own.
-    if (m_position < m_file.size()) {
-        if (!outputLog()->room())
-            return;
-        m_file.seek(m_position);
-        const QByteArray rest = m_file.readAll();
-        m_position += rest.size();
-        outputLog()->append(QString::fromUtf8(rest));
-        progress()->setDone(++m_lines);
-        Q_EMIT outputAppended(outputLog()->lastSeq());
-    }
+    // Rotated: the old file is read to its end; its unterminated tail is an item of its own.
+    if (!pump(true))
+        return;
     if (!open()) {
         // Replaced by something we cannot read (yet): look again at the next poll.
         m_identity.reset();
@@ -128,7 +166,23 @@ void TailTask::check()
     pump();
 }
 
-bool TailTask::pump()
+bool TailTask::truncated()
+{
+    if (m_file.size() < m_position)
+        return true;
+    if (!m_lastByte || m_position == 0)
+        return false;
+    char byte = 0;
+    return m_file.seek(m_position - 1) && m_file.getChar(&byte) && byte != *m_lastByte;
+}
+
+void TailTask::emitItem(const QByteArray &bytes)
+{
+    outputLog()->append(QString::fromUtf8(bytes));
+    ++m_lines;
+}
+
+bool TailTask::pump(bool toEnd)
 {
     TaskOutputLog *log = outputLog();
     const qint64 before = log->lastSeq();
@@ -137,37 +191,23 @@ bool TailTask::pump()
         if (!m_file.seek(m_position))
             break;
         const QByteArray chunk = m_file.read(kReadChunk);
-        if (chunk.isEmpty()) {
-            atEnd = true;
-            break;
-        }
+        const bool last = chunk.size() < kReadChunk; // it reaches the end of the file
         qsizetype from = 0;
+        QByteArray item;
         while (log->room() > 0) {
-            const qsizetype newline = chunk.indexOf('\n', from);
-            if (newline < 0)
+            const qsizetype used = nextItem(chunk, from, toEnd && last, &item);
+            if (used == 0)
                 break;
-            log->append(QString::fromUtf8(chunk.constData() + from, newline - from));
-            ++m_lines;
-            from = newline + 1;
+            emitItem(item);
+            from += used;
         }
-        m_position += from;
-        if (from == 0 && chunk.size() < kReadChunk) {
-            atEnd = true; // only a partial line is left: it waits for its newline
+        if (from > 0) {
+            m_position += from;
+            m_lastByte = chunk.at(from - 1);
+        }
+        if (last && (from == chunk.size() || log->room() > 0)) {
+            atEnd = true; // what is left is a partial line: it waits for its newline
             break;
-        }
-        if (from == 0) {
-            // No newline in a whole chunk: read on for it, up to kMaxLineLength.
-            m_file.seek(m_position);
-            const QByteArray longLine = m_file.read(kMaxLineLength);
-            const qsizetype newline = longLine.indexOf('\n');
-            if (newline < 0 && longLine.size() < kMaxLineLength) {
-                atEnd = true;
-                break;
-            }
-            const qsizetype length = newline < 0 ? longLine.size() : newline;
-            log->append(QString::fromUtf8(longLine.constData(), length));
-            ++m_lines;
-            m_position += newline < 0 ? length : length + 1;
         }
     }
     if (log->lastSeq() != before) {

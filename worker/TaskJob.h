@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PoolShare.h"
 #include "TaskJobFailure.h"
 #include "TaskProgress.h"
 
@@ -7,25 +8,29 @@
 
 namespace Conduit {
 
-// A body's handle on its pool job: the pause/cancel checkpoint and the progress counters.
+// A body's handle on its pool job: the pause/cancel/share checkpoint and the progress counters.
 class TaskJob
 {
 public:
-    TaskJob(QPromise<void> &promise, int index, TaskProgress &progress, TaskJobFailure &failure)
+    TaskJob(QPromise<void> &promise, int index, TaskProgress &progress, TaskJobFailure &failure,
+            PoolShare &share)
         : m_promise(promise)
         , m_index(index)
         , m_progress(progress)
         , m_failure(failure)
+        , m_share(share)
     {}
 
     int index() const { return m_index; }
     TaskProgress &progress() { return m_progress; }
-    // Call at every step: blocks while paused (releasing the pool thread) and returns false
-    // once the task is cancelled or a sibling job failed; the body then returns at once.
+    // Call at every step: blocks while paused or while the task runs more jobs than its share
+    // of the cores (the thread idles, so other tasks' jobs run), and returns false once the
+    // task is cancelled or a sibling job failed; the body then returns at once.
     bool checkpoint()
     {
         m_promise.suspendIfRequested();
-        return !m_promise.isCanceled() && !m_failure.failed();
+        m_share.yieldIfOver([this] { return isCanceled(); });
+        return !isCanceled();
     }
     bool isCanceled() const { return m_promise.isCanceled() || m_failure.failed(); }
 
@@ -34,6 +39,7 @@ private:
     int m_index;
     TaskProgress &m_progress;
     TaskJobFailure &m_failure;
+    PoolShare &m_share;
 };
 
 } // namespace Conduit

@@ -3,6 +3,7 @@
 #include "CountTask.h"
 #include "DownloadTask.h"
 #include "HashTask.h"
+#include "PoolTask.h"
 #include "TailTask.h"
 #include "Task.h"
 #include "VerifyTask.h"
@@ -18,6 +19,23 @@ namespace Conduit {
 namespace {
 constexpr int kMaxLimit = 64;
 constexpr auto kProgressInterval = std::chrono::milliseconds(33); // ≤ ~30 publications/s
+constexpr auto kTurn = std::chrono::milliseconds(50); // a pool task's turn when oversubscribed
+constexpr auto kDestructorDeadline = std::chrono::seconds(5);
+// After a shutdown that stopped everything, the pool's threads only have to return.
+constexpr int kPoolSettleMs = 100;
+
+int cores()
+{
+    return qMax(1, QThread::idealThreadCount());
+}
+
+// Pools whose job ignored cancellation past the deadline: never destroyed (that would wait for
+// the job, and deleting a running QThread aborts), and held here so they stay reachable.
+QList<QThreadPool *> &abandonedPools()
+{
+    static auto *pools = new QList<QThreadPool *>;
+    return *pools;
+}
 
 TaskError notFound(quint64 id)
 {
@@ -34,26 +52,42 @@ TaskError wrongState(const QString &what, TaskState state)
 } // namespace
 
 TaskManager::TaskManager(QObject *parent)
+    : TaskManager(ExtraKinds(), parent)
+{}
+
+TaskManager::TaskManager(ExtraKinds extraKinds, QObject *parent)
     : QObject(parent)
+    , m_extraKinds(std::move(extraKinds))
     , m_pool(new QThreadPool(this))
     , m_sampler(new QTimer(this))
+    , m_rotator(new QTimer(this))
     , m_limit(qBound(1, QThread::idealThreadCount(), kMaxLimit))
 {
     qRegisterMetaType<Conduit::TaskSnapshot>();
     qRegisterMetaType<Conduit::TaskState>();
-    // At least one thread per admitted task, so a running task really runs.
-    m_pool->setMaxThreadCount(qMax(m_limit, QThread::idealThreadCount()));
+    // Threads are made on demand; how many jobs run is the shares' business (rebalance()),
+    // and a task holds at most a core's worth of threads, so this bound is never what waits.
+    m_pool->setMaxThreadCount(kMaxLimit * cores());
     m_sampler->setInterval(kProgressInterval);
     m_sampler->setTimerType(Qt::PreciseTimer); // a coarse timer fires early: > 30 updates/s
     connect(m_sampler, &QTimer::timeout, this, &TaskManager::sampleProgress);
+    m_rotator->setInterval(kTurn);
+    connect(m_rotator, &QTimer::timeout, this, [this] {
+        m_rotation += cores();
+        rebalance();
+    });
 }
 
 TaskManager::~TaskManager()
 {
     if (!m_shuttingDown)
-        shutdown(std::chrono::seconds(5));
-    // Bodies check for cancellation at every step, so this is short.
-    m_pool->waitForDone();
+        shutdown(kDestructorDeadline);
+    if (m_pool->waitForDone(kPoolSettleMs))
+        return;
+    qWarning("TaskManager: a pool job ignored cancellation; its pool is left to the process");
+    m_pool->setParent(nullptr);
+    abandonedPools().append(m_pool);
+    m_pool = nullptr;
 }
 
 QStringList TaskManager::kinds()
@@ -74,6 +108,10 @@ std::unique_ptr<Task> TaskManager::createTask(const QString &kind, const QJsonOb
         return std::make_unique<DownloadTask>(params);
     if (kind == QLatin1String("tail"))
         return std::make_unique<TailTask>(params);
+    if (m_extraKinds) {
+        if (auto task = m_extraKinds(kind, params))
+            return task;
+    }
     throw TaskError(QStringLiteral("invalid_args"),
                     QStringLiteral("unknown task kind '%1'").arg(kind),
                     QJsonObject{{QStringLiteral("argument"), QStringLiteral("kind")},
@@ -128,6 +166,7 @@ void TaskManager::pause(quint64 id)
         throw wrongState(QStringLiteral("pause"), e.state);
     e.task->pause();
     setState(e, TaskState::Paused);
+    rebalance();
 }
 
 void TaskManager::resume(quint64 id)
@@ -137,6 +176,7 @@ void TaskManager::resume(quint64 id)
         throw wrongState(QStringLiteral("resume"), e.state);
     e.task->resume();
     setState(e, TaskState::Running);
+    rebalance();
 }
 
 void TaskManager::cancel(quint64 id)
@@ -154,7 +194,6 @@ void TaskManager::setLimit(int limit)
             QStringLiteral("limit"),
             QStringLiteral("the limit must be between 1 and %1").arg(kMaxLimit));
     m_limit = limit;
-    m_pool->setMaxThreadCount(qMax(m_limit, QThread::idealThreadCount()));
     admit();
 }
 
@@ -264,6 +303,7 @@ void TaskManager::admit()
         setState(e, TaskState::Running);
         if (!m_network && e.task->kind() == QLatin1String("download"))
             m_network = new QNetworkAccessManager(this);
+        rebalance(); // its share is known before its first jobs go out
         try {
             e.task->start(TaskServices{m_pool, m_network});
         } catch (const std::exception &error) {
@@ -274,6 +314,32 @@ void TaskManager::admit()
     if (m_running > 0 && !m_sampler->isActive())
         m_sampler->start();
     m_admitting = false;
+}
+
+void TaskManager::rebalance()
+{
+    // Paused tasks are left out: their jobs are suspended and idle, and resume() rebalances.
+    QList<PoolTask *> running;
+    for (const auto &[id, e] : m_entries) {
+        if (e->state != TaskState::Running || e->stopAs)
+            continue;
+        if (auto *pool = qobject_cast<PoolTask *>(e->task))
+            running.append(pool);
+    }
+    const int n = int(running.size());
+    if (n <= cores()) {
+        m_rotator->stop();
+        for (int i = 0; i < n; ++i) // the oldest get the remainder
+            running[i]->setShare(cores() / n + (i < cores() % n ? 1 : 0));
+        return;
+    }
+    // One slot each for the `cores` tasks whose turn it is, none for the others: a thread per
+    // task would leave it to the OS, which runs three threads on two cores as 50/25/25.
+    m_rotation %= n;
+    for (int i = 0; i < n; ++i)
+        running[i]->setShare((i - m_rotation + n) % n < cores() ? 1 : 0);
+    if (!m_rotator->isActive())
+        m_rotator->start();
 }
 
 void TaskManager::stop(Entry &e, TaskState finalState)
@@ -287,6 +353,7 @@ void TaskManager::stop(Entry &e, TaskState finalState)
         return;
     e.stopAs = finalState;
     e.task->cancel(); // its finished() follows once the work has stopped
+    rebalance();
 }
 
 void TaskManager::taskFinished(quint64 id)
@@ -333,6 +400,8 @@ void TaskManager::finalize(Entry &e, TaskState finalState)
     if (m_running == 0)
         m_sampler->stop();
     setState(e, finalState);
+    if (wasActive)
+        rebalance();
     admit();
 }
 

@@ -11,6 +11,7 @@
 #include <QObject>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -36,12 +37,27 @@ class Task;
 //   download {url, dest, sha256?, connectTimeoutMs = 15000, stallTimeoutMs = 30000}
 //                                                           → {bytes, path, sha256}
 //   tail     {path, fromStart = false}                      → output items: lines, until cancelled
+//
+// Pool tasks share the cores fairly: every running (not paused) pool task gets an equal share
+// of QThread::idealThreadCount() job slots, rebalanced on every start, finish, pause and
+// resume (see PoolShare). With more such tasks than cores, each gets one slot in turn, for
+// 50 ms at a time, so that the scheduler's placement cannot starve one of them. The pool
+// itself never makes a job wait for a thread.
 class TaskManager final : public QObject
 {
     Q_OBJECT
 
 public:
+    // Makes a task of a kind the built-in ones are not, or returns null. A seam for tests (a
+    // kind that misbehaves on purpose); the product adds kinds in createTask().
+    using ExtraKinds
+        = std::function<std::unique_ptr<Task>(const QString &kind, const QJsonObject &params)>;
+
     explicit TaskManager(QObject *parent = nullptr); // limit: QThread::idealThreadCount()
+    explicit TaskManager(ExtraKinds extraKinds, QObject *parent = nullptr);
+    // Shuts down with a 5 s deadline unless shutdown() ran. A job still running then (one
+    // that ignores cancellation) keeps its pool, which is left behind on purpose: waiting
+    // for it could take forever, and destroying its thread while it runs aborts.
     ~TaskManager() override;
 
     static QStringList kinds();
@@ -69,7 +85,8 @@ public:
 
     // Cancels everything (queued tasks never start), waits at most `deadline` for the work to
     // stop; true if all stopped. Afterwards start() throws shutting_down. No event loop runs
-    // inside: I/O tasks stop synchronously, pool jobs are waited for.
+    // inside: I/O tasks stop synchronously, pool jobs are waited for until the deadline; a
+    // job that ignores cancellation leaves its task running and the result false.
     bool shutdown(std::chrono::milliseconds deadline);
     bool isShuttingDown() const { return m_shuttingDown; }
 
@@ -100,6 +117,7 @@ private:
     const Entry &entry(quint64 id) const;
     std::unique_ptr<Task> createTask(const QString &kind, const QJsonObject &params);
     void admit();
+    void rebalance();
     void stop(Entry &entry, TaskState finalState);
     void taskFinished(quint64 id);
     void finalize(Entry &entry, TaskState finalState);
@@ -108,9 +126,12 @@ private:
     void sampleProgress();
     TaskSnapshot makeSnapshot(const Entry &entry) const;
 
+    ExtraKinds m_extraKinds;
     QThreadPool *m_pool = nullptr;
     QNetworkAccessManager *m_network = nullptr; // created on first use, in the right thread
     QTimer *m_sampler = nullptr;
+    QTimer *m_rotator = nullptr; // while pool tasks outnumber the cores: the next ones' turn
+    int m_rotation = 0;          // where the current turn starts among the running pool tasks
     std::map<quint64, std::unique_ptr<Entry>> m_entries;
     std::set<std::pair<int, quint64>> m_queue; // (-priority, id): highest first, then arrival
     int m_limit = 1;

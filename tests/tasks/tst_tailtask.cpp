@@ -1,11 +1,14 @@
-// The tail kind on real files: appends, partial lines, truncation, rotation, pause, and
-// backpressure through the output log's acknowledgement window.
+// The tail kind on real files: appends, partial lines, long lines cut at the item cap, line
+// endings and binary bytes, truncation, deletion, rotation, pause, backpressure through the
+// output log's acknowledgement window, and bounded memory on a file without newlines.
+#include "TailTask.h"
 #include "TaskManager.h"
 #include "TaskOutputLog.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -39,6 +42,31 @@ QByteArray joined(const QStringList &lines)
 {
     return (lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8();
 }
+
+// Runs `sh -c script` with the log's path as $1: a real writer in another process.
+void shell(const QString &script, const QString &path)
+{
+    QProcess sh;
+    sh.start(QStringLiteral("sh"), {QStringLiteral("-c"), script, QStringLiteral("sh"), path});
+    QVERIFY(sh.waitForFinished(60000));
+    QCOMPARE(sh.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(sh.exitCode(), 0);
+}
+
+// The peak resident set since the last reset, in KiB (Linux).
+qint64 peakRssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+constexpr qsizetype kCap = TailTask::kMaxItemBytes;
 } // namespace
 
 class tst_TailTask : public QObject
@@ -59,6 +87,14 @@ private Q_SLOTS:
     void pauseStopsEmitting();
     void backpressureStopsAtTheWindow();
     void cancelStopsIt();
+    void longLinesArriveInPieces_data();
+    void longLinesArriveInPieces();
+    void lineEndingsAndBinaryBytes_data();
+    void lineEndingsAndBinaryBytes();
+    void truncatedToZeroThenNewLines_data();
+    void truncatedToZeroThenNewLines();
+    void deletedThenRecreated();
+    void growingWithoutNewlinesStaysBounded();
 
 private:
     quint64 startTail(bool fromStart = false, bool consume = true);
@@ -273,6 +309,160 @@ void tst_TailTask::cancelStopsIt()
     append(m_path, "y\n");
     QTest::qWait(300);
     QCOMPARE(m_lines, QStringList{"x"});
+}
+
+void tst_TailTask::longLinesArriveInPieces_data()
+{
+    QTest::addColumn<QByteArray>("line");         // written with its "\n", then "next\n"
+    QTest::addColumn<QList<qsizetype>>("pieces"); // the items' sizes in bytes
+    const QByteArray a(kCap, 'a');
+    const QByteArray b(kCap, 'b');
+    const QByteArray c(kCap, 'c');
+    QTest::newRow("3x the cap") << a + b + c << QList<qsizetype>{kCap, kCap, kCap};
+    QTest::newRow("exactly the cap") << a << QList<qsizetype>{kCap};
+    QTest::newRow("the cap + 1") << a + "z" << QList<qsizetype>{kCap, 1};
+    QTest::newRow("the cap - 1") << a.left(kCap - 1) << QList<qsizetype>{kCap - 1};
+    QTest::newRow("the cap, CRLF") << a + "\r" << QList<qsizetype>{kCap};
+    QTest::newRow("2x the cap, CRLF") << a + b + "\r" << QList<qsizetype>{kCap, kCap};
+    // "é" is two bytes and the cap is even: "x" first puts every boundary inside a character.
+    QTest::newRow("UTF-8 across the cap")
+        << "x" + QString(kCap, QChar(0xE9)).toUtf8() << QList<qsizetype>{kCap - 1, kCap, 2};
+}
+
+void tst_TailTask::longLinesArriveInPieces()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QList<qsizetype>, pieces);
+    startTail();
+    append(m_path, line + "\n" + "next\n");
+    QTRY_COMPARE(m_lines.size(), pieces.size() + 1);
+    QTest::qWait(300); // and nothing more: no empty item after a cut line
+    QCOMPARE(m_lines.size(), pieces.size() + 1);
+    QCOMPARE(m_lines.last(), QStringLiteral("next"));
+    QByteArray whole;
+    for (int i = 0; i < pieces.size(); ++i) {
+        const QByteArray bytes = m_lines.at(i).toUtf8();
+        QCOMPARE(bytes.size(), pieces.at(i));
+        QVERIFY(!m_lines.at(i).contains(QChar::ReplacementCharacter));
+        whole += bytes;
+    }
+    QByteArray expected = line;
+    if (expected.endsWith('\r'))
+        expected.chop(1);
+    QCOMPARE(whole, expected);
+}
+
+void tst_TailTask::lineEndingsAndBinaryBytes_data()
+{
+    QTest::addColumn<QString>("script"); // sh -c, $1 is the log
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("CRLF") << "printf 'one\\r\\ntwo\\r\\n' >> \"$1\"" << QStringList{"one", "two"};
+    QTest::newRow("a lone CR stays") << "printf 'a\\rb\\n' >> \"$1\"" << QStringList{"a\rb"};
+    QTest::newRow("empty lines") << "printf '\\n\\nx\\n' >> \"$1\"" << QStringList{"", "", "x"};
+    QTest::newRow("NUL stays U+0000")
+        << "printf 'a\\000b\\n' >> \"$1\"" << QStringList{QString::fromUtf8("a\0b", 3)};
+    QTest::newRow("invalid bytes become U+FFFD")
+        << "printf '\\377ok\\n' >> \"$1\""
+        << QStringList{QString(QChar::ReplacementCharacter) + QStringLiteral("ok")};
+    QTest::newRow("a cut-off character becomes U+FFFD")
+        << "printf 'caf\\303\\n' >> \"$1\""
+        << QStringList{QStringLiteral("caf") + QChar(QChar::ReplacementCharacter)};
+}
+
+void tst_TailTask::lineEndingsAndBinaryBytes()
+{
+    QFETCH(QString, script);
+    QFETCH(QStringList, expected);
+    startTail();
+    shell(script, m_path);
+    QTRY_COMPARE(m_lines, expected);
+}
+
+void tst_TailTask::truncatedToZeroThenNewLines_data()
+{
+    QTest::addColumn<bool>("settle"); // the tail sees the empty file before the new lines
+    QTest::newRow("seen empty") << true;
+    QTest::newRow("rewritten longer at once") << false;
+}
+
+void tst_TailTask::truncatedToZeroThenNewLines()
+{
+    QFETCH(bool, settle);
+    const quint64 id = startTail();
+    append(m_path, "a\nb\n");
+    QTRY_COMPARE(m_lines, (QStringList{"a", "b"}));
+    {
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.resize(0));
+    }
+    if (settle)
+        QTest::qWait(400); // more than a poll interval
+    // Longer than all that came before, so only the rewrite gives the truncation away.
+    append(m_path, "after the truncation, line one\nline two\n");
+    QTRY_COMPARE(m_lines, (QStringList{"a", "b", "after the truncation, line one", "line two"}));
+    QCOMPARE(m_manager->snapshot(id).state, TaskState::Running);
+}
+
+void tst_TailTask::deletedThenRecreated()
+{
+    startTail();
+    append(m_path, "old\n");
+    QTRY_COMPARE(m_lines, QStringList{"old"});
+    QVERIFY(QFile::remove(m_path));
+    QTest::qWait(400); // the path names nothing for a while
+    QCOMPARE(m_lines, QStringList{"old"});
+    shell(QStringLiteral("printf 'new 1\\nnew 2\\n' > \"$1\""), m_path);
+    QTRY_COMPARE(m_lines, (QStringList{"old", "new 1", "new 2"}));
+}
+
+void tst_TailTask::growingWithoutNewlinesStaysBounded()
+{
+    constexpr qint64 kBytes = 50LL * 1024 * 1024;
+    const quint64 id
+        = m_manager->start(QStringLiteral("tail"), {{"path", m_path}, {"fromStart", false}});
+    // A consumer that keeps nothing: it checks each item and acknowledges it.
+    qint64 received = 0;
+    qsizetype largest = 0;
+    bool allX = true;
+    qint64 lastSeq = 0;
+    connect(m_manager.get(), &TaskManager::outputAvailable, this, [&](quint64 task) {
+        // Everything there, in reads of at most 64 items, each acknowledged at once.
+        for (;;) {
+            const QJsonArray items = m_manager->readOutput(task, lastSeq, 64);
+            if (items.isEmpty())
+                break;
+            for (const QJsonValue &item : items) {
+                const QByteArray bytes = item.toObject().value("value").toString().toUtf8();
+                received += bytes.size();
+                largest = qMax(largest, bytes.size());
+                allX = allX && bytes.count('x') == bytes.size();
+                lastSeq = item.toObject().value("seq").toInteger();
+            }
+            m_manager->acknowledgeOutput(task, lastSeq);
+        }
+    });
+    QTRY_COMPARE(m_manager->snapshot(id).state, TaskState::Running);
+    QTest::qWait(50);
+    // Linux: writing 5 to clear_refs resets the peak RSS, so VmHWM measures this test alone.
+    {
+        QFile clear(QStringLiteral("/proc/self/clear_refs"));
+        QVERIFY(clear.open(QIODevice::WriteOnly));
+        QCOMPARE(clear.write("5"), 1);
+    }
+    const qint64 baseline = peakRssKiB();
+    QVERIFY(baseline > 0);
+    shell(QStringLiteral("head -c %1 /dev/zero | tr '\\0' x >> \"$1\"").arg(kBytes), m_path);
+    // All of it but the last partial piece, which waits for its newline.
+    QTRY_VERIFY_WITH_TIMEOUT(received >= kBytes - kCap - 1, 60000);
+    const qint64 growth = peakRssKiB() - baseline;
+    qInfo("%lld bytes in %lld items, largest %lld, peak RSS grew by %lld KiB", received, lastSeq,
+          qlonglong(largest), growth);
+    QVERIFY(allX);
+    QCOMPARE(largest, kCap);
+    QVERIFY2(growth < 96 * 1024, qPrintable(QString::number(growth)));
+    append(m_path, "\n");
+    QTRY_COMPARE(received, kBytes);
 }
 
 QTEST_GUILESS_MAIN(tst_TailTask)
