@@ -7,7 +7,8 @@
 // empty line ends one send() batch. A line starting with \x01 is a non-string array element.
 // A line starting with \x02 is a native action, by its next byte: d (the page navigates away),
 // e (an event), r (another request), f (every call in flight finishes), anything else (one
-// event-loop turn).
+// event-loop turn). Timers never fire (a run must not depend on the clock): a deadline is
+// parsed and armed, and its expiry is left to tst_bridge.
 //
 // Besides the sanitizers: every batch the page receives is a JSON array of well-formed
 // envelopes, and once every handler has finished nothing is left waiting.
@@ -202,10 +203,12 @@ private:
         m_handlerStreams.clear();
     }
 
+    // One event-loop turn without timers, so a run does not depend on the clock: the batched
+    // flush and the futures' queued notifications are posted events.
     static void turn()
     {
-        QCoreApplication::processEvents();
-        QCoreApplication::processEvents(); // what the first turn posted (the batched flush)
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::sendPostedEvents(); // what the first turn posted
     }
 
     Bridge m_bridge;
@@ -214,23 +217,13 @@ private:
     QList<QFuture<QJsonValue>> m_questions;
 };
 
-} // namespace
-
-extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    Fuzz::startApplication(argc, argv);
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void run(const QByteArray &input)
 {
     Harness harness;
     harness.ask(); // asked before the page is there: re-sent at the hello
     harness.send({QStringLiteral(R"({"t":"hello"})")});
     harness.ask();
 
-    const QByteArray input
-        = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     QJsonArray batch;
     for (const QByteArray &line : input.split('\n')) {
         if (line.isEmpty()) {
@@ -245,5 +238,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     harness.send(batch);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    Fuzz::startApplication(argc, argv);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    run(QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)));
+    QCoreApplication::sendPostedEvents(); // what the destroyed Bridge's futures left behind
     return 0;
 }
