@@ -486,7 +486,7 @@ describe('load and reconnect', () => {
       snapshot(3, 'download', 'completed', { result: { bytes: 10, path: '/tmp/x', sha256: 'f'.repeat(64) } }),
     ]
     mountBoard()
-    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult }, generation: 2 })
     await flushPromises()
 
     expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['3', '2', '1'])
@@ -518,11 +518,19 @@ describe('load and reconnect', () => {
     expect(row(2).attributes('data-state')).toBe('completed')
   })
 
-  it('says nothing on a fresh start, and counts generation > 1 as a reconnect', async () => {
+  it('says nothing on a fresh start, even with tasks already running, and counts generation > 1 as a reconnect', async () => {
+    client.tasks.listResult = [running(4, 'hash')]
+    mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="reconnected-notice"]').exists()).toBe(false)
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['4'])
+    wrapper.unmount()
+
+    client = new FakeClient()
     mountBoard()
     client.connect('en_US', { snapshot: { tasks: [] } })
     await flushPromises()
-    expect(wrapper.find('[data-testid="reconnected-notice"]').exists()).toBe(false)
     expect(byId('tasks-empty').text()).toBe('No tasks yet. Start one with a form.')
     wrapper.unmount()
 

@@ -471,7 +471,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     session = welcome.session
     const snapshot = (welcome.snapshot ?? {}) as { tasks?: unknown; limit?: unknown }
     const generation = Number((welcome as { generation?: unknown }).generation ?? 0)
-    const fromPrevious = (Array.isArray(snapshot.tasks) && snapshot.tasks.length > 0) || generation > 1
+    // The first page of a native session has nothing to reconnect to, even when tasks already
+    // run (started from the command line before it loaded).
+    const fromPrevious = generation > 1
     if (typeof snapshot.limit === 'number') limit.value = clampLimit(snapshot.limit)
     try {
       // The welcome carries every task as the native side knows it: no second trip for them.
