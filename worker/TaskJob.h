@@ -28,8 +28,9 @@ public:
     // task is cancelled or a sibling job failed; the body then returns at once.
     bool checkpoint()
     {
-        m_promise.suspendIfRequested();
+        // The share first: a pause requested while parked still holds the job here.
         m_share.yieldIfOver([this] { return isCanceled(); });
+        m_promise.suspendIfRequested();
         return !isCanceled();
     }
     bool isCanceled() const { return m_promise.isCanceled() || m_failure.failed(); }

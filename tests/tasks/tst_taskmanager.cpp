@@ -758,7 +758,6 @@ void tst_TaskManager::runningHashesShareThePool()
         QVERIFY2(delta * 3 * running >= combined,
                  qPrintable(
                      QStringLiteral("task %1 got %2 of %3 bytes").arg(i).arg(delta).arg(combined)));
-        QVERIFY(samplesAdvanced[i] * 4 >= samples); // it moved through the window, not once
     }
     QVERIFY(combined > 0);
 

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QPointer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void hiddenPageStopsTheTicks();
     void hundredThousandEachWay();
     void stopsCleanly();
+    void stopWithBusyTasksIsBounded();
 
 private:
     void post(const ProcessMessage &message) { Q_EMIT input(message); }
@@ -372,6 +374,46 @@ void tst_AsyncProcess::stopsCleanly()
     const qsizetype said = m_output.size();
     QTest::qWait(100); // five tick intervals
     QCOMPARE(m_output.size(), said);
+}
+
+void tst_AsyncProcess::stopWithBusyTasksIsBounded()
+{
+    // Two long hashes over sparse files (real CPU work) and a counter, all running.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (int i = 0; i < 2; ++i) {
+        QFile file(dir.filePath(QStringLiteral("big-%1.bin").arg(i)));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.resize(8LL * 1024 * 1024 * 1024));
+    }
+    post(ProcessMessage::command(
+        1, QStringLiteral("tasks.start"),
+        QJsonObject{{"kind", "hash"}, {"params", QJsonObject{{"root", dir.path()}}}}));
+    post(ProcessMessage::command(
+        2, QStringLiteral("tasks.start"),
+        QJsonObject{{"kind", "count"}, {"params", QJsonObject{{"to", 1e9}, {"stepMs", 1}}}}));
+    QTRY_VERIFY(resultFor(1) && resultFor(2));
+    QVERIFY(resultFor(1)->ok);
+    QTRY_VERIFY_WITH_TIMEOUT(!events(QStringLiteral("task.progress")).isEmpty(), 10000);
+
+    std::atomic<int> stopped{-1}; // stop()'s answer, from the process's thread
+    QElapsedTimer clock;
+    clock.start();
+    QMetaObject::invokeMethod(
+        m_process, [p = m_process, &stopped] { stopped = p->stop(500ms) ? 1 : 0; },
+        Qt::QueuedConnection);
+    m_thread->quit();
+    QVERIFY(m_thread->wait(3000));
+    const qint64 elapsed = clock.elapsed();
+    qInfo("stop(500 ms) with a hash and a count running: joined after %lld ms", elapsed);
+    QCOMPARE(stopped.load(), 1); // both noticed the cancellation
+    QVERIFY2(elapsed < 1500, qPrintable(QString::number(elapsed)));
+    QVERIFY(m_process.isNull());
+    QCoreApplication::sendPostedEvents();
+    int cancelled = 0;
+    for (const ProcessMessage &state : events(QStringLiteral("task.state")))
+        cancelled += state.body[QStringLiteral("state")].toString() == QLatin1String("cancelled");
+    QCOMPARE(cancelled, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_AsyncProcess)
