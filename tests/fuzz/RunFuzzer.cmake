@@ -1,6 +1,6 @@
 # ctest's bounded smoke run of one harness (tests/fuzz/CMakeLists.txt):
 #   cmake -DHARNESS=<exe> -DSEEDS=<committed corpus> -DWORK=<scratch dir> -DRUNS=<n>
-#         -DMAX_SECONDS=<s> [-DDICT=<file>] -P RunFuzzer.cmake
+#         -DMAX_SECONDS=<s> [-DDICT=<file>] [-DMAX_LEN=<bytes>] -P RunFuzzer.cmake
 # New inputs go to WORK, emptied first, so the committed corpus never changes; crashes are
 # written to WORK/../ as <harness>-crash-<sha1>. Fails on any finding, and when the harness
 # stopped short of RUNS executions (so a slow harness cannot pass with a token run).
@@ -12,6 +12,9 @@ set(args -runs=${RUNS} -max_total_time=${MAX_SECONDS} -print_final_stats=1
          -artifact_prefix=${artifacts}/${name}-)
 if(DICT)
     list(APPEND args -dict=${DICT})
+endif()
+if(MAX_LEN)
+    list(APPEND args -max_len=${MAX_LEN})
 endif()
 execute_process(COMMAND "${HARNESS}" ${args} "${WORK}" "${SEEDS}"
                 RESULT_VARIABLE rc ERROR_VARIABLE log OUTPUT_VARIABLE out)

@@ -34,9 +34,10 @@ namespace {
 BridgeLimits smallLimits()
 {
     BridgeLimits limits;
-    limits.maxEnvelopeChars = 512;
-    limits.maxEnvelopesPerBatch = 24;
-    limits.maxEnvelopesPerFlush = 8;
+    // Small enough that inputs of -max_len=512 (tests/fuzz/CMakeLists.txt) reach every cap.
+    limits.maxEnvelopeChars = 200;
+    limits.maxEnvelopesPerBatch = 12;
+    limits.maxEnvelopesPerFlush = 6;
     limits.maxBufferedWhileDetached = 16;
     limits.maxPendingStreamItems = 4;
     return limits;
