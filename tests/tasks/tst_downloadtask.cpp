@@ -3,6 +3,7 @@
 // wrong, and Python's own `http.server` as an oracle for a plain file. Each failure row
 // checks the error and its details, that nothing (no temporary file either) is left behind,
 // and that a file already at dest is byte-identical afterwards.
+#include "DownloadTask.h"
 #include "TaskManager.h"
 
 #include <QCryptographicHash>
@@ -77,7 +78,7 @@ void stopServer(QProcess &process)
 }
 
 const QByteArray kOldContents = "an older version, which only a complete download may replace\n";
-constexpr int kRedirectLimit = 10; // as documented in DownloadTask.h
+constexpr int kRedirectLimit = DownloadTask::kMaxRedirects;
 } // namespace
 
 class tst_DownloadTask : public QObject
