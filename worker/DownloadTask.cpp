@@ -2,15 +2,11 @@
 
 #include "TaskParams.h"
 
-#include <QDir>
-#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTemporaryFile>
+#include <QSaveFile>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace Conduit {
 
@@ -22,10 +18,9 @@ bool isHttp(const QUrl &url)
     return url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
 }
 
-TaskError networkError(const QString &message, const QUrl &url)
+bool isRedirect(int status)
 {
-    return TaskError(QStringLiteral("network_error"), message,
-                     QJsonObject{{QStringLiteral("url"), url.toString()}});
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 QString seconds(int ms)
@@ -65,52 +60,57 @@ DownloadTask::~DownloadTask()
 
 void DownloadTask::start(const TaskServices &services)
 {
-    m_part = std::make_unique<QTemporaryFile>(m_dest + QStringLiteral(".part-XXXXXX"));
-    if (!m_part->open()) {
+    m_file = std::make_unique<QSaveFile>(m_dest);
+    if (!m_file->open(QIODevice::WriteOnly)) {
         const QString message = QStringLiteral("cannot create a file beside %1: %2")
-                                    .arg(m_dest, m_part->errorString());
-        m_part.reset();
+                                    .arg(m_dest, m_file->errorString());
+        m_file.reset();
         fail(TaskError(QStringLiteral("io_error"), message));
         return;
     }
-
-    QNetworkRequest request(m_url);
-    // Bytes as served, so Content-Length is the progress total and the checksum's input.
-    request.setRawHeader("Accept-Encoding", "identity");
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::UserVerifiedRedirectPolicy);
-    request.setMaximumRedirectsAllowed(10);
-    m_reply = services.network->get(request);
-    m_reply->setParent(this);
-    // A bounded buffer: when paused we stop reading and the socket stops with it.
-    m_reply->setReadBufferSize(kReadBufferSize);
-
-    connect(m_reply, &QNetworkReply::redirected, this, [this](const QUrl &target) {
-        const bool downgrade = m_reply->url().scheme() == QLatin1String("https")
-                               && target.scheme() == QLatin1String("http");
-        if (!isHttp(target) || downgrade) {
-            abortWith(networkError(QStringLiteral("refused redirect to %1").arg(target.toString()),
-                                   m_url));
-            return;
-        }
-        Q_EMIT m_reply->redirectAllowed();
-    });
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &DownloadTask::onMetaDataChanged);
-    connect(m_reply, &QNetworkReply::readyRead, this, &DownloadTask::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &DownloadTask::onFinished);
+    m_network = services.network;
+    m_hosts = DownloadHostQueue::of(services.network);
 
     m_connectTimer = new QTimer(this);
     m_connectTimer->setSingleShot(true);
-    connect(m_connectTimer, &QTimer::timeout, this,
-            [this] { abortWith(networkError(QStringLiteral("connection timed out"), m_url)); });
-    m_connectTimer->start(m_connectTimeoutMs);
-
+    connect(m_connectTimer, &QTimer::timeout, this, [this] {
+        abortWith(networkError(
+            QStringLiteral("no response within %1 s").arg(seconds(m_connectTimeoutMs))));
+    });
     m_stallTimer = new QTimer(this);
     m_stallTimer->setSingleShot(true);
     connect(m_stallTimer, &QTimer::timeout, this, [this] {
-        abortWith(
-            networkError(QStringLiteral("no data for %1 s").arg(seconds(m_stallTimeoutMs)), m_url));
+        abortWith(networkError(QStringLiteral("no data for %1 s").arg(seconds(m_stallTimeoutMs))));
     });
+
+    request(m_url);
+}
+
+void DownloadTask::request(const QUrl &url)
+{
+    m_current = url;
+    m_ticket = m_hosts->acquire(url, [this] { send(); });
+}
+
+void DownloadTask::send()
+{
+    QNetworkRequest request(m_current);
+    // Bytes as served, so Content-Length is the progress total and the checksum's input.
+    request.setRawHeader("Accept-Encoding", "identity");
+    // One reply per hop, each checked here: Qt's own following (even user-verified) has
+    // delivered finished() in the middle of a chain and then kept emitting for the next hop.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    m_headersReceived = false;
+    m_replyFinished = false;
+    m_reply = m_network->get(request);
+    m_reply->setParent(this);
+    // A bounded buffer: when paused we stop reading and the socket stops with it.
+    m_reply->setReadBufferSize(kReadBufferSize);
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, &DownloadTask::onMetaDataChanged);
+    connect(m_reply, &QNetworkReply::readyRead, this, &DownloadTask::onReadyRead);
+    connect(m_reply, &QNetworkReply::finished, this, &DownloadTask::onFinished);
+    m_connectTimer->start(m_connectTimeoutMs);
 }
 
 void DownloadTask::pause()
@@ -148,38 +148,108 @@ void DownloadTask::cancel()
 
 void DownloadTask::onMetaDataChanged()
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 300 && status < 400)
-        return; // a redirect: the next response counts
-    m_connectTimer->stop();
-    m_headersReceived = true;
-    if (status >= 400) {
-        // Not from inside the reply's own signal: aborting there upsets QNetworkReply.
-        QMetaObject::invokeMethod(
-            this, [this, error = replyError()] { abortWith(error); }, Qt::QueuedConnection);
+    if (m_headersReceived)
         return;
+    m_headersReceived = true;
+    m_connectTimer->stop();
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QUrl target;
+    TaskError error{QString(), QString()};
+    bool follow = false;
+    if (status >= 200 && status < 300) {
+        // Parsed here: Qt reads a length beyond 64 bits as none and takes whatever comes.
+        const QByteArray declared = m_reply->rawHeader("Content-Length").trimmed();
+        bool valid = true;
+        const qint64 length = declared.isEmpty() ? -1 : declared.toLongLong(&valid);
+        if (valid && length >= -1) {
+            progress()->setTotal(length);
+            if (!m_paused)
+                m_stallTimer->start(m_stallTimeoutMs);
+            return;
+        }
+        error = networkError(QStringLiteral("invalid Content-Length: %1")
+                                 .arg(QString::fromLatin1(declared.left(40))));
+    } else {
+        follow = redirectTarget(status, &target, &error);
     }
-    const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
-    progress()->setTotal(length.isValid() ? length.toLongLong() : -1);
-    if (!m_paused)
-        m_stallTimer->start(m_stallTimeoutMs);
+    // This answer ends the hop. Nothing more of this reply may reach us (its finished() may
+    // be queued already), and it is aborted outside its own signal, which upsets it.
+    m_reply->disconnect(this);
+    QMetaObject::invokeMethod(
+        this,
+        [this, follow, target, error] {
+            if (outcome() != Outcome::Pending)
+                return;
+            if (!follow) {
+                abortWith(error);
+                return;
+            }
+            dropReply();
+            ++m_redirects;
+            request(target);
+        },
+        Qt::QueuedConnection);
+}
+
+bool DownloadTask::redirectTarget(int status, QUrl *target, TaskError *error) const
+{
+    const QString reason
+        = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    const QString statusLine = QStringLiteral("HTTP %1 %2").arg(status).arg(reason).trimmed();
+    const QByteArray location = m_reply->rawHeader("Location").trimmed();
+    if (!isRedirect(status) || location.isEmpty()) {
+        *error = networkError(isRedirect(status)
+                                  ? statusLine + QLatin1String(" without a Location header")
+                                  : statusLine,
+                              {{QStringLiteral("status"), status}});
+        return false;
+    }
+    if (m_redirects >= DownloadTask::kMaxRedirects) {
+        *error = networkError(
+            QStringLiteral("too many redirects (limit %1)").arg(DownloadTask::kMaxRedirects),
+            {{QStringLiteral("redirects"), m_redirects}});
+        return false;
+    }
+    const QString raw = QString::fromUtf8(location);
+    const QJsonObject details{{QStringLiteral("redirects"), m_redirects},
+                              {QStringLiteral("location"), raw}};
+    const QUrl relative = QUrl::fromEncoded(location);
+    *target = m_current.resolved(relative);
+    if (!relative.isValid() || !target->isValid()) {
+        *error = networkError(
+            QStringLiteral("refused redirect to an invalid Location: %1").arg(raw), details);
+        return false;
+    }
+    if (!isHttp(*target) || target->host().isEmpty()) {
+        *error = networkError(
+            QStringLiteral("refused redirect to %1 (only http and https)").arg(target->toString()),
+            details);
+        return false;
+    }
+    if (m_current.scheme() == QLatin1String("https") && target->scheme() == QLatin1String("http")) {
+        *error = networkError(
+            QStringLiteral("refused redirect from https down to http: %1").arg(target->toString()),
+            details);
+        return false;
+    }
+    return true;
 }
 
 void DownloadTask::onReadyRead()
 {
-    if (m_paused || !m_reply || outcome() != Outcome::Pending)
+    if (m_paused || !m_reply || !m_headersReceived || outcome() != Outcome::Pending)
         return;
-    if (!m_replyFinished && m_headersReceived)
+    if (!m_replyFinished)
         m_stallTimer->start(m_stallTimeoutMs);
     char buffer[64 * 1024];
     for (;;) {
         const qint64 n = m_reply->read(buffer, sizeof buffer);
         if (n <= 0)
             break;
-        if (m_part->write(buffer, n) != n) {
-            abortWith(TaskError(QStringLiteral("io_error"),
-                                QStringLiteral("cannot write %1: %2")
-                                    .arg(m_part->fileName(), m_part->errorString())));
+        if (m_file->write(buffer, n) != n) {
+            abortWith(TaskError(
+                QStringLiteral("io_error"),
+                QStringLiteral("cannot write %1: %2").arg(m_dest, m_file->errorString())));
             return;
         }
         m_sha256.addData(QByteArrayView(buffer, n));
@@ -195,21 +265,30 @@ void DownloadTask::onFinished()
     m_stallTimer->stop();
     if (m_paused || outcome() != Outcome::Pending)
         return;
+    const qint64 total = progress()->total();
     if (m_reply->error() != QNetworkReply::NoError) {
+        // A close in the middle of a body with a known length says how much was missing.
+        if (m_reply->error() == QNetworkReply::RemoteHostClosedError && m_headersReceived
+            && total >= 0) {
+            onReadyRead();
+            abortWith(networkError(
+                QStringLiteral("connection closed after %1 of %2 bytes").arg(m_bytes).arg(total)));
+            return;
+        }
         abortWith(replyError());
         return;
     }
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 400) {
-        abortWith(replyError());
+    if (!m_headersReceived || status < 200 || status >= 300) {
+        abortWith(networkError(QStringLiteral("no valid HTTP answer (status %1)").arg(status)));
         return;
     }
     onReadyRead();
-    const qint64 total = progress()->total();
+    if (outcome() != Outcome::Pending)
+        return;
     if (total >= 0 && m_bytes != total) {
         abortWith(networkError(
-            QStringLiteral("connection reset by peer after %1 of %2 bytes").arg(m_bytes).arg(total),
-            m_url));
+            QStringLiteral("connection closed after %1 of %2 bytes").arg(m_bytes).arg(total)));
         return;
     }
     const QByteArray sha256 = m_sha256.result().toHex();
@@ -222,30 +301,21 @@ void DownloadTask::onFinished()
                         {QStringLiteral("actual"), QString::fromLatin1(sha256)}}));
         return;
     }
-    // Rename over dest: atomic on one file system, and replaces an older file.
-    const QString partName = m_part->fileName();
-    if (!m_part->flush()) {
-        abortWith(
-            TaskError(QStringLiteral("io_error"),
-                      QStringLiteral("cannot write %1: %2").arg(partName, m_part->errorString())));
+    // The rename over dest: atomic on one file system, and the old file stays until then.
+    if (!m_file->commit()) {
+        const QString message
+            = QStringLiteral("cannot write %1: %2").arg(m_dest, m_file->errorString());
+        m_file.reset();
+        abortWith(TaskError(QStringLiteral("io_error"), message));
         return;
     }
-    m_part->setAutoRemove(false);
-    m_part->close();
-    if (std::rename(QFile::encodeName(partName).constData(), QFile::encodeName(m_dest).constData())
-        != 0) {
-        QFile::remove(partName);
-        m_part.reset();
-        abortWith(TaskError(QStringLiteral("io_error"),
-                            QStringLiteral("cannot rename %1 to %2").arg(partName, m_dest)));
-        return;
-    }
-    m_part.reset();
-    m_reply->deleteLater();
-    m_reply = nullptr;
+    m_file.reset();
+    dropReply();
     complete(QJsonObject{{QStringLiteral("bytes"), double(m_bytes)},
                          {QStringLiteral("path"), m_dest},
-                         {QStringLiteral("sha256"), QString::fromLatin1(sha256)}});
+                         {QStringLiteral("sha256"), QString::fromLatin1(sha256)},
+                         {QStringLiteral("url"), m_current.toString()},
+                         {QStringLiteral("redirects"), m_redirects}});
 }
 
 void DownloadTask::abortWith(const TaskError &error)
@@ -256,50 +326,52 @@ void DownloadTask::abortWith(const TaskError &error)
     fail(error);
 }
 
-void DownloadTask::discard()
+void DownloadTask::dropReply()
 {
-    if (m_connectTimer)
-        m_connectTimer->stop();
-    if (m_stallTimer)
-        m_stallTimer->stop();
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
         m_reply->deleteLater();
         m_reply = nullptr;
     }
-    m_part.reset(); // QTemporaryFile removes the .part file
+    // After the abort, so the connection is free before the next waiting request is sent.
+    if (m_hosts)
+        m_hosts->release(std::exchange(m_ticket, 0));
+}
+
+void DownloadTask::discard()
+{
+    if (m_connectTimer)
+        m_connectTimer->stop();
+    if (m_stallTimer)
+        m_stallTimer->stop();
+    dropReply();
+    m_file.reset(); // without commit() QSaveFile removes its temporary file
+}
+
+TaskError DownloadTask::networkError(const QString &message, QJsonObject details) const
+{
+    details.insert(QStringLiteral("url"), m_url.toString());
+    if (m_redirects > 0 && !details.contains(QStringLiteral("redirects")))
+        details.insert(QStringLiteral("redirects"), m_redirects);
+    return TaskError(QStringLiteral("network_error"), message, details);
 }
 
 TaskError DownloadTask::replyError() const
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 400) {
-        const QString reason
-            = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        auto error
-            = networkError(QStringLiteral("HTTP %1 %2").arg(status).arg(reason).trimmed(), m_url);
-        return TaskError(error.code(), error.message(),
-                         QJsonObject{{QStringLiteral("url"), m_url.toString()},
-                                     {QStringLiteral("status"), status}});
-    }
     switch (m_reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
-        return networkError(QStringLiteral("connection refused"), m_url);
+        return networkError(QStringLiteral("connection refused"));
     case QNetworkReply::RemoteHostClosedError:
-        return networkError(QStringLiteral("connection reset by peer"), m_url);
+        return networkError(QStringLiteral("connection closed by the server"));
     case QNetworkReply::HostNotFoundError:
-        return networkError(QStringLiteral("host not found: %1").arg(m_url.host()), m_url);
-    case QNetworkReply::ProtocolUnknownError: // only a redirect can lead there
-        return networkError(QStringLiteral("refused redirect to %1")
-                                .arg(m_reply->attribute(QNetworkRequest::RedirectionTargetAttribute)
-                                         .toUrl()
-                                         .toString()),
-                            m_url);
+        return networkError(QStringLiteral("host not found: %1").arg(m_current.host()));
     case QNetworkReply::TimeoutError:
-        return networkError(QStringLiteral("connection timed out"), m_url);
+        return networkError(QStringLiteral("connection timed out"));
+    case QNetworkReply::ProtocolFailure:
+        return networkError(QStringLiteral("invalid HTTP response"));
     default:
-        return networkError(m_reply->errorString(), m_url);
+        return networkError(m_reply->errorString());
     }
 }
 

@@ -20,7 +20,8 @@ namespace Conduit {
 //   timeout            its TaskOptions::timeout ran out (state timed_out)
 // Task failures (TaskSnapshot::error of a failed task):
 //   io_error           a file could not be read, written or renamed; a manifest too large
-//   network_error      connection refused / timed out / reset, a stall, HTTP status >= 400
+//   network_error      connection refused / timed out / closed, a stall, a final HTTP status
+//                      other than 2xx (details.status), a refused redirect (DownloadTask.h)
 //   checksum_mismatch  a download's sha256 differs from the expected one
 class TaskError : public std::exception
 {
