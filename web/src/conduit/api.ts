@@ -172,6 +172,9 @@ export interface DownloadResult {
   bytes: number
   path: string
   sha256: string
+  /** The final URL, after `redirects` redirects. */
+  url: string
+  redirects: number
 }
 export interface TailParams {
   path: string
