@@ -46,11 +46,17 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
 
 QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
 {
-    return m_process
-        .call(QStringLiteral("tasks.start"),
-              QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("params"), params}})
-        .then(this, [this](const QJsonValue &snapshot) {
+    return start(QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("params"), params}},
+                 {});
+}
+
+QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, const StreamHandle &output)
+{
+    return m_process.call(QStringLiteral("tasks.start"), args)
+        .then(this, [this, output](const QJsonValue &snapshot) {
             remember(snapshot.toObject());
+            if (output.isValid())
+                bind(idOf(snapshot.toObject()), output, 0);
             return snapshot;
         });
 }
@@ -72,15 +78,7 @@ void TaskGateway::registerCommands()
                 .range(-1000, 1000)
                 .optional(QStringLiteral("timeoutMs"), ArgumentType::Integer)
                 .range(1, kMaxTimeoutMs),
-            [this](const CommandCall &call) {
-                return m_process.call(QStringLiteral("tasks.start"), call.args)
-                    .then(this, [this, stream = call.stream](const QJsonValue &snapshot) {
-                        remember(snapshot.toObject());
-                        if (stream.isValid())
-                            bind(idOf(snapshot.toObject()), stream, 0);
-                        return snapshot;
-                    });
-            },
+            [this](const CommandCall &call) { return start(call.args, call.stream); },
             StreamMode::Ordered, StreamLifetime::Handler)
         .returns(QStringLiteral("TaskSnapshot"));
 

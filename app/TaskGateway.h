@@ -55,6 +55,8 @@ private:
         QList<Reader> readers; // every page channel following this task's output
     };
 
+    // tasks.start's args; the new task's output goes to `output` if it is valid.
+    QFuture<QJsonValue> start(const QJsonObject &args, const StreamHandle &output);
     void onState(const QJsonValue &snapshot);
     void onProgress(const QJsonValue &progress);
     void onOutput(const QJsonValue &output);
