@@ -38,10 +38,8 @@ ConduitRuntime::~ConduitRuntime()
     m_gateway.abandonCalls();
     m_bridge.abandonRequests();
     if (m_thread->isRunning()) {
+        // Its connections to the gateway go with the gateway; the thread and the process stay.
         qWarning("the async process is still running; leaving its thread behind");
-        m_process->disconnect(this);
-        m_process->disconnect(&m_gateway);
-        m_thread->disconnect(this);
         return;
     }
     delete m_thread;

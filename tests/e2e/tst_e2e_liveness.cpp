@@ -10,7 +10,6 @@
 #include <QPromise>
 #include <QSignalSpy>
 #include <QTest>
-#include <QWebEngineView>
 
 #include <csignal>
 
