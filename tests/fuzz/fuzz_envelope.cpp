@@ -12,6 +12,10 @@
 //
 // Besides the sanitizers: every batch the page receives is a JSON array of well-formed
 // envelopes, and once every handler has finished nothing is left waiting.
+//
+// One Bridge serves the whole run, as one serves the application: each input is a new page
+// (detach, then hello), so what one page leaves behind in the Bridge is exercised by the next,
+// and the cost per input is the page's, not the Bridge's construction (~3× faster).
 #include "Bridge.h"
 #include "ErrorCode.h"
 
@@ -25,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 using namespace Conduit;
@@ -89,14 +94,27 @@ public:
         registerCommands();
     }
 
-    ~Harness()
+    // A new page: the previous one navigated away; a question asked before its hello is
+    // re-sent at the hello.
+    void beginPage()
+    {
+        m_bridge.detachPage();
+        ask();
+        send({QStringLiteral(R"({"t":"hello"})")});
+        ask();
+    }
+
+    // Everything the page started ends once its handlers finish; questions end when abandoned.
+    void endPage()
     {
         finishCalls();
         turn();
         CONDUIT_FUZZ_CHECK(m_bridge.pendingCallCount() == 0);
         m_bridge.abandonRequests();
-        for (const QFuture<QJsonValue> &question : m_questions)
+        turn();
+        for (const QFuture<QJsonValue> &question : std::as_const(m_questions))
             CONDUIT_FUZZ_CHECK(question.isFinished());
+        m_questions.clear();
     }
 
     void ask() { m_questions.append(m_bridge.request(QStringLiteral("confirm"), {})); }
@@ -218,12 +236,9 @@ private:
     QList<QFuture<QJsonValue>> m_questions;
 };
 
-void run(const QByteArray &input)
+void run(Harness &harness, const QByteArray &input)
 {
-    Harness harness;
-    harness.ask(); // asked before the page is there: re-sent at the hello
-    harness.send({QStringLiteral(R"({"t":"hello"})")});
-    harness.ask();
+    harness.beginPage();
 
     QJsonArray batch;
     for (const QByteArray &line : input.split('\n')) {
@@ -239,6 +254,7 @@ void run(const QByteArray &input)
         }
     }
     harness.send(batch);
+    harness.endPage();
 }
 
 } // namespace
@@ -251,7 +267,8 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    run(QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)));
-    QCoreApplication::sendPostedEvents(); // what the destroyed Bridge's futures left behind
+    // Reachable until exit, like the application (LeakSanitizer does not count it).
+    static Harness *harness = new Harness;
+    run(*harness, QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)));
     return 0;
 }
