@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // conduit_api_types: writes the TypeScript declarations of the page's API (commands, events,
 // requests) from the native registrations, for the page's client to be type-checked against.
 #include "ConduitRuntime.h"

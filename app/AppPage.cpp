@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #include "AppPage.h"
 
 #include "AppScheme.h"
-#include "Bridge.h"
+#include <bridge/Bridge.h>
 
 #include <QLoggingCategory>
 #include <QTimer>

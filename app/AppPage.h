@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
 #include <QElapsedTimer>
@@ -11,7 +12,7 @@ namespace Conduit {
 
 class Bridge;
 
-// The page the window shows, with the security defaults of DESIGN §6: it may only navigate
+// The page the window shows, with the security defaults of docs/DESIGN.md §6: it may only navigate
 // within app://conduit/ (http/https links go to the system browser), opens no windows, reads no
 // files, and sees exactly one native object, the bridge's endpoint, as `conduit`.
 class AppPage final : public QWebEnginePage

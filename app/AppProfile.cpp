@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AppProfile.h"
 
 #include "AppScheme.h"

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #include "AppSchemeHandler.h"
 
 #include "AppScheme.h"
-#include "WebBundle.h"
+#include <web/WebBundle.h>
 
 #include <QBuffer>
 #include <QFile>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "ConduitRuntime.h"
 
-#include "AsyncProcess.h"
+#include <worker/AsyncProcess.h>
 
 #include <QDeadlineTimer>
 #include <QLocale>

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "Bridge.h"
 #include "DesktopIntegration.h"
 #include "ProcessGateway.h"
 #include "TaskGateway.h"
+#include <bridge/Bridge.h>
 
 #include <QObject>
 #include <QThread>

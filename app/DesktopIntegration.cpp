@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "DesktopIntegration.h"
 
-#include "Bridge.h"
+#include <bridge/Bridge.h>
 
 #include <QDBusConnection>
 #include <QDBusInterface>

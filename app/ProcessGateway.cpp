@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "ProcessGateway.h"
 
-#include "Bridge.h"
+#include <bridge/Bridge.h>
 
 #include <QJsonObject>
 

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ProcessMessage.h"
+#include <worker/ProcessMessage.h>
 
 #include <QFuture>
 #include <QHash>

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #include "TaskGateway.h"
 
-#include "Bridge.h"
 #include "ProcessGateway.h"
+#include <bridge/Bridge.h>
 
 #include <QLoggingCategory>
 #include <QThread>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "CommandCall.h"
+#include <bridge/CommandCall.h>
 
 #include <QFuture>
 #include <QHash>

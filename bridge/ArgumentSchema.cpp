@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ArgumentSchema.h"
 
 #include "CommandError.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "Bridge.h"
 
 #include <QLoggingCategory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
 #include "ApiCatalogue.h"
@@ -22,10 +23,11 @@
 
 namespace Conduit {
 
-// The GUI-thread side of the wire (DESIGN §3). Register endpoint() on the page's QWebChannel as
-// `conduit`; register commands in commands(). Everything due in one event-loop turn leaves as
-// one batch. While no page is attached (before its hello, during a reload) events and requests
-// wait here, bounded, and reach the next page; results for a page that went away are dropped.
+// The GUI-thread side of the wire (docs/DESIGN.md §3). Register endpoint() on the page's
+// QWebChannel as `conduit`; register commands in commands(). Everything due in one event-loop
+// turn leaves as one batch. While no page is attached (before its hello, during a reload)
+// events and requests wait here, bounded, and reach the next page; results for a page that went
+// away are dropped.
 class Bridge final : public QObject
 {
     Q_OBJECT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
 #include <QString>
@@ -6,8 +7,8 @@
 
 namespace Conduit {
 
-// The one list of error codes that travel on the wire (DESIGN §3), plus the failure codes of
-// tasks, which reach the page as a task's error and its output stream's end.
+// The one list of error codes that travel on the wire (docs/DESIGN.md §3), plus the failure
+// codes of tasks, which reach the page as a task's error and its output stream's end.
 enum class ErrorCode {
     InvalidArgs,
     UnknownCommand,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "StreamOutbox.h"
 
 #include <QJsonObject>

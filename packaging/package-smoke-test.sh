@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Packaging smoke test (ctest: package_smoke, label "packaging").
 #   package-smoke-test.sh <build dir> <work dir> <version> <app id>
 # Builds the .deb from the already-built tree with CPack (output under <work dir>, not the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks that every tracked C++ source (.cpp, .h) is formatted per .clang-format.
 #   scripts/check-format.sh [clang-format]      (ctest: clang_format, label "format")
 # Fix with: clang-format -i $(git ls-files '*.cpp' '*.h')

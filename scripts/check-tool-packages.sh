@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every program the build and the tests run must come from a package that scripts/install-deps.sh
 # installs (or one it pulls in), or from Debian's required/essential set: this machine keeps
 # what was installed by hand, a fresh one does not. Usage: check-tool-packages.sh PROGRAM...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs everything Conduit needs to build, run and test on Debian 12. Safe to run again.
 set -euo pipefail
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Screenshots of the dashboard and the console, light and dark, English and German, taken in a
 # real window under Xvfb: docs/screenshots/<view>-<lang>-<scheme>.png. Needs a dev build.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fails when a .ts catalogue has an unfinished or empty translation.
 file(GLOB catalogues "${TS_DIR}/*.ts")
 if(NOT catalogues)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "AsyncProcess.h"
 
 #include "TaskCommands.h"

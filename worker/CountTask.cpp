@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "CountTask.h"
 
 #include "TaskParams.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "DownloadTask.h"
 
 #include "TaskParams.h"

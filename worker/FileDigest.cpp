@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "FileDigest.h"
 
 #include "FileTree.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "HashTask.h"
 
 #include "ChecksumManifest.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "PoolTask.h"
 
 #include "BackgroundPriority.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ProcessMessage.h"
 
 #include <QJsonObject>

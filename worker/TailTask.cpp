@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TailTask.h"
 
 #include "TaskParams.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TaskCommands.h"
 
 #include "TaskError.h"

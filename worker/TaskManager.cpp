@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TaskManager.h"
 
 #include "CountTask.h"

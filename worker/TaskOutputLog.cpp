@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TaskOutputLog.h"
 
 #include <QJsonObject>

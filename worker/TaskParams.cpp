@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TaskParams.h"
 
 #include <QDir>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "TaskState.h"
 
 namespace Conduit {

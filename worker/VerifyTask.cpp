@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "VerifyTask.h"
 
 #include "ChecksumManifest.h"

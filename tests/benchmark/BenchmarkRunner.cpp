@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: MIT
 #include "BenchmarkRunner.h"
 
 #include "Statistics.h"
 
-#include "AppPage.h"
-#include "ArgumentSchema.h"
-#include "CommandCall.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
+#include <bridge/ArgumentSchema.h>
+#include <bridge/CommandCall.h>
 
 #include <QEventLoop>
 #include <QFile>

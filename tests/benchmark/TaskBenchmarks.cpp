@@ -1,4 +1,5 @@
-// The task runtime through the real page (DESIGN §5): cancel latency, frame gaps under a
+// SPDX-License-Identifier: MIT
+// The task runtime through the real page (docs/DESIGN.md §5): cancel latency, frame gaps under a
 // progress flood, and the hash task against sha256sum. Part of BenchmarkRunner.
 #include "BenchmarkRunner.h"
 

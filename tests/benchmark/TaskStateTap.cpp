@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "TaskStateTap.h"
 
-#include "ChannelEndpoint.h"
+#include <bridge/ChannelEndpoint.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

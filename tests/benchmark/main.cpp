@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: MIT
 // conduit_bench: the bridge against raw QWebChannel, and the task runtime (cancel latency,
 // frame gaps under a progress flood, hashing against sha256sum), in real QtWebEngine offscreen.
 // Prints a table and RESULT lines; exits non-zero only when a measurement could not be taken (the
 // targets are reported, not asserted).
-#include "AppScheme.h"
 #include "BenchmarkRunner.h"
 #include "BenchmarkSettings.h"
+#include <app/AppScheme.h>
 
 #include <QApplication>
 #include <QCommandLineParser>

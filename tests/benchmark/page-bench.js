@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page side of conduit_bench, installed after the page is ready. Answers `true` when both
 // window.conduit and the raw object are reachable.
 (() => {

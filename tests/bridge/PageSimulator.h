@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "Bridge.h"
+#include <bridge/Bridge.h>
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // ArgumentSchema: the rules a command's arguments pass before its handler runs.
-#include "ArgumentSchema.h"
-#include "CommandError.h"
+#include <bridge/ArgumentSchema.h>
+#include <bridge/CommandError.h>
 
 #include <QJsonArray>
 #include <QTest>

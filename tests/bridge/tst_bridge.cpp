@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 // Bridge, driven exactly as the page drives it: JSON text envelopes into ChannelEndpoint::send(),
-// batches out of ChannelEndpoint::receive(), parsed (DESIGN §3).
-#include "Bridge.h"
+// batches out of ChannelEndpoint::receive(), parsed (docs/DESIGN.md §3).
 #include "PageSimulator.h"
+#include <bridge/Bridge.h>
 
 #include <QElapsedTimer>
 #include <QRegularExpression>

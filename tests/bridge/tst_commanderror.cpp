@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // ErrorCode (the wire's one list of codes) and CommandError (the {code, message, details} object).
-#include "CommandError.h"
-#include "ErrorCode.h"
+#include <bridge/CommandError.h>
+#include <bridge/ErrorCode.h>
 
 #include <QFuture>
 #include <QPromise>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // CommandRegistry: commands by name, each with its schema, handler and stream mode.
-#include "CommandError.h"
-#include "CommandRegistry.h"
+#include <bridge/CommandError.h>
+#include <bridge/CommandRegistry.h>
 
 #include <QTest>
 

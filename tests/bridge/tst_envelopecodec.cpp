@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // EnvelopeCodec: the page's JSON text in, refused before parsing when too large or malformed;
 // native batches out as one JSON text.
-#include "EnvelopeCodec.h"
+#include <bridge/EnvelopeCodec.h>
 
 #include <QJsonDocument>
 #include <QTest>

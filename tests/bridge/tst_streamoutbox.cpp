@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // StreamOutbox on its own: sequence numbers, credit, latest-wins, the pending cap, end and close.
 // (tst_bridge drives the same through envelopes from the page.)
-#include "StreamOutbox.h"
+#include <bridge/StreamOutbox.h>
 
 #include <QSignalSpy>
 #include <QTest>

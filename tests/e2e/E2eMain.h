@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "AppScheme.h"
+#include <app/AppScheme.h>
 
 #include <QApplication>
 #include <QTest>

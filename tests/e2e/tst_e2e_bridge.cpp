@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The wire end to end: the real page's client, QWebChannel, the bridge, the async thread.
 #include "E2eMain.h"
 #include "PageHarness.h"

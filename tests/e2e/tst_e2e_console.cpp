@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The message console driven as a person would: the keyboard types, the DOM is read back.
 #include "E2eMain.h"
 #include "PageHarness.h"

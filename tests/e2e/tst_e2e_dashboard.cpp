@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The task dashboard driven through its DOM, as a person would, with native dialogs answered
 // by presets: hash a folder, verify a tampered manifest, download from a real HTTP server on
 // 127.0.0.1, follow a log and pause, resume and cancel it.

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 // The page keeps answering whatever happens to it: refused and redirected navigations leave the
 // bridge serving the same document, and when the bridge does stop serving a page (a second
 // hello, a dead renderer, shutdown) no promise of a page that is still there stays pending.
-#include "AppPage.h"
 #include "E2eMain.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 // A thousand live tasks, from the page's side: listing them, reloading the page, and keeping
 // the dashboard responsive while they run. Prints the figures it measures.
-#include "AppPage.h"
 #include "E2eMain.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

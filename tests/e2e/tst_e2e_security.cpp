@@ -1,8 +1,9 @@
-// The security defaults of DESIGN §6, checked against the real page.
-#include "AppPage.h"
-#include "ChannelEndpoint.h"
+// SPDX-License-Identifier: MIT
+// The security defaults of docs/DESIGN.md §6, checked against the real page.
 #include "E2eMain.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
+#include <bridge/ChannelEndpoint.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

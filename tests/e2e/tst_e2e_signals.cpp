@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real conduit binary, started as a user would (offscreen), told to stop by the signals a
 // session logout, a terminal's Ctrl+C or a closed terminal send: it shuts down as closing the
 // window does, and a second signal ends it at once.

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 // Tasks from the page: start, pause, resume, cancel, abort, reload and attach, a killed
 // renderer — the real page, the real runtime, real files.
-#include "AppPage.h"
 #include "E2eMain.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
 
 #include <QDir>
 #include <QFile>

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: MIT
 // The application window: its menus, native dialogs for the page, notifications, and closing
 // while tasks run.
-#include "AppPage.h"
-#include "AppScheme.h"
-#include "ConduitRuntime.h"
 #include "E2eMain.h"
-#include "MainWindow.h"
 #include "PageHarness.h"
+#include <app/AppPage.h>
+#include <app/AppScheme.h>
+#include <app/ConduitRuntime.h>
+#include <app/MainWindow.h>
 
 #include <QAction>
 #include <QMenuBar>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Included by the top-level CMakeLists.txt before bridge/ and worker/ when CONDUIT_BUILD_FUZZERS
 # is ON: refuses a toolchain without libFuzzer, then builds everything with ASan and UBSan (fatal)
 # and instruments every library for coverage, so the fuzzers' guidance reaches bridge/ and worker/.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest's bounded smoke run of one harness (tests/fuzz/CMakeLists.txt):
 #   cmake -DHARNESS=<exe> -DSEEDS=<committed corpus> -DWORK=<scratch dir> -DRUNS=<n>
 #         -DMAX_SECONDS=<s> [-DDICT=<file>] [-DMAX_LEN=<bytes>] [-DFORK=<workers>] -P RunFuzzer.cmake

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 // ArgumentSchema::validate with fuzzed JSON against a schema using every ArgumentType and every
 // constraint. Besides the sanitizers: a refusal is invalid_args naming an argument; an
 // acceptance holds only declared arguments, each of its type and within its constraints, with
 // the page's values kept and defaults filled in, and validating it again changes nothing.
-#include "ArgumentSchema.h"
-#include "CommandError.h"
+#include <bridge/ArgumentSchema.h>
+#include <bridge/CommandError.h>
 
 #include "FuzzApplication.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page's send() batches, fed into a real Bridge after a hello, and everything they
 // dispatch: every envelope type, argument validation, streams (ordered and latest-wins, with
 // credit and close), calls still in flight (cancel, deadline), and two native requests
@@ -16,8 +17,8 @@
 // One Bridge serves the whole run, as one serves the application: each input is a new page
 // (detach, then hello), so what one page leaves behind in the Bridge is exercised by the next,
 // and the cost per input is the page's, not the Bridge's construction (~3× faster).
-#include "Bridge.h"
-#include "ErrorCode.h"
+#include <bridge/Bridge.h>
+#include <bridge/ErrorCode.h>
 
 #include "FuzzApplication.h"
 

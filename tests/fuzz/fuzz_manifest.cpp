@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 // The checksum manifest reader (worker/ChecksumManifest) fed a whole manifest file, line by
 // line as VerifyTask reads it, once per algorithm. Besides the sanitizers, every line it takes
 // as a checksum line must hold a lower-case digest of the algorithm's length and survive
 // formatLine → read unchanged, because HashTask writes manifests with formatLine that
 // VerifyTask (and `sha256sum -c`) must read back; and displayName must be valid, lossless text.
-#include "ChecksumManifest.h"
+#include <worker/ChecksumManifest.h>
 
 #include "FuzzApplication.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The task params reader (worker/TaskParams) and TaskManager::start's validation of every kind,
 // with fuzzed JSON params. Input: the kind on the first line, the params object after it;
 // "@TMP@" stands for a scratch folder holding a file, a folder and a manifest, so the path
@@ -7,9 +8,9 @@
 // validation only queues, and is cancelled (queued → cancelled at once) and forgotten.
 // Besides the sanitizers: every refusal is invalid_args naming the argument (or the kind), and
 // every accessor's result obeys its contract.
-#include "TaskError.h"
-#include "TaskManager.h"
-#include "TaskParams.h"
+#include <worker/TaskError.h>
+#include <worker/TaskManager.h>
+#include <worker/TaskParams.h>
 
 #include "FuzzApplication.h"
 

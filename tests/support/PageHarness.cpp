@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #include "PageHarness.h"
 
-#include "AppPage.h"
-#include "AppProfile.h"
+#include <app/AppPage.h>
+#include <app/AppProfile.h>
 
 #include <QJsonDocument>
 #include <QTest>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ConduitRuntime.h"
+#include <app/ConduitRuntime.h>
 
 #include <QJsonObject>
 #include <QJsonValue>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A scripted HTTP/1.1 server that misbehaves on purpose, for tst_downloadtask.
 
 Binds 127.0.0.1 on a free port, prints that port on one line of stdout, then serves until

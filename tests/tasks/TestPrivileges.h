@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 
 // Root reads any file whatever its mode bits, which would hide the unreadable-file paths from
@@ -5,6 +6,7 @@
 // CAP_DAC_READ_SEARCH from this thread's effective and permitted sets and from the bounding
 // set, so threads started later (the task pool) and child processes (coreutils) honour
 // `chmod 000` like any user. Call it from the main thread before the first task starts.
+#include <initializer_list>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Differential suite: Conduit's hash and verify against the real md5sum, sha1sum, sha256sum and
 // sha512sum (coreutils 9.1) on generated trees with hostile names (any byte a name may hold,
 // names that are not UTF-8, carriage returns, newlines, backslashes, leading and trailing
@@ -7,9 +8,9 @@
 // deliberate differences (docs/API.md, "hash and verify against coreutils") are asserted, not
 // skipped: links out of root and paths leaving root are refused; FIFOs are never opened; an
 // empty manifest verifies.
-#include "ChecksumManifest.h"
-#include "TaskManager.h"
 #include "TestPrivileges.h"
+#include <worker/ChecksumManifest.h>
+#include <worker/TaskManager.h>
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: MIT
 // The download kind against real servers in real processes on 127.0.0.1: a scripted
 // misbehaving one (tests/support/misbehaving_http_server.py) for every way a server can go
 // wrong, and Python's own `http.server` as an oracle for a plain file. Each failure row
 // checks the error and its details, that nothing (no temporary file either) is left behind,
 // and that a file already at dest is byte-identical afterwards.
-#include "DownloadTask.h"
-#include "TaskManager.h"
+#include <worker/DownloadTask.h>
+#include <worker/TaskManager.h>
 
 #include <QCryptographicHash>
 #include <QDir>

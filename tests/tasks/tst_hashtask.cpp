@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: MIT
 // The hash and verify kinds on a real tree (nested folders, empty files, spaces, non-ASCII
 // names, a backslash and a newline in names, symlinks, one 200 MB file), checked by the real
 // coreutils md5sum/sha1sum/sha256sum/sha512sum; the policy for special, unreadable and linked
 // files; verify against a root elsewhere. tst_coreutilsdiff compares many generated trees and
 // manifests with coreutils line by line.
-#include "ChecksumManifest.h"
-#include "TaskManager.h"
 #include "TestPrivileges.h"
+#include <worker/ChecksumManifest.h>
+#include <worker/TaskManager.h>
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 // The tail kind on real files: appends, partial lines, long lines cut at the item cap, line
 // endings and binary bytes, truncation, deletion, rotation, pause, backpressure through the
 // output log's acknowledgement window, and bounded memory on a file without newlines.
-#include "TailTask.h"
-#include "TaskManager.h"
-#include "TaskOutputLog.h"
+#include <worker/TailTask.h>
+#include <worker/TaskManager.h>
+#include <worker/TaskOutputLog.h>
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 // TaskManager with the deterministic `count` kind: states, admission, priorities, limits,
 // pause, timeouts, shutdown and progress throttling, all observed through its signals; fair
 // sharing of the pool among real hash tasks; bounded shutdown when a job ignores cancellation.
-#include "PoolTask.h"
-#include "TaskManager.h"
+#include <worker/PoolTask.h>
+#include <worker/TaskManager.h>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <utility>
 
 #include <unistd.h>
 
@@ -711,7 +713,15 @@ void tst_TaskManager::runningHashesShareThePool()
         QCOMPARE(m_manager->snapshot(id).state, TaskState::Running);
     if (paused >= 0) {
         m_manager->pause(ids[paused]);
-        QTest::qWait(100); // its jobs reach their checkpoint
+        // Its jobs stop at their next checkpoint, which a loaded machine may take a while to
+        // reach: wait until its progress has stood still for 300 ms.
+        QElapsedTimer settling;
+        settling.start();
+        for (qint64 last = -1, now = m_manager->snapshot(ids[paused]).done; now != last;) {
+            QVERIFY2(settling.elapsed() < 20000, "the paused task's jobs never stopped");
+            QTest::qWait(300);
+            last = std::exchange(now, m_manager->snapshot(ids[paused]).done);
+        }
     }
 
     const auto sample = [&] {

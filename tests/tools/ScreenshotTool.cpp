@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: MIT
 // conduit_screenshots <out.png> <view: tasks|console>: the real window with a few real tasks,
 // grabbed after the page has settled. scripts/take-screenshots.sh runs it per language and
 // colour scheme (QtWebEngine takes both from the process: LANGUAGE and Chromium's
 // --blink-settings=preferredColorScheme).
-#include "AppPage.h"
-#include "AppScheme.h"
-#include "ConduitRuntime.h"
-#include "MainWindow.h"
 #include "PageHarness.h"
-#include "Translations.h"
+#include <app/AppPage.h>
+#include <app/AppScheme.h>
+#include <app/ConduitRuntime.h>
+#include <app/MainWindow.h>
+#include <app/Translations.h>
 
 #include <QApplication>
 #include <QDir>

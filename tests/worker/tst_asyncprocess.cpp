@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 // AsyncProcess in its own QThread, wired the way app/ConduitRuntime wires it: started by
 // QThread::started, input through a queued connection, output back through a queued connection.
-#include "AsyncProcess.h"
-#include "ProcessMessage.h"
+#include <worker/AsyncProcess.h>
+#include <worker/ProcessMessage.h>
 
 #include <QCoreApplication>
 #include <QDateTime>

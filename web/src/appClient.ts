@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the page's components need from the conduit client, and how they get it: App provides the
 // client it was given (the real one in main.ts, a fake in the tests) and the views inject it.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Brings the page home when its document is replaced in place (document.open() and write, or a
 // script that empties <html>): the script realm survives that, the application's view does not,
 // and no navigation happens that the native side could see.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page's languages: vue-i18n (Composition API, one global composer) over the catalogues in
 // locales/, following the locale native reports in the handshake. Messages are compiled by
 // vue-i18n's JIT compiler into an AST and interpreted, so nothing reaches eval/new Function (the

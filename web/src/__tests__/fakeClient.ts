@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stands in for the conduit client in component tests: records invoke calls (the test answers
 // them, playing the native side), and fakes conduit.tasks with handles the test drives.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The verify form's root folder, and what hash and verify results show of skipped files and of
 // manifest lines that are not OK.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shows a long list a slice at a time: the first rows at once, the rest a slice per animation
 // frame, so that mounting a thousand rows (a reload with many tasks) never holds the page's
 // main thread for longer than one slice: calls are answered and input is handled in between.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lines of one `tail` task as the page shows them: the last MAX_TAIL_LINES, appended in one
 // batch per turn, and a "pause view" that holds new lines back (counting them) while the task
 // itself goes on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How a task's numbers read: amounts by unit (bytes as sizes, files/lines/steps counted), rates,
 // time left, labels and error texts, all in the current language.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The console's state: every message in both directions, the tick counter, the connection, and
 // the native `confirm` questions waiting for an answer. Works over anything shaped like the
 // client, so the component test drives it with a fake.

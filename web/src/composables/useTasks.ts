@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The task dashboard's state: every task the native side knows, with a label, progress, a
 // smoothed rate and time left, results and errors; the concurrency limit; and the lines of `tail`
 // tasks. Tasks this page starts (or finds again after a reload) are followed through their

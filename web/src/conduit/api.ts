@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The typed surface: which commands the page may invoke, which events travel, and which
 // questions the native side may ask. Add a name here and invoke/listen/emit/handle type-check it.
 
@@ -49,7 +50,7 @@ export interface Welcome {
   snapshot: unknown
 }
 
-// ---- tasks (DESIGN §5) ----------------------------------------------------------------------
+// ---- tasks (docs/DESIGN.md §5) ------------------------------------------------------------------
 
 export type TaskState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out'
 export type FinalTaskState = 'completed' | 'failed' | 'cancelled' | 'timed_out'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Channel<T>: the page end of a per-call stream (like Tauri's ipc::Channel). Items arrive in
 // `chunk` envelopes numbered by `seq` (0, 1, 2 … per chunk); the page grants credit in items.
 

@@ -1,4 +1,6 @@
-// ConduitClient: commands, events, native requests and streams over any Transport (DESIGN §3–4).
+// SPDX-License-Identifier: MIT
+// ConduitClient: commands, events, native requests and streams over any Transport
+// (docs/DESIGN.md §3–4).
 
 import type {
   CommandArgs,
@@ -55,7 +57,7 @@ export class ConduitClient implements ChannelHost {
   /** `new conduit.Channel<T>()` works as well as the exported class. */
   readonly Channel = Channel
 
-  /** Long-running native tasks: start/run/list/attach/setLimit/forget (DESIGN §4–5). */
+  /** Long-running native tasks: start/run/list/attach/setLimit/forget (docs/DESIGN.md §4–5). */
   readonly tasks: Tasks
 
   #transport: Transport | null = null

@@ -1,4 +1,6 @@
-// The error model shared with the native side (DESIGN §3): every failure is {code, message, details?}.
+// SPDX-License-Identifier: MIT
+// The error model shared with the native side (docs/DESIGN.md §3): every failure is
+// {code, message, details?}.
 
 export const ERROR_CODES = [
   'invalid_args',

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page's conduit: one client over the QWebChannel transport, also reachable as
 // `window.conduit` (the same object) for the devtools console and outside automation.
 

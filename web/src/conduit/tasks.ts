@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // conduit.tasks: long-running native work the page starts, watches, pauses, resumes, cancels and
-// finds again after a reload (DESIGN §4–5), built on invoke(), listen() and Channel.
+// finds again after a reload (docs/DESIGN.md §4–5), built on invoke(), listen() and Channel.
 
 import type {
   FinalTaskState,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How envelopes reach the native side. The client only needs these two calls, so tests use an
 // in-memory fake and the application uses QWebChannel.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { MessageSchema } from './en'
 
 export const de: MessageSchema = {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // English, the reference catalogue: every other language has exactly these keys (checked by the
 // type below and by a test). vue-i18n message syntax: `{name}` placeholders, `a | b` plural forms
 // (one | other, or zero | one | other); `@`, `|`, `{`, `}` and `$` are special.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Inline validation of the task forms: the same rules the native side applies, checked early so
 // the Start buttons stay disabled until a form can succeed.
 

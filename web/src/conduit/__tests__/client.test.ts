@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConduitClient } from '../client'
 import { Channel, CHANNEL_WINDOW } from '../channel'

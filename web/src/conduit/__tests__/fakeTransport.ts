@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Transport } from '../transport'
 
 /** An in-memory Transport: records every send() and lets a test play the native side. */

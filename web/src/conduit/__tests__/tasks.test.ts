@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HashResult, TaskProgress, TaskSnapshot, TaskState } from '../api'
 import { ConduitClient } from '../client'
