@@ -18,7 +18,8 @@ namespace Conduit {
 namespace {
 // Tasks shorter than this finish while the user is still looking; no need to notify.
 constexpr qint64 kNotifyAfterMs = 5000;
-const QString kPathResult = QStringLiteral("{ path: string | null }");
+const Schema kPathResult
+    = Schema::object().required(QStringLiteral("path"), Schema::path().orNull());
 
 QJsonObject pathResult(const QString &path)
 {
@@ -36,9 +37,7 @@ void DesktopIntegration::registerCommands()
 {
     CommandRegistry &commands = m_bridge.commands();
     const auto title = [] {
-        return ArgumentSchema()
-            .optional(QStringLiteral("title"), ArgumentType::String)
-            .maxLength(200);
+        return Schema::object().optional(QStringLiteral("title"), Schema::string().maxLength(200));
     };
     commands
         .add(QStringLiteral("dialog.pickFolder"), title(),
@@ -46,18 +45,18 @@ void DesktopIntegration::registerCommands()
         .returns(kPathResult);
     commands
         .add(QStringLiteral("dialog.openFile"),
-             title().optional(QStringLiteral("filters"), ArgumentType::Array),
+             title().optional(QStringLiteral("filters"), Schema::arrayOf(Schema::any())),
              [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); })
         .returns(kPathResult);
     commands
         .add(QStringLiteral("dialog.saveFile"),
-             title().optional(QStringLiteral("suggestedName"), ArgumentType::String).maxLength(255),
+             title().optional(QStringLiteral("suggestedName"), Schema::string().maxLength(255)),
              [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
         .returns(kPathResult);
     commands
         .addSync(
             QStringLiteral("app.revealPath"),
-            ArgumentSchema().required(QStringLiteral("path"), ArgumentType::String).maxLength(4096),
+            Schema::object().required(QStringLiteral("path"), Schema::string().maxLength(4096)),
             [this](const CommandCall &call) -> QJsonValue {
                 const QFileInfo info(call.args.value(QStringLiteral("path")).toString());
                 if (!info.isAbsolute() || !info.exists())
@@ -70,7 +69,7 @@ void DesktopIntegration::registerCommands()
                                                                            : info.absolutePath()));
                 return QJsonObject{};
             })
-        .returns(QStringLiteral("Record<string, never>"));
+        .returns(Schema::object());
 }
 
 QFuture<QJsonValue> DesktopIntegration::ask(DialogKind kind, const QJsonObject &args)

@@ -25,35 +25,43 @@ ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
 
 void ProcessGateway::registerCommands()
 {
-    const auto textArgs = ArgumentSchema()
-                              .required(QStringLiteral("text"), ArgumentType::String)
-                              .maxLength(kMaxText);
+    const Schema textArgs
+        = Schema::object().required(QStringLiteral("text"), Schema::string().maxLength(kMaxText));
     m_bridge.commands()
         .add(QStringLiteral("echo"), textArgs,
              [this](const CommandCall &call) {
                  return this->call(QStringLiteral("echo"), call.args);
              })
-        .returns(QStringLiteral("{ text: string }"));
+        .returns(Schema::object().required(QStringLiteral("text"), Schema::string()));
     m_bridge.commands()
         .add(QStringLiteral("process.send"), textArgs,
              [this](const CommandCall &call) {
                  return this->call(QStringLiteral("send"), call.args);
              })
-        .returns(QStringLiteral("{ id: number }"));
+        .returns(Schema::object().required(QStringLiteral("id"), Schema::integer()));
 
     ApiCatalogue &api = m_bridge.api();
+    // The page's errors.ts declares the error shape, with the codes it knows.
     api.importType(QStringLiteral("ErrorPayload"), QStringLiteral("../errors"));
+    const Schema errorPayload = Schema::named(QStringLiteral("ErrorPayload"), Schema::any());
     api.declareEvent(QStringLiteral("process.tick"),
-                     QStringLiteral("{ count: number; time: string }"));
-    api.declareEvent(
-        QStringLiteral("process.output"),
-        QStringLiteral("{ id: number; text: string; answer?: boolean; error?: ErrorPayload }"));
-    api.declareEvent(QStringLiteral("process.visibility"), QStringLiteral("{ ticking: boolean }"));
-    api.declareEvent(QStringLiteral("page.visible"), QStringLiteral("{ visible: boolean }"),
+                     Schema::object()
+                         .required(QStringLiteral("count"), Schema::integer())
+                         .required(QStringLiteral("time"), Schema::string()));
+    api.declareEvent(QStringLiteral("process.output"),
+                     Schema::object()
+                         .required(QStringLiteral("id"), Schema::integer())
+                         .required(QStringLiteral("text"), Schema::string())
+                         .optional(QStringLiteral("answer"), Schema::boolean())
+                         .optional(QStringLiteral("error"), errorPayload));
+    api.declareEvent(QStringLiteral("process.visibility"),
+                     Schema::object().required(QStringLiteral("ticking"), Schema::boolean()));
+    api.declareEvent(QStringLiteral("page.visible"),
+                     Schema::object().required(QStringLiteral("visible"), Schema::boolean()),
                      ApiCatalogue::Direction::FromPage);
     api.declareRequest(QStringLiteral("confirm"),
-                       ArgumentSchema().required(QStringLiteral("question"), ArgumentType::String),
-                       QStringLiteral("boolean"));
+                       Schema::object().required(QStringLiteral("question"), Schema::string()),
+                       Schema::boolean());
 }
 
 QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValue &args)

@@ -65,30 +65,30 @@ QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, const StreamHand
 void TaskGateway::registerCommands()
 {
     CommandRegistry &commands = m_bridge.commands();
-    const auto byId
-        = ArgumentSchema().required(kId, ArgumentType::Integer).range(1, 9007199254740991.0);
+    const Schema byId
+        = Schema::object().required(kId, Schema::integer().range(1, Schema::kMaxSafeInteger));
+    // The page's api.ts declares the snapshot, generic in the kind's result.
+    m_bridge.api().importType(QStringLiteral("TaskSnapshot"), QStringLiteral("../api"));
+    const Schema snapshot = Schema::named(QStringLiteral("TaskSnapshot"), Schema::any());
 
     commands
         .add(
             QStringLiteral("tasks.start"),
-            ArgumentSchema()
-                .required(QStringLiteral("kind"), ArgumentType::String)
-                .maxLength(64)
-                .optional(QStringLiteral("params"), ArgumentType::Object, QJsonObject{})
-                .optional(QStringLiteral("priority"), ArgumentType::Integer, 0)
-                .range(-1000, 1000)
-                .optional(QStringLiteral("timeoutMs"), ArgumentType::Integer)
-                .range(1, kMaxTimeoutMs),
+            Schema::object()
+                .required(QStringLiteral("kind"), Schema::string().maxLength(64))
+                .optional(QStringLiteral("params"), Schema::object().allowOtherFields(),
+                          QJsonObject{})
+                .optional(QStringLiteral("priority"), Schema::integer().range(-1000, 1000), 0)
+                .optional(QStringLiteral("timeoutMs"), Schema::integer().range(1, kMaxTimeoutMs)),
             [this](const CommandCall &call) { return start(call.args, call.stream); },
             StreamMode::Ordered, StreamLifetime::Handler)
-        .returns(QStringLiteral("TaskSnapshot"));
+        .returns(snapshot);
 
     commands
         .add(
             QStringLiteral("tasks.attach"),
-            ArgumentSchema(byId)
-                .optional(QStringLiteral("after"), ArgumentType::Integer, 0)
-                .range(0, 9007199254740991.0),
+            Schema(byId).optional(QStringLiteral("after"),
+                                  Schema::integer().range(0, Schema::kMaxSafeInteger), 0),
             [this](const CommandCall &call) {
                 // Answered here: every task's latest snapshot reached this gateway (its state
                 // and progress events), so attaching costs no trip to the process and no list.
@@ -104,7 +104,7 @@ void TaskGateway::registerCommands()
                 return QtFuture::makeReadyFuture(QJsonValue(snapshot));
             },
             StreamMode::Ordered, StreamLifetime::Handler)
-        .returns(QStringLiteral("TaskSnapshot"));
+        .returns(snapshot);
 
     for (const char *verb : {"tasks.pause", "tasks.resume", "tasks.cancel"}) {
         const QString name = QString::fromLatin1(verb);
@@ -117,7 +117,7 @@ void TaskGateway::registerCommands()
                              return snapshot;
                          });
                  })
-            .returns(QStringLiteral("TaskSnapshot"));
+            .returns(snapshot);
     }
     commands
         .add(QStringLiteral("tasks.forget"), byId,
@@ -130,24 +130,27 @@ void TaskGateway::registerCommands()
                          return value;
                      });
              })
-        .returns(QStringLiteral("Record<string, never>"));
+        .returns(Schema::object());
     commands
-        .add(QStringLiteral("tasks.list"), ArgumentSchema(),
+        .add(QStringLiteral("tasks.list"), Schema::object(),
              [this](const CommandCall &) { return QtFuture::makeReadyFuture(QJsonValue(tasks())); })
-        .returns(QStringLiteral("TaskSnapshot[]"));
+        .returns(Schema::arrayOf(snapshot));
     commands
         .add(QStringLiteral("tasks.setLimit"),
-             ArgumentSchema().required(QStringLiteral("limit"), ArgumentType::Integer).range(1, 64),
+             Schema::object().required(QStringLiteral("limit"), Schema::integer().range(1, 64)),
              [this](const CommandCall &call) {
                  return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
              })
-        .returns(QStringLiteral("{ limit: number }"));
+        .returns(Schema::object().required(QStringLiteral("limit"), Schema::integer()));
 
     ApiCatalogue &api = m_bridge.api();
-    api.importType(QStringLiteral("TaskSnapshot"), QStringLiteral("../api"));
-    api.declareEvent(QStringLiteral("task.state"), QStringLiteral("TaskSnapshot"));
+    api.declareEvent(QStringLiteral("task.state"), snapshot);
     api.declareEvent(QStringLiteral("task.progress"),
-                     QStringLiteral("{ id: number; done: number; total: number; unit: string }"));
+                     Schema::object()
+                         .required(kId, Schema::integer())
+                         .required(QStringLiteral("done"), Schema::integer())
+                         .required(QStringLiteral("total"), Schema::integer())
+                         .required(QStringLiteral("unit"), Schema::string()));
 }
 
 QJsonArray TaskGateway::tasks() const

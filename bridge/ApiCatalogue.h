@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ArgumentSchema.h"
+#include <schema/Schema.h>
 
 #include <QList>
 #include <QMap>
@@ -12,33 +12,34 @@ namespace Conduit {
 class CommandRegistry;
 
 // The one declaration of the page's API on the native side: with the command registry (names,
-// argument rules, result types) it holds the events either side emits and the questions native
+// argument and result shapes) it holds the events either side emits and the questions native
 // asks the page. typeScript() renders all of it as the TypeScript the page's client is typed
 // with, so a command changed in C++ fails the page's type check until the page follows.
-// Types are written as TypeScript text; names they use come from declared imports.
+// Every shape is a Schema; a named shape is declared once in the generated file, unless the
+// page still writes it itself (importType), in which case the file imports it.
 class ApiCatalogue
 {
 public:
     enum class Direction { ToPage, FromPage };
 
-    void declareEvent(const QString &name, const QString &payloadType,
+    void declareEvent(const QString &name, const Schema &payload,
                       Direction direction = Direction::ToPage);
-    void declareRequest(const QString &name, const ArgumentSchema &args, const QString &resultType);
+    void declareRequest(const QString &name, const Schema &args, const Schema &result);
+    // A named shape the page module `module` declares: imported, not generated.
     void importType(const QString &name, const QString &module);
 
     QString typeScript(const CommandRegistry &commands) const;
-    static QString typeScript(const ArgumentSchema &schema);
 
 private:
     struct Event
     {
-        QString payloadType;
+        Schema payload;
         Direction direction;
     };
     struct Request
     {
-        ArgumentSchema args;
-        QString resultType;
+        Schema args;
+        Schema result;
     };
     QMap<QString, Event> m_events;
     QMap<QString, Request> m_requests;

@@ -21,7 +21,18 @@ bool isPositiveInteger(const QJsonValue &value)
 {
     const double number = value.toDouble();
     return value.isDouble() && number > 0 && std::trunc(number) == number
-           && number <= 9007199254740991.0;
+           && number <= Schema::kMaxSafeInteger;
+}
+
+// The arguments with their defaults, or invalid_args naming the offending one.
+QJsonObject validateArguments(const Command &command, const QJsonObject &args)
+{
+    try {
+        return command.args.validateObject(args);
+    } catch (const SchemaError &error) {
+        throw CommandError(ErrorCode::InvalidArgs, error.message(),
+                           {{QStringLiteral("argument"), error.where()}});
+    }
 }
 
 } // namespace
@@ -297,7 +308,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     CommandCall call{registered->name, {}, id, {}};
     QFuture<QJsonValue> future;
     try {
-        call.args = registered->schema.validate(args.toObject());
+        call.args = validateArguments(*registered, args.toObject());
         if (!stream.isUndefined()) {
             call.stream = StreamHandle{m_generation, qint64(stream.toDouble())};
             m_streams.open(call.stream, registered->streamMode);

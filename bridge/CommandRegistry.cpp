@@ -5,19 +5,20 @@
 
 namespace Conduit {
 
-Command &CommandRegistry::add(const QString &name, const ArgumentSchema &schema,
-                              CommandHandler handler, StreamMode streamMode,
-                              StreamLifetime streamLifetime)
+Command &CommandRegistry::add(const QString &name, const Schema &args, CommandHandler handler,
+                              StreamMode streamMode, StreamLifetime streamLifetime)
 {
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
+    Q_ASSERT_X(args.type() == Schema::Type::Object, "CommandRegistry::add",
+               "args must be an object");
     return *m_commands.insert(
-        name, Command{name, schema, std::move(handler), streamMode, streamLifetime});
+        name, Command{name, args, std::move(handler), streamMode, streamLifetime, Schema::any()});
 }
 
-Command &CommandRegistry::addSync(const QString &name, const ArgumentSchema &schema,
+Command &CommandRegistry::addSync(const QString &name, const Schema &args,
                                   SyncCommandHandler handler)
 {
-    return add(name, schema, [handler = std::move(handler)](const CommandCall &call) {
+    return add(name, args, [handler = std::move(handler)](const CommandCall &call) {
         return QtFuture::makeReadyFuture(handler(call));
     });
 }

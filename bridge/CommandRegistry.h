@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ArgumentSchema.h"
 #include "CommandCall.h"
+#include <schema/Schema.h>
 
 #include <QFuture>
 #include <QHash>
@@ -31,15 +31,15 @@ using SyncCommandHandler = std::function<QJsonValue(const CommandCall &call)>;
 struct Command
 {
     QString name;
-    ArgumentSchema schema;
+    Schema args; // an object: checked (and its defaults filled in) before the handler runs
     CommandHandler handler;
     StreamMode streamMode = StreamMode::Ordered;
     StreamLifetime streamLifetime = StreamLifetime::Call;
-    QString resultType = QStringLiteral("unknown"); // TypeScript, for the generated page API
+    Schema result; // what the handler resolves with, for the generated page API
 
-    Command &returns(const QString &typeScriptType)
+    Command &returns(const Schema &shape)
     {
-        resultType = typeScriptType;
+        result = shape;
         return *this;
     }
 };
@@ -48,12 +48,11 @@ struct Command
 class CommandRegistry
 {
 public:
-    // The returned declaration takes the result's TypeScript type: add(…).returns("{ text: string
-    // }").
-    Command &add(const QString &name, const ArgumentSchema &schema, CommandHandler handler,
+    // The returned declaration takes the result's shape: add(…).returns(Schema::object()…).
+    Command &add(const QString &name, const Schema &args, CommandHandler handler,
                  StreamMode streamMode = StreamMode::Ordered,
                  StreamLifetime streamLifetime = StreamLifetime::Call);
-    Command &addSync(const QString &name, const ArgumentSchema &schema, SyncCommandHandler handler);
+    Command &addSync(const QString &name, const Schema &args, SyncCommandHandler handler);
 
     const Command *find(const QString &name) const;
     QStringList names() const;

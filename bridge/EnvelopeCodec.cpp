@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "EnvelopeCodec.h"
 
+#include <schema/Schema.h>
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QRegularExpression>
@@ -56,7 +58,7 @@ DecodedEnvelope EnvelopeCodec::decode(const QString &text) const
     const QJsonValue type = decoded.envelope.value(QStringLiteral("t"));
     const QJsonValue id = decoded.envelope.value(QStringLiteral("id"));
     if (id.isDouble() && id.toDouble() >= 0 && std::trunc(id.toDouble()) == id.toDouble()
-        && id.toDouble() <= 9007199254740991.0) {
+        && id.toDouble() <= Schema::kMaxSafeInteger) {
         decoded.id = qint64(id.toDouble());
     } else if (!id.isUndefined()) {
         decoded.error = CommandError(ErrorCode::InvalidArgs,

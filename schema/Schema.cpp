@@ -20,6 +20,7 @@ struct Schema::Data
     qsizetype maxLength = -1; // characters, or items of an array
     bool nonEmpty = false;
     bool nullable = false;
+    bool open = false; // Object: other fields allowed
     PathCheck pathCheck = PathCheck::None;
     QStringList literals;
     QList<SchemaField> fields;
@@ -183,6 +184,13 @@ Schema &Schema::describe(const QString &text)
     return *this;
 }
 
+Schema &Schema::allowOtherFields()
+{
+    Q_ASSERT_X(type() == Type::Object, "Schema::allowOtherFields", "not an object");
+    edit().open = true;
+    return *this;
+}
+
 Schema &Schema::required(const QString &name, const Schema &field)
 {
     Q_ASSERT_X(type() == Type::Object, "Schema::required", "not an object");
@@ -307,7 +315,7 @@ QJsonValue Schema::check(const QJsonValue &value, const QString &where) const
 QJsonObject Schema::checkFields(const QJsonObject &value, const QString &where) const
 {
     const QList<SchemaField> &fields = m_data->fields;
-    for (auto it = value.begin(); it != value.end(); ++it) {
+    for (auto it = value.begin(); it != value.end() && !m_data->open; ++it) {
         const bool known = std::any_of(fields.cbegin(), fields.cend(),
                                        [&](const SchemaField &f) { return f.name == it.key(); });
         if (!known) {
@@ -367,7 +375,7 @@ QString Schema::typeScript() const
     }
     case Type::Object: {
         if (d.fields.isEmpty()) {
-            type = QStringLiteral("Record<string, never>");
+            type = d.open ? QStringLiteral("object") : QStringLiteral("Record<string, never>");
             break;
         }
         QStringList fields;
@@ -378,6 +386,8 @@ QString Schema::typeScript() const
                           + (field.required ? QStringLiteral(": ") : QStringLiteral("?: "))
                           + field.schema.typeScript());
         }
+        if (d.open)
+            fields.append(QStringLiteral("[field: string]: unknown"));
         type = QStringLiteral("{ ") + fields.join(QStringLiteral("; ")) + QStringLiteral(" }");
         break;
     }
@@ -465,6 +475,11 @@ qsizetype Schema::maxLength() const
 bool Schema::isNullable() const
 {
     return m_data->nullable;
+}
+
+bool Schema::allowsOtherFields() const
+{
+    return m_data->open;
 }
 
 QString Schema::description() const

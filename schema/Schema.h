@@ -61,6 +61,8 @@ public:
     Schema &orNull();                              // null is a value of its own (results)
     Schema &describe(const QString &text);         // the page's JSDoc for a field of this type
 
+    // Object: fields it does not name pass unchecked (a task's params, checked by its kind).
+    Schema &allowOtherFields();
     Schema &required(const QString &name, const Schema &field);
     Schema &optional(const QString &name, const Schema &field,
                      const QJsonValue &fallback = QJsonValue::Undefined);
@@ -87,6 +89,7 @@ public:
     double maximum() const;
     qsizetype maxLength() const;
     bool isNullable() const;
+    bool allowsOtherFields() const;
     QString description() const;
 
 private:

@@ -5,7 +5,6 @@
 
 #include "PageHarness.h"
 #include <app/AppPage.h>
-#include <bridge/ArgumentSchema.h>
 #include <bridge/CommandCall.h>
 
 #include <QEventLoop>
@@ -83,7 +82,7 @@ bool BenchmarkRunner::setUp()
     m_harness->page().channel()->registerObject(QStringLiteral("raw"), &m_raw);
     m_harness->bridge().commands().addSync(
         QStringLiteral("bench.echo"),
-        ArgumentSchema().required(QStringLiteral("text"), ArgumentType::String),
+        Schema::object().required(QStringLiteral("text"), Schema::string()),
         [](const CommandCall &call) -> QJsonValue {
             return QJsonObject{{QStringLiteral("text"), call.args.value(QStringLiteral("text"))}};
         });

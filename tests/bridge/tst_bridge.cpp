@@ -44,14 +44,14 @@ struct Harness
         auto &commands = bridge.commands();
         commands.addSync(
             QStringLiteral("echo"),
-            ArgumentSchema().required(QStringLiteral("text"), ArgumentType::String).maxLength(64),
+            Schema::object().required(QStringLiteral("text"), Schema::string().maxLength(64)),
             [this](const CommandCall &call) {
                 record(call);
                 return QJsonValue(QJsonObject{{"text", call.args.value("text")}});
             });
         // Finishes when the test says so, through the QPromise kept in `promises`.
         commands.add(QStringLiteral("slow"),
-                     ArgumentSchema().optional(QStringLiteral("label"), ArgumentType::String,
+                     Schema::object().optional(QStringLiteral("label"), Schema::string(),
                                                QStringLiteral("none")),
                      [this](const CommandCall &call) {
                          record(call);
@@ -60,19 +60,20 @@ struct Harness
                          promises.insert(call.id, promise);
                          return promise->future();
                      });
-        commands.addSync(
-            QStringLiteral("throws"), {}, [this](const CommandCall &call) -> QJsonValue {
-                record(call);
-                throw CommandError(ErrorCode::NotFound, QStringLiteral("no such thing"),
-                                   {{QStringLiteral("thing"), QStringLiteral("x")}});
-            });
-        commands.addSync(QStringLiteral("std"), {}, [this](const CommandCall &call) -> QJsonValue {
-            record(call);
-            throw std::runtime_error("boom");
-        });
-        const auto counted = ArgumentSchema()
-                                 .required(QStringLiteral("count"), ArgumentType::Integer)
-                                 .range(0, 1000);
+        commands.addSync(QStringLiteral("throws"), Schema::object(),
+                         [this](const CommandCall &call) -> QJsonValue {
+                             record(call);
+                             throw CommandError(ErrorCode::NotFound,
+                                                QStringLiteral("no such thing"),
+                                                {{QStringLiteral("thing"), QStringLiteral("x")}});
+                         });
+        commands.addSync(QStringLiteral("std"), Schema::object(),
+                         [this](const CommandCall &call) -> QJsonValue {
+                             record(call);
+                             throw std::runtime_error("boom");
+                         });
+        const Schema counted
+            = Schema::object().required(QStringLiteral("count"), Schema::integer().range(0, 1000));
         const auto produce = [this](const CommandCall &call) {
             record(call);
             const int count = call.args.value(QStringLiteral("count")).toInt();
@@ -82,12 +83,13 @@ struct Harness
         };
         commands.add(QStringLiteral("produce"), counted, produce);
         commands.add(QStringLiteral("progress"), counted, produce, StreamMode::LatestWins);
-        commands.addSync(
-            QStringLiteral("failstream"), {}, [this](const CommandCall &call) -> QJsonValue {
-                record(call);
-                writes.append(bridge.streams().write(call.stream, QStringLiteral("partial")));
-                throw CommandError(ErrorCode::Busy, QStringLiteral("gave up"));
-            });
+        commands.addSync(QStringLiteral("failstream"), Schema::object(),
+                         [this](const CommandCall &call) -> QJsonValue {
+                             record(call);
+                             writes.append(
+                                 bridge.streams().write(call.stream, QStringLiteral("partial")));
+                             throw CommandError(ErrorCode::Busy, QStringLiteral("gave up"));
+                         });
     }
 
     void record(const CommandCall &call) { seen.append(call); }

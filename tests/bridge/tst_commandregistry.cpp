@@ -23,7 +23,7 @@ void tst_CommandRegistry::findsWhatWasAdded()
 {
     CommandRegistry registry;
     int calls = 0;
-    const auto schema = ArgumentSchema().required(QStringLiteral("x"), ArgumentType::Integer);
+    const Schema schema = Schema::object().required(QStringLiteral("x"), Schema::integer());
     registry.add(
         QStringLiteral("slow"), schema,
         [&](const CommandCall &call) {
@@ -36,7 +36,7 @@ void tst_CommandRegistry::findsWhatWasAdded()
     QVERIFY(command);
     QCOMPARE(command->name, QStringLiteral("slow"));
     QCOMPARE(command->streamMode, StreamMode::LatestWins);
-    QCOMPARE(command->schema.rules().size(), 1);
+    QCOMPARE(command->args.fields().size(), 1);
     QCOMPARE(calls, 0); // registering runs nothing
 
     CommandCall call{QStringLiteral("slow"), {{QStringLiteral("x"), 4}}, 1, {}};
@@ -48,7 +48,8 @@ void tst_CommandRegistry::unknownIsNull()
 {
     CommandRegistry registry;
     QVERIFY(!registry.find(QStringLiteral("nothing")));
-    registry.addSync(QStringLiteral("echo"), {}, [](const CommandCall &) { return QJsonValue(); });
+    registry.addSync(QStringLiteral("echo"), Schema::object(),
+                     [](const CommandCall &) { return QJsonValue(); });
     QVERIFY(!registry.find(QStringLiteral("Echo"))); // names are case-sensitive
     QVERIFY(registry.find(QStringLiteral("echo")));
 }
@@ -58,7 +59,7 @@ void tst_CommandRegistry::namesAreSorted()
     CommandRegistry registry;
     QVERIFY(registry.names().isEmpty());
     for (const char *name : {"tasks.start", "echo", "process.send"})
-        registry.addSync(QString::fromLatin1(name), {},
+        registry.addSync(QString::fromLatin1(name), Schema::object(),
                          [](const CommandCall &) { return QJsonValue(); });
     QCOMPARE(registry.names(), (QStringList{"echo", "process.send", "tasks.start"}));
 }
@@ -66,7 +67,7 @@ void tst_CommandRegistry::namesAreSorted()
 void tst_CommandRegistry::syncHandlerBecomesAReadyFuture()
 {
     CommandRegistry registry;
-    registry.addSync(QStringLiteral("echo"), {}, [](const CommandCall &call) {
+    registry.addSync(QStringLiteral("echo"), Schema::object(), [](const CommandCall &call) {
         return QJsonValue(call.args.value(QStringLiteral("text")));
     });
     const Command *command = registry.find(QStringLiteral("echo"));
@@ -82,9 +83,10 @@ void tst_CommandRegistry::syncHandlerBecomesAReadyFuture()
 void tst_CommandRegistry::syncHandlerThrowsThroughTheWrapper()
 {
     CommandRegistry registry;
-    registry.addSync(QStringLiteral("fail"), {}, [](const CommandCall &) -> QJsonValue {
-        throw CommandError(ErrorCode::NotFound, QStringLiteral("gone"));
-    });
+    registry.addSync(QStringLiteral("fail"), Schema::object(),
+                     [](const CommandCall &) -> QJsonValue {
+                         throw CommandError(ErrorCode::NotFound, QStringLiteral("gone"));
+                     });
     bool caught = false;
     try {
         registry.find(QStringLiteral("fail"))->handler({QStringLiteral("fail"), {}, 1, {}});

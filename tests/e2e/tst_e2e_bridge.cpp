@@ -131,7 +131,7 @@ void tst_E2eBridge::invokeTimeoutRejects()
 {
     // A native command that never answers unless cancelled.
     auto promise = std::make_shared<QPromise<QJsonValue>>();
-    m_harness->bridge().commands().add(QStringLiteral("test.hang"), {},
+    m_harness->bridge().commands().add(QStringLiteral("test.hang"), Schema::object(),
                                        [promise](const CommandCall &) {
                                            promise->start();
                                            return promise->future();
@@ -147,7 +147,7 @@ void tst_E2eBridge::invokeTimeoutRejects()
 void tst_E2eBridge::abortSignalCancelsNativeFuture()
 {
     auto promise = std::make_shared<QPromise<QJsonValue>>();
-    m_harness->bridge().commands().add(QStringLiteral("test.wait"), {},
+    m_harness->bridge().commands().add(QStringLiteral("test.wait"), Schema::object(),
                                        [promise](const CommandCall &) {
                                            promise->start();
                                            return promise->future();

@@ -26,12 +26,13 @@ struct HangingCommand
 
     void registerOn(Bridge &bridge)
     {
-        bridge.commands().add(QStringLiteral("test.hang"), {}, [this](const CommandCall &) {
-            auto promise = std::make_shared<QPromise<QJsonValue>>();
-            promise->start();
-            promises << promise;
-            return promise->future();
-        });
+        bridge.commands().add(QStringLiteral("test.hang"), Schema::object(),
+                              [this](const CommandCall &) {
+                                  auto promise = std::make_shared<QPromise<QJsonValue>>();
+                                  promise->start();
+                                  promises << promise;
+                                  return promise->future();
+                              });
     }
     bool allCancelled() const
     {

@@ -151,40 +151,38 @@ private:
     void registerCommands()
     {
         CommandRegistry &commands = m_bridge.commands();
-        commands.addSync(QStringLiteral("echo"),
-                         ArgumentSchema()
-                             .required(QStringLiteral("text"), ArgumentType::String)
-                             .maxLength(32)
-                             .optional(QStringLiteral("times"), ArgumentType::Integer, 1)
-                             .range(1, 3)
-                             .optional(QStringLiteral("mode"), ArgumentType::String)
-                             .oneOf({QStringLiteral("upper"), QStringLiteral("lower")}),
-                         [](const CommandCall &call) { return QJsonValue(call.args); });
-        commands.addSync(QStringLiteral("fail"), ArgumentSchema(), [](const CommandCall &) {
+        commands.addSync(
+            QStringLiteral("echo"),
+            Schema::object()
+                .required(QStringLiteral("text"), Schema::string().maxLength(32))
+                .optional(QStringLiteral("times"), Schema::integer().range(1, 3), 1)
+                .optional(QStringLiteral("mode"),
+                          Schema::oneOf({QStringLiteral("upper"), QStringLiteral("lower")})),
+            [](const CommandCall &call) { return QJsonValue(call.args); });
+        commands.addSync(QStringLiteral("fail"), Schema::object(), [](const CommandCall &) {
             throw CommandError(ErrorCode::NotFound, QStringLiteral("nothing here"));
             return QJsonValue();
         });
-        commands.addSync(QStringLiteral("boom"), ArgumentSchema(), [](const CommandCall &) {
+        commands.addSync(QStringLiteral("boom"), Schema::object(), [](const CommandCall &) {
             throw std::runtime_error("a handler bug");
             return QJsonValue();
         });
         // In flight until act('f') or the end of the input: cancel and deadline reach it.
         commands.add(QStringLiteral("wait"),
-                     ArgumentSchema().optional(QStringLiteral("ms"), ArgumentType::Number),
+                     Schema::object().optional(QStringLiteral("ms"), Schema::number()),
                      [this](const CommandCall &) { return hold(); });
         // Ordered items paced by the page's credit, ended with the call.
-        commands.add(QStringLiteral("produce"),
-                     ArgumentSchema()
-                         .optional(QStringLiteral("items"), ArgumentType::Integer, 3)
-                         .range(0, 8),
-                     [this](const CommandCall &call) {
-                         for (int i = 0; i < call.args.value(QStringLiteral("items")).toInt(); ++i)
-                             m_bridge.streams().write(call.stream, i);
-                         return hold();
-                     });
+        commands.add(
+            QStringLiteral("produce"),
+            Schema::object().optional(QStringLiteral("items"), Schema::integer().range(0, 8), 3),
+            [this](const CommandCall &call) {
+                for (int i = 0; i < call.args.value(QStringLiteral("items")).toInt(); ++i)
+                    m_bridge.streams().write(call.stream, i);
+                return hold();
+            });
         // Latest-wins items on a stream that outlives the call, as a task's progress does.
         commands.add(
-            QStringLiteral("progress"), ArgumentSchema(),
+            QStringLiteral("progress"), Schema::object(),
             [this](const CommandCall &call) {
                 for (int i = 0; i < 3; ++i)
                     m_bridge.streams().write(call.stream, i);

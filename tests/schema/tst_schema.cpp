@@ -95,6 +95,9 @@ void tst_Schema::accepts_data()
     QTest::newRow("nested defaults")
         << Schema::arrayOf(Schema::object().optional(QStringLiteral("n"), Schema::integer(), 1))
         << json(R"([{},{"n":2}])") << json(R"([{"n":1},{"n":2}])");
+    QTest::newRow("other fields allowed")
+        << Schema::object().allowOtherFields().optional(QStringLiteral("n"), Schema::integer(), 1)
+        << json(R"({"x":[1],"y":"z"})") << json(R"({"x":[1],"y":"z","n":1})");
     QTest::newRow("named checks its shape") << Schema::named(
         QStringLiteral("Point"), Schema::object().required(QStringLiteral("x"), Schema::number()))
                                             << json(R"({"x":1.5})") << json(R"({"x":1.5})");
@@ -185,6 +188,9 @@ void tst_Schema::typeScript_data()
                               "note?: string | null }";
     QTest::newRow("no fields") << Schema::object() << "Record<string, never>";
     QTest::newRow("any") << Schema::any() << "unknown";
+    QTest::newRow("any object") << Schema::object().allowOtherFields() << "object";
+    QTest::newRow("open object") << Schema::object().allowOtherFields().required(
+        "a", Schema::boolean()) << "{ a: boolean; [field: string]: unknown }";
     QTest::newRow("path") << Schema::path(Schema::PathCheck::Folder) << "string";
     QTest::newRow("array of literals")
         << Schema::arrayOf(Schema::oneOf({"a", "b"})) << "('a' | 'b')[]";
