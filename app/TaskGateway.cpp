@@ -5,7 +5,6 @@
 #include <bridge/Bridge.h>
 
 #include <QLoggingCategory>
-#include <QThread>
 
 Q_LOGGING_CATEGORY(lcTasks, "conduit.tasks")
 
@@ -39,9 +38,7 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
             &TaskGateway::onStreamCredit);
     connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
     m_bridge.setSnapshotProvider([this] {
-        return QJsonObject{
-            {QStringLiteral("tasks"), tasks()},
-            {QStringLiteral("limit"), m_limit > 0 ? m_limit : QThread::idealThreadCount()}};
+        return QJsonObject{{QStringLiteral("tasks"), tasks()}, {QStringLiteral("limit"), m_limit}};
     });
 }
 
@@ -137,13 +134,23 @@ void TaskGateway::registerCommands()
         .returns(Schema::arrayOf(snapshot));
     commands
         .add(QStringLiteral("tasks.setLimit"),
-             Schema::object().required(QStringLiteral("limit"), Schema::integer().range(1, 64)),
+             Schema::object().required(
+                 QStringLiteral("limit"),
+                 Schema::integer().range(TaskManager::kMinLimit, TaskManager::kMaxLimit)),
              [this](const CommandCall &call) {
-                 return m_process.call(QStringLiteral("tasks.setLimit"), call.args);
+                 return m_process.call(QStringLiteral("tasks.setLimit"), call.args)
+                     .then(this, [this](const QJsonValue &answer) {
+                         m_limit = answer.toObject().value(QStringLiteral("limit")).toInt();
+                         return answer;
+                     });
              })
         .returns(Schema::object().required(QStringLiteral("limit"), Schema::integer()));
 
     ApiCatalogue &api = m_bridge.api();
+    api.declareConstant(QStringLiteral("taskLimit"),
+                        QJsonObject{{QStringLiteral("min"), TaskManager::kMinLimit},
+                                    {QStringLiteral("max"), TaskManager::kMaxLimit}},
+                        QStringLiteral("The range of tasks.setLimit."));
     api.declareEvent(QStringLiteral("task.state"), snapshot);
     api.declareEvent(QStringLiteral("task.progress"),
                      Schema::object()

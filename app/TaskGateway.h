@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bridge/CommandCall.h>
+#include <worker/TaskManager.h>
 
 #include <QFuture>
 #include <QHash>
@@ -73,7 +74,7 @@ private:
     QHash<quint64, Record> m_records;
     // Which task each reader's stream follows: credit and close find their task in O(1).
     QHash<StreamHandle, quint64> m_readerTasks;
-    int m_limit = 0; // as last set; the process starts with one slot per core
+    int m_limit = TaskManager::defaultLimit(); // the process's, as last set
 };
 
 } // namespace Conduit

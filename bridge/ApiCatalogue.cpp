@@ -3,6 +3,9 @@
 
 #include "CommandRegistry.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 #include <algorithm>
 
 namespace Conduit {
@@ -34,6 +37,11 @@ void ApiCatalogue::declareEvent(const QString &name, const Schema &payload, Dire
 void ApiCatalogue::declareRequest(const QString &name, const Schema &args, const Schema &result)
 {
     m_requests.insert(name, Request{args, result});
+}
+
+void ApiCatalogue::declareConstant(const QString &name, const QJsonValue &value, const QString &doc)
+{
+    m_constants.insert(name, {value, doc});
 }
 
 void ApiCatalogue::importType(const QString &name, const QString &module)
@@ -75,6 +83,12 @@ QString ApiCatalogue::typeScript(const CommandRegistry &commands) const
         if (!imported.contains(shape.name()))
             out += QStringLiteral("\nexport type %1 = %2\n")
                        .arg(shape.name(), shape.shape().typeScript());
+    }
+
+    for (auto it = m_constants.cbegin(); it != m_constants.cend(); ++it) {
+        const QByteArray json = QJsonDocument(QJsonArray{it->first}).toJson(QJsonDocument::Compact);
+        out += QStringLiteral("\n/** %1 */\nexport const %2 = %3 as const\n")
+                   .arg(it->second, it.key(), QString::fromUtf8(json.mid(1, json.size() - 2)));
     }
 
     out += QStringLiteral("\n/** Commands the page may invoke: arguments and result. */\nexport "

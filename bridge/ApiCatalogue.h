@@ -3,9 +3,12 @@
 
 #include <schema/Schema.h>
 
+#include <QJsonValue>
 #include <QList>
 #include <QMap>
 #include <QString>
+
+#include <utility>
 
 namespace Conduit {
 
@@ -25,6 +28,8 @@ public:
     void declareEvent(const QString &name, const Schema &payload,
                       Direction direction = Direction::ToPage);
     void declareRequest(const QString &name, const Schema &args, const Schema &result);
+    // A value the page needs as native states it (a limit, a range): `export const name = …`.
+    void declareConstant(const QString &name, const QJsonValue &value, const QString &doc);
     // A named shape the page module `module` declares: imported, not generated.
     void importType(const QString &name, const QString &module);
 
@@ -43,7 +48,8 @@ private:
     };
     QMap<QString, Event> m_events;
     QMap<QString, Request> m_requests;
-    QMap<QString, QStringList> m_imports; // module → names
+    QMap<QString, std::pair<QJsonValue, QString>> m_constants; // name → value, JSDoc
+    QMap<QString, QStringList> m_imports;                      // module → names
 };
 
 } // namespace Conduit

@@ -57,5 +57,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/__tests__/**/*.test.ts'],
     restoreMocks: true,
+    // The suite runs beside native builds on two cores: a DOM-heavy test (a 1000-row console)
+    // was seen taking 7 s there, past Vitest's 5 s default. A hang still fails, after 30 s.
+    testTimeout: 30_000,
   },
 })

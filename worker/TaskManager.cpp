@@ -18,7 +18,6 @@
 namespace Conduit {
 
 namespace {
-constexpr int kMaxLimit = 64;
 constexpr auto kProgressInterval = std::chrono::milliseconds(33); // ≤ ~30 publications/s
 constexpr auto kTurn = std::chrono::milliseconds(50); // a pool task's turn when oversubscribed
 constexpr auto kDestructorDeadline = std::chrono::seconds(5);
@@ -62,7 +61,7 @@ TaskManager::TaskManager(ExtraKinds extraKinds, QObject *parent)
     , m_pool(new QThreadPool(this))
     , m_sampler(new QTimer(this))
     , m_rotator(new QTimer(this))
-    , m_limit(qBound(1, QThread::idealThreadCount(), kMaxLimit))
+    , m_limit(defaultLimit())
 {
     qRegisterMetaType<Conduit::TaskSnapshot>();
     qRegisterMetaType<Conduit::TaskState>();
@@ -188,12 +187,17 @@ void TaskManager::cancel(quint64 id)
     stop(e, TaskState::Cancelled);
 }
 
+int TaskManager::defaultLimit()
+{
+    return qBound(kMinLimit, QThread::idealThreadCount(), kMaxLimit);
+}
+
 void TaskManager::setLimit(int limit)
 {
-    if (limit < 1 || limit > kMaxLimit)
+    if (limit < kMinLimit || limit > kMaxLimit)
         throw TaskError::invalidArgument(
             QStringLiteral("limit"),
-            QStringLiteral("the limit must be between 1 and %1").arg(kMaxLimit));
+            QStringLiteral("the limit must be between %1 and %2").arg(kMinLimit).arg(kMaxLimit));
     m_limit = limit;
     admit();
 }

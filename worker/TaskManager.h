@@ -71,7 +71,12 @@ public:
     // queued → cancelled at once; running/paused → cancelled once the work has stopped.
     // invalid_args for a finished task.
     void cancel(quint64 id);
-    void setLimit(int limit); // 1..64; admits queued tasks at once, never preempts
+    // The limit's range, stated here only (the page receives it in its generated types), and
+    // where it starts: one slot per core.
+    static constexpr int kMinLimit = 1;
+    static constexpr int kMaxLimit = 64;
+    static int defaultLimit();
+    void setLimit(int limit); // kMinLimit..kMaxLimit; admits queued tasks at once, never preempts
     int limit() const { return m_limit; }
     int runningCount() const { return m_running; } // running + paused
 

@@ -4,6 +4,7 @@
 #include "E2eMain.h"
 #include "PageHarness.h"
 #include <app/AppPage.h>
+#include <worker/TaskManager.h>
 
 #include <QDir>
 #include <QFile>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void illegalRequestsGetCodes_data();
     void illegalRequestsGetCodes();
     void reloadThenAttachLosesNothing();
+    void limitSetBeforeAReloadIsTheOneWelcomeReports();
     void killedRendererRecovers();
 
 private:
@@ -163,6 +165,33 @@ void tst_E2eTasks::illegalRequestsGetCodes()
     const QJsonObject r = await(QStringLiteral("return await %1;").arg(call));
     QVERIFY(!r.value("ok").toBool());
     QCOMPARE(r.value("error").toObject().value("code").toString(), code);
+}
+
+void tst_E2eTasks::limitSetBeforeAReloadIsTheOneWelcomeReports()
+{
+    const int initial
+        = m_harness->await(QStringLiteral("return (await conduit.ready()).snapshot.limit;"))
+              .value("value")
+              .toInt();
+    QCOMPARE(initial, TaskManager::defaultLimit());
+    const int wanted = initial == 3 ? 4 : 3;
+    const QJsonObject set
+        = m_harness->await(QStringLiteral("return await conduit.tasks.setLimit(%1);").arg(wanted));
+    QCOMPARE(set.value("value").toObject().value("limit").toInt(), wanted);
+
+    QVERIFY(m_harness->load()); // a new page load: its welcome carries the limit as it is now
+    const QJsonObject welcome
+        = m_harness->await(QStringLiteral("return (await conduit.ready()).snapshot;"));
+    QCOMPARE(welcome.value("value").toObject().value("limit").toInt(), wanted);
+    // The dashboard shows it too.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_harness->run(QStringLiteral("document.querySelector('[data-testid=task-limit]').value"))
+            .toString(),
+        QString::number(wanted), 5000);
+    QVERIFY(
+        m_harness->await(QStringLiteral("return await conduit.tasks.setLimit(%1);").arg(initial))
+            .value("ok")
+            .toBool());
 }
 
 void tst_E2eTasks::reloadThenAttachLosesNothing()

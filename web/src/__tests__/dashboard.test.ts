@@ -6,6 +6,7 @@ import App from '../App.vue'
 import { clientKey } from '../appClient'
 import { MAX_TAIL_LINES } from '../composables/tailBuffer'
 import { ConduitError } from '../conduit/errors'
+import { taskLimit } from '../conduit/generated/api'
 import { setLocale } from '../i18n'
 import { FakeClient, snapshot } from './fakeClient'
 
@@ -307,14 +308,17 @@ describe('task list', () => {
     expect(inRow(1, 'task-action-error').text()).toContain('task 1 has finished')
   })
 
-  it('keeps the concurrency limit in 1–16 and sends it with setLimit', async () => {
+  it("keeps the concurrency limit in native's range and sends it with setLimit", async () => {
     mountBoard()
     const limit = byId('task-limit')
-    expect(limit.attributes()).toMatchObject({ type: 'number', min: '1', max: '16' })
-    await limit.setValue('20')
+    // The range native states (TaskManager::kMinLimit/kMaxLimit), from the generated types.
+    const { min, max } = taskLimit
+    expect(limit.attributes()).toMatchObject({ type: 'number', min: `${min}`, max: `${max}` })
+    expect(wrapper.get('#task-limit-hint').text()).toContain(`${min}–${max}`)
+    await limit.setValue(`${max + 1}`)
     await flushPromises()
-    expect(client.tasks.setLimit).toHaveBeenLastCalledWith(16)
-    expect((limit.element as HTMLInputElement).value).toBe('16')
+    expect(client.tasks.setLimit).toHaveBeenLastCalledWith(max)
+    expect((limit.element as HTMLInputElement).value).toBe(`${max}`)
     await limit.setValue('3')
     await flushPromises()
     expect(client.tasks.setLimit).toHaveBeenLastCalledWith(3)

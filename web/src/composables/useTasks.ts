@@ -18,11 +18,13 @@ import type {
 } from '../conduit/api'
 import { Channel } from '../conduit/channel'
 import { ConduitError, type ErrorPayload } from '../conduit/errors'
+import { taskLimit } from '../conduit/generated/api'
 import type { TaskHandle } from '../conduit/tasks'
 import { TailBuffer } from './tailBuffer'
 
-export const MIN_LIMIT = 1
-export const MAX_LIMIT = 16
+/** The concurrency limit's range, as native states it (TaskManager::kMinLimit/kMaxLimit). */
+export const MIN_LIMIT = taskLimit.min
+export const MAX_LIMIT = taskLimit.max
 /** Rate and time left are measured over this much recent progress. */
 export const RATE_WINDOW_MS = 2000
 /** Lines of a tail task kept in sessionStorage for a reload. */

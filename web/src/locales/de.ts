@@ -130,7 +130,7 @@ export const de: MessageSchema = {
     loading: 'Aufgaben werden geladen…',
     loadFailed: 'Die Aufgaben konnten nicht geladen werden: {message}',
     limit: 'Gleichzeitige Aufgaben',
-    limitHint: 'Höchstens so viele Aufgaben laufen gleichzeitig (1–16); die übrigen warten.',
+    limitHint: 'Höchstens so viele Aufgaben laufen gleichzeitig ({min}–{max}); die übrigen warten.',
     limitFailed: 'Das Limit konnte nicht geändert werden: {message}',
     clearFinished: 'Beendete entfernen',
     clearFailed: 'Eine beendete Aufgabe konnte nicht entfernt werden: {message}',

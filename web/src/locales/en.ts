@@ -132,7 +132,7 @@ export const en = {
     loading: 'Loading tasks…',
     loadFailed: 'Could not load the tasks: {message}',
     limit: 'Tasks at once',
-    limitHint: 'At most this many tasks run at the same time (1–16); the others wait in the queue.',
+    limitHint: 'At most this many tasks run at the same time ({min}–{max}); the others wait in the queue.',
     limitFailed: 'Could not change the limit: {message}',
     clearFinished: 'Clear finished',
     clearFailed: 'Could not clear a finished task: {message}',

@@ -130,7 +130,7 @@ export const fr: MessageSchema = {
     loading: 'Chargement des tâches…',
     loadFailed: 'Impossible de charger les tâches : {message}',
     limit: 'Tâches simultanées',
-    limitHint: 'Au plus ce nombre de tâches s’exécutent en même temps (1–16) ; les autres attendent.',
+    limitHint: 'Au plus ce nombre de tâches s’exécutent en même temps ({min}–{max}) ; les autres attendent.',
     limitFailed: 'Impossible de modifier la limite : {message}',
     clearFinished: 'Effacer les terminées',
     clearFailed: 'Impossible d’effacer une tâche terminée : {message}',

@@ -5,6 +5,9 @@
 import type { TaskSnapshot } from '../api'
 import type { ErrorPayload } from '../errors'
 
+/** The range of tasks.setLimit. */
+export const taskLimit = {"max":64,"min":1} as const
+
 /** Commands the page may invoke: arguments and result. */
 export interface GeneratedCommands {
   'app.revealPath': { args: { path: string }; result: Record<string, never> }
