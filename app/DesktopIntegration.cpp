@@ -54,21 +54,20 @@ void DesktopIntegration::registerCommands()
              [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
         .returns(kPathResult);
     commands
-        .addSync(
-            QStringLiteral("app.revealPath"),
-            Schema::object().required(QStringLiteral("path"), Schema::string().maxLength(4096)),
-            [this](const CommandCall &call) -> QJsonValue {
-                const QFileInfo info(call.args.value(QStringLiteral("path")).toString());
-                if (!info.isAbsolute() || !info.exists())
-                    throw CommandError(
-                        ErrorCode::NotFound,
-                        tr("There is no file or folder at %1.").arg(info.filePath()));
-                Q_EMIT revealRequested(info.absoluteFilePath());
-                // File managers cannot all select a file; opening its folder works everywhere.
-                QDesktopServices::openUrl(QUrl::fromLocalFile(info.isDir() ? info.absoluteFilePath()
-                                                                           : info.absolutePath()));
-                return QJsonObject{};
-            })
+        .addSync(QStringLiteral("app.revealPath"),
+                 Schema::object().required(QStringLiteral("path"), Schema::path().maxLength(4096)),
+                 [this](const CommandCall &call) -> QJsonValue {
+                     const QFileInfo info(call.args.value(QStringLiteral("path")).toString());
+                     if (!info.isAbsolute() || !info.exists())
+                         throw CommandError(
+                             ErrorCode::NotFound,
+                             tr("There is no file or folder at %1.").arg(info.filePath()));
+                     Q_EMIT revealRequested(info.absoluteFilePath());
+                     // File managers cannot all select a file; opening its folder works everywhere.
+                     QDesktopServices::openUrl(QUrl::fromLocalFile(
+                         info.isDir() ? info.absoluteFilePath() : info.absolutePath()));
+                     return QJsonObject{};
+                 })
         .returns(Schema::object());
 }
 

@@ -258,7 +258,9 @@ QJsonValue Schema::check(const QJsonValue &value, const QString &where) const
             throw SchemaError(where, QStringLiteral("%1 must not be empty").arg(subject(where)));
         if (d.type == Type::String)
             return value;
-        if (text.contains(QChar(0)) || QDir::isRelativePath(text))
+        // Starts with '/': QDir also takes ":x" (a Qt resource) for absolute, and cleaning
+        // ":x/../y" leaves the relative "y".
+        if (text.contains(QChar(0)) || !text.startsWith(QLatin1Char('/')))
             throw mustBe("an absolute path");
         const QString path = QDir::cleanPath(text);
         const QFileInfo info(path);

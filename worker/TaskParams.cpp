@@ -70,7 +70,9 @@ bool TaskParams::boolean(const QString &key, bool fallback) const
 QString TaskParams::path(const QString &key, Check check, const QString &fallback) const
 {
     const QString value = fallback.isEmpty() || has(key) ? requiredString(key) : fallback;
-    if (QDir::isRelativePath(value))
+    // Starts with '/': QDir also takes ":x" (a Qt resource) for absolute, and cleaning ":x/../y"
+    // leaves the relative "y".
+    if (!value.startsWith(QLatin1Char('/')))
         throw TaskError::invalidArgument(key,
                                          QStringLiteral("'%1' must be an absolute path").arg(key));
     const QString path = QDir::cleanPath(value);

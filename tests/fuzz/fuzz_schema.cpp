@@ -84,7 +84,7 @@ bool conforms(const Schema &shape, const QJsonValue &given, const QJsonValue &va
     case Schema::Type::Literals:
         return value == given && shape.literals().contains(value.toString());
     case Schema::Type::Path:
-        return value.isString() && QDir::isAbsolutePath(value.toString())
+        return value.isString() && value.toString().startsWith(QLatin1Char('/'))
                && value.toString() == QDir::cleanPath(given.toString());
     case Schema::Type::Array: {
         const QJsonArray items = value.toArray();
