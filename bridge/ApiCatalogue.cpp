@@ -6,8 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-#include <algorithm>
-
 namespace Conduit {
 
 namespace {
@@ -15,16 +13,6 @@ namespace {
 QString quoted(const QString &name)
 {
     return QLatin1Char('\'') + name + QLatin1Char('\'');
-}
-
-void collectNamed(const Schema &schema, QList<Schema> &named)
-{
-    for (const Schema &shape : schema.namedShapes()) {
-        const bool seen = std::any_of(named.cbegin(), named.cend(),
-                                      [&](const Schema &s) { return s.name() == shape.name(); });
-        if (!seen)
-            named.append(shape);
-    }
 }
 
 } // namespace
@@ -68,18 +56,14 @@ QString ApiCatalogue::typeScript(const CommandRegistry &commands) const
     }
 
     // Every named shape any declaration uses, each declared once before its first use.
-    QList<Schema> named;
-    for (const QString &name : commands.names()) {
-        collectNamed(commands.find(name)->args, named);
-        collectNamed(commands.find(name)->result, named);
-    }
+    QList<Schema> shapes;
+    for (const QString &name : commands.names())
+        shapes << commands.find(name)->args << commands.find(name)->result;
     for (const Event &event : m_events)
-        collectNamed(event.payload, named);
-    for (const Request &request : m_requests) {
-        collectNamed(request.args, named);
-        collectNamed(request.result, named);
-    }
-    for (const Schema &shape : std::as_const(named)) {
+        shapes << event.payload;
+    for (const Request &request : m_requests)
+        shapes << request.args << request.result;
+    for (const Schema &shape : Schema::namedShapes(shapes)) {
         if (!imported.contains(shape.name()))
             out += QStringLiteral("\nexport type %1 = %2\n")
                        .arg(shape.name(), shape.shape().typeScript());

@@ -402,25 +402,28 @@ QString Schema::typeScript() const
 
 QList<Schema> Schema::namedShapes() const
 {
+    return namedShapes({*this});
+}
+
+QList<Schema> Schema::namedShapes(const QList<Schema> &roots)
+{
     QList<Schema> found;
-    const auto add = [&found](const Schema &named) {
-        const bool seen = std::any_of(found.cbegin(), found.cend(),
-                                      [&](const Schema &s) { return s.name() == named.name(); });
-        if (!seen)
-            found.append(named);
-    };
-    const Data &d = *m_data;
-    if (d.item) {
-        for (const Schema &inner : d.item->namedShapes())
-            add(inner);
-    }
-    for (const SchemaField &field : d.fields) {
-        for (const Schema &inner : field.schema.namedShapes())
-            add(inner);
-    }
-    if (d.type == Type::Named)
-        add(*this);
+    for (const Schema &root : roots)
+        root.collectNamedShapes(found);
     return found;
+}
+
+void Schema::collectNamedShapes(QList<Schema> &found) const
+{
+    const Data &d = *m_data;
+    if (d.item)
+        d.item->collectNamedShapes(found);
+    for (const SchemaField &field : d.fields)
+        field.schema.collectNamedShapes(found);
+    const bool seen = std::any_of(found.cbegin(), found.cend(),
+                                  [&](const Schema &s) { return s.name() == d.name; });
+    if (d.type == Type::Named && !seen)
+        found.append(*this);
 }
 
 Schema::Type Schema::type() const

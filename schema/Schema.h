@@ -77,6 +77,8 @@ public:
     QString typeScript() const;
     // Every named shape this one uses (itself included), innermost first, each once.
     QList<Schema> namedShapes() const;
+    // The same for several shapes at once (a whole API), each name once.
+    static QList<Schema> namedShapes(const QList<Schema> &roots);
 
     Type type() const;
     QString name() const;                     // Named
@@ -96,6 +98,7 @@ private:
     struct Data;
     explicit Schema(Type type);
     Data &edit(); // this schema's own description, copied first if it is shared
+    void collectNamedShapes(QList<Schema> &found) const;
 
     QJsonValue check(const QJsonValue &value, const QString &where) const;
     QJsonObject checkFields(const QJsonObject &value, const QString &where) const;

@@ -363,15 +363,15 @@ void tst_HashTask::pausedHashMakesNoProgress()
     QTRY_VERIFY(m_manager->snapshot(id).done > 0);
     m_manager->pause(id);
     const qint64 atPause = m_manager->snapshot(id).done;
+    const qint64 oneBlockPerThread = qint64(QThread::idealThreadCount()) * (1 << 20);
     QTest::qWait(1000);
     // Each job finishes the 1 MiB block it was reading when the pause came, then waits, however
     // long a loaded machine takes to get there: nothing beyond one block per pool thread.
     const qint64 before = m_manager->snapshot(id).done;
-    QVERIFY2(before - atPause <= qint64(QThread::idealThreadCount()) * (1 << 20),
+    QVERIFY2(before - atPause <= oneBlockPerThread,
              qPrintable(QStringLiteral("%1 bytes after the pause").arg(before - atPause)));
     QTest::qWait(300);
-    QVERIFY(m_manager->snapshot(id).done - atPause
-            <= qint64(QThread::idealThreadCount()) * (1 << 20));
+    QVERIFY(m_manager->snapshot(id).done - atPause <= oneBlockPerThread);
     QVERIFY(before < m_expectedBytes);
     m_manager->resume(id);
     QTRY_VERIFY_WITH_TIMEOUT(isFinalState(m_manager->snapshot(id).state), 60000);
