@@ -40,6 +40,12 @@ public:
         --m_running;
         m_changed.notify_all();
     }
+
+    // Called by the manager's thread once a job's future has finished: it takes the lock the
+    // job released last in leave(), so everything the job wrote is ordered before what the
+    // caller reads next. Qt's hand-off (QFutureInterface's lock) orders it as well, but inside
+    // libQt6Core, where ThreadSanitizer cannot see it.
+    void joinFinishedJob() const { std::lock_guard lock(m_mutex); }
     // Parks the calling job while more of its siblings run than the share allows, or until
     // stopped() (checked whenever wake() or a change is signalled).
     template<typename Stopped> void yieldIfOver(Stopped stopped)

@@ -129,6 +129,7 @@ void PoolTask::submitJobs()
 
 void PoolTask::jobFinished()
 {
+    m_share->joinFinishedJob();
     --m_inFlight;
     submitJobs();
     if (m_inFlight == 0)
