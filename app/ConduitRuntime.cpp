@@ -8,12 +8,13 @@
 
 namespace Conduit {
 
-ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *parent)
+ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const TaskKinds &kinds,
+                               QObject *parent)
     : QObject(parent)
     , m_gateway(m_bridge)
     , m_tasks(m_bridge, m_gateway)
     , m_desktop(m_bridge)
-    , m_process(new AsyncProcess(tickInterval))
+    , m_process(new AsyncProcess(tickInterval, kinds))
 {
     m_thread->setObjectName(QStringLiteral("AsyncProcess"));
     m_process->moveToThread(m_thread);
@@ -26,7 +27,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, QObject *
             Qt::QueuedConnection);
 
     m_gateway.registerCommands();
-    m_tasks.registerCommands();
+    m_tasks.registerCommands(kinds);
     m_desktop.registerCommands();
     m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
                          {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});

@@ -22,7 +22,9 @@ class ConduitRuntime final : public QObject
     Q_OBJECT
 
 public:
+    // `kinds`: the task kinds the page may start (tests add `count`).
     explicit ConduitRuntime(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
+                            const TaskKinds &kinds = TaskKinds::builtIn(),
                             QObject *parent = nullptr);
     ~ConduitRuntime() override;
 

@@ -59,7 +59,7 @@ QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, const StreamHand
         });
 }
 
-void TaskGateway::registerCommands()
+void TaskGateway::registerCommands(const TaskKinds &kinds)
 {
     CommandRegistry &commands = m_bridge.commands();
     const Schema byId
@@ -72,7 +72,7 @@ void TaskGateway::registerCommands()
         .add(
             QStringLiteral("tasks.start"),
             Schema::object()
-                .required(QStringLiteral("kind"), Schema::string().maxLength(64))
+                .required(QStringLiteral("kind"), Schema::oneOf(kinds.names()))
                 .optional(QStringLiteral("params"), Schema::object().allowOtherFields(),
                           QJsonObject{})
                 .optional(QStringLiteral("priority"), Schema::integer().range(-1000, 1000), 0)
@@ -147,6 +147,18 @@ void TaskGateway::registerCommands()
         .returns(Schema::object().required(QStringLiteral("limit"), Schema::integer()));
 
     ApiCatalogue &api = m_bridge.api();
+    // Each kind as its class declares it: the page's tasks.start(kind, params) and the
+    // snapshots' results are typed from this map.
+    Schema kindMap = Schema::object();
+    for (const TaskKind &kind : kinds.all())
+        kindMap.required(kind.name,
+                         Schema::object()
+                             .required(QStringLiteral("params"), kind.params)
+                             .required(QStringLiteral("result"), kind.result)
+                             .required(QStringLiteral("output"), kind.output)
+                             .required(QStringLiteral("unit"), Schema::oneOf({kind.progressUnit}))
+                             .describe(kind.summary));
+    api.declareType(Schema::named(QStringLiteral("TaskKinds"), kindMap));
     api.declareConstant(QStringLiteral("taskLimit"),
                         QJsonObject{{QStringLiteral("min"), TaskManager::kMinLimit},
                                     {QStringLiteral("max"), TaskManager::kMaxLimit}},

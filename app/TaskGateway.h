@@ -31,7 +31,8 @@ class TaskGateway final : public QObject
 public:
     TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent = nullptr);
 
-    void registerCommands();
+    // The `tasks.*` commands and events, and the page's types of every kind in `kinds`.
+    void registerCommands(const TaskKinds &kinds);
     // Starts a task as the page's tasks.start does, for native callers (the command line);
     // resolves with its snapshot or fails with the refusal.
     QFuture<QJsonValue> start(const QString &kind, const QJsonObject &params);

@@ -32,6 +32,12 @@ void ApiCatalogue::declareConstant(const QString &name, const QJsonValue &value,
     m_constants.insert(name, {value, doc});
 }
 
+void ApiCatalogue::declareType(const Schema &named)
+{
+    Q_ASSERT(named.type() == Schema::Type::Named);
+    m_types.append(named);
+}
+
 void ApiCatalogue::importType(const QString &name, const QString &module)
 {
     QStringList &names = m_imports[module];
@@ -63,6 +69,7 @@ QString ApiCatalogue::typeScript(const CommandRegistry &commands) const
         shapes << event.payload;
     for (const Request &request : m_requests)
         shapes << request.args << request.result;
+    shapes << m_types;
     for (const Schema &shape : Schema::namedShapes(shapes)) {
         if (!imported.contains(shape.name()))
             out += QStringLiteral("\nexport type %1 = %2\n")

@@ -30,6 +30,9 @@ public:
     void declareRequest(const QString &name, const Schema &args, const Schema &result);
     // A value the page needs as native states it (a limit, a range): `export const name = …`.
     void declareConstant(const QString &name, const QJsonValue &value, const QString &doc);
+    // A named shape (Schema::named) the page uses by its name, even where no command, event or
+    // request refers to it: the task kinds' map, say.
+    void declareType(const Schema &named);
     // A named shape the page module `module` declares: imported, not generated.
     void importType(const QString &name, const QString &module);
 
@@ -48,6 +51,7 @@ private:
     };
     QMap<QString, Event> m_events;
     QMap<QString, Request> m_requests;
+    QList<Schema> m_types;
     QMap<QString, std::pair<QJsonValue, QString>> m_constants; // name → value, JSDoc
     QMap<QString, QStringList> m_imports;                      // module → names
 };

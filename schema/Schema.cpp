@@ -116,6 +116,11 @@ Schema Schema::oneOf(const QStringList &values)
     return schema;
 }
 
+Schema Schema::nothing()
+{
+    return oneOf({});
+}
+
 Schema Schema::path(PathCheck check)
 {
     Schema schema(Type::Path);
@@ -286,6 +291,9 @@ QJsonValue Schema::check(const QJsonValue &value, const QString &where) const
         return path;
     }
     case Type::Literals:
+        if (d.literals.isEmpty())
+            throw SchemaError(where,
+                              QStringLiteral("%1 must not have a value").arg(subject(where)));
         if (!value.isString() || !d.literals.contains(value.toString()))
             throw SchemaError(where,
                               QStringLiteral("%1 must be one of: %2")
@@ -365,7 +373,7 @@ QString Schema::typeScript() const
         QStringList literals;
         for (const QString &value : d.literals)
             literals.append(quoted(value));
-        type = literals.join(QStringLiteral(" | "));
+        type = literals.isEmpty() ? QStringLiteral("never") : literals.join(QStringLiteral(" | "));
         break;
     }
     case Type::Array: {

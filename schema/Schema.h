@@ -48,6 +48,7 @@ public:
     static Schema number();  // any finite number
     static Schema string();
     static Schema oneOf(const QStringList &values); // one of these strings
+    static Schema nothing(); // no value at all (TypeScript's never): a kind with no output
     static Schema path(PathCheck check = PathCheck::None);
     static Schema arrayOf(const Schema &item);
     static Schema object(); // add its fields with required() and optional()

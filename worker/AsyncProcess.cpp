@@ -13,9 +13,10 @@ const QString kText = QStringLiteral("text");
 const QString kId = QStringLiteral("id");
 } // namespace
 
-AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, QObject *parent)
+AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, TaskKinds kinds, QObject *parent)
     : QObject(parent)
     , m_tickInterval(tickInterval)
+    , m_kinds(std::move(kinds))
 {
     qRegisterMetaType<Conduit::ProcessMessage>();
 }
@@ -29,8 +30,8 @@ void AsyncProcess::start()
     m_ticker->setTimerType(Qt::PreciseTimer);
     connect(m_ticker, &QTimer::timeout, this, &AsyncProcess::tick);
     m_ticker->start(m_tickInterval);
-    m_tasks
-        = new TaskCommands([this](const ProcessMessage &message) { Q_EMIT output(message); }, this);
+    m_tasks = new TaskCommands(
+        m_kinds, [this](const ProcessMessage &message) { Q_EMIT output(message); }, this);
 }
 
 bool AsyncProcess::stop(std::chrono::milliseconds deadline)

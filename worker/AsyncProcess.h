@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ProcessMessage.h"
+#include "TaskKinds.h"
 
 #include <QHash>
 #include <QObject>
@@ -29,7 +30,7 @@ class AsyncProcess final : public QObject
 
 public:
     explicit AsyncProcess(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
-                          QObject *parent = nullptr);
+                          TaskKinds kinds = TaskKinds::builtIn(), QObject *parent = nullptr);
 
     // Call through a queued connection or QMetaObject::invokeMethod once in its thread.
     void start();
@@ -46,6 +47,7 @@ private:
     void tick();
 
     std::chrono::milliseconds m_tickInterval;
+    TaskKinds m_kinds; // for m_tasks
     QTimer *m_ticker = nullptr;
     TaskCommands *m_tasks = nullptr; // created in start(), in this object's thread
     quint64 m_ticks = 0;

@@ -187,6 +187,12 @@ bool ChecksumManifest::split(QByteArray s, Line *out)
     return true;
 }
 
+QStringList ChecksumManifest::algorithmNames()
+{
+    return {QStringLiteral("md5"), QStringLiteral("sha1"), QStringLiteral("sha256"),
+            QStringLiteral("sha512")};
+}
+
 std::optional<QCryptographicHash::Algorithm>
 ChecksumManifest::algorithmFromName(const QString &name)
 {

@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -35,6 +36,7 @@ public:
     QCryptographicHash::Algorithm algorithm() const { return m_algorithm; }
 
     // "md5", "sha1", "sha256", "sha512" (any case) → the algorithm.
+    static QStringList algorithmNames(); // "md5", "sha1", "sha256", "sha512"
     static std::optional<QCryptographicHash::Algorithm> algorithmFromName(const QString &name);
     static QString algorithmName(QCryptographicHash::Algorithm algorithm); // "sha256"
     // MD5SUMS, SHA1SUMS, SHA256SUMS, SHA512SUMS

@@ -1,21 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "CountTask.h"
 
-#include "TaskParams.h"
+#include "TaskKind.h"
 
 #include <QElapsedTimer>
 #include <QThread>
 
 namespace Conduit {
 
-CountTask::CountTask(const QJsonObject &params, QObject *parent)
-    : PoolTask(QStringLiteral("count"), QStringLiteral("items"), parent)
+const TaskKind &CountTask::declaration()
 {
-    const TaskParams reader(params, {QStringLiteral("to"), QStringLiteral("stepMs")});
-    if (!reader.has(QStringLiteral("to")))
-        throw TaskError::invalidArgument(QStringLiteral("to"), QStringLiteral("'to' is required"));
-    m_to = reader.integer(QStringLiteral("to"), 0, 0, 1'000'000'000);
-    m_stepMs = reader.integer(QStringLiteral("stepMs"), 10, 0, 3'600'000);
+    static const TaskKind kind = TaskKind::of<CountTask>(
+        QStringLiteral("count"),
+        QStringLiteral("Counts to `to`, one step per `stepMs`: a deterministic kind for tests."),
+        QStringLiteral("items"),
+        Schema::object()
+            .required(QStringLiteral("to"), Schema::integer().range(0, 1'000'000'000))
+            .optional(QStringLiteral("stepMs"), Schema::integer().range(0, 3'600'000), 10),
+        Schema::object().required(QStringLiteral("count"), Schema::integer()));
+    return kind;
+}
+
+CountTask::CountTask(const QJsonObject &params, QObject *parent)
+    : PoolTask(declaration(), parent)
+    , m_to(qint64(params.value(QStringLiteral("to")).toDouble()))
+    , m_stepMs(qint64(params.value(QStringLiteral("stepMs")).toDouble()))
+{
     progress()->setTotal(m_to);
 }
 

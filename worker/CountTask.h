@@ -12,6 +12,8 @@ class CountTask final : public PoolTask
     Q_OBJECT
 
 public:
+    static const TaskKind &declaration();
+    // params: checked against declaration().params
     explicit CountTask(const QJsonObject &params, QObject *parent = nullptr);
 
 protected:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DownloadTask.h"
 
-#include "TaskParams.h"
+#include "TaskKind.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -30,19 +30,44 @@ QString seconds(int ms)
 }
 } // namespace
 
-DownloadTask::DownloadTask(const QJsonObject &params, QObject *parent)
-    : Task(QStringLiteral("download"), QStringLiteral("bytes"), parent)
+const TaskKind &DownloadTask::declaration()
 {
-    const TaskParams reader(params, {QStringLiteral("url"), QStringLiteral("dest"),
-                                     QStringLiteral("sha256"), QStringLiteral("connectTimeoutMs"),
-                                     QStringLiteral("stallTimeoutMs")});
-    const QString url = reader.requiredString(QStringLiteral("url"));
-    m_url = QUrl(url, QUrl::StrictMode);
+    static const TaskKind kind = TaskKind::of<DownloadTask>(
+        QStringLiteral("download"),
+        QStringLiteral("Downloads an http(s) URL into a file, replaced only on success."),
+        QStringLiteral("bytes"),
+        Schema::object()
+            .required(QStringLiteral("url"), Schema::string().nonEmpty().maxLength(8192))
+            .required(QStringLiteral("dest"), Schema::path(Schema::PathCheck::ParentFolder))
+            .optional(QStringLiteral("sha256"),
+                      Schema::string().describe(
+                          QStringLiteral("the expected SHA-256, 64 hex digits: a download that "
+                                         "does not match fails")))
+            .optional(QStringLiteral("connectTimeoutMs"), Schema::integer().range(1, 600'000),
+                      15000)
+            .optional(QStringLiteral("stallTimeoutMs"), Schema::integer().range(1, 3'600'000),
+                      30000),
+        Schema::object()
+            .required(QStringLiteral("bytes"), Schema::integer())
+            .required(QStringLiteral("path"), Schema::string())
+            .required(QStringLiteral("sha256"), Schema::string())
+            .required(QStringLiteral("url"), Schema::string().describe(QStringLiteral(
+                                                 "the final URL, after `redirects` redirects")))
+            .required(QStringLiteral("redirects"), Schema::integer()));
+    return kind;
+}
+
+DownloadTask::DownloadTask(const QJsonObject &params, QObject *parent)
+    : Task(declaration(), parent)
+    , m_dest(params.value(QStringLiteral("dest")).toString())
+    , m_connectTimeoutMs(params.value(QStringLiteral("connectTimeoutMs")).toInt())
+    , m_stallTimeoutMs(params.value(QStringLiteral("stallTimeoutMs")).toInt())
+{
+    m_url = QUrl(params.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
     if (!m_url.isValid() || !isHttp(m_url) || m_url.host().isEmpty())
         throw TaskError::invalidArgument(QStringLiteral("url"),
                                          QStringLiteral("url must be an http or https URL"));
-    m_dest = reader.path(QStringLiteral("dest"), TaskParams::Check::ParentFolder);
-    const QString sha256 = reader.string(QStringLiteral("sha256"), {});
+    const QString sha256 = params.value(QStringLiteral("sha256")).toString();
     if (!sha256.isEmpty()) {
         m_expectedSha256 = sha256.toLatin1().toLower();
         if (m_expectedSha256.size() != 64
@@ -50,8 +75,6 @@ DownloadTask::DownloadTask(const QJsonObject &params, QObject *parent)
             throw TaskError::invalidArgument(QStringLiteral("sha256"),
                                              QStringLiteral("sha256 must be 64 hex digits"));
     }
-    m_connectTimeoutMs = int(reader.integer(QStringLiteral("connectTimeoutMs"), 15000, 1, 600'000));
-    m_stallTimeoutMs = int(reader.integer(QStringLiteral("stallTimeoutMs"), 30000, 1, 3'600'000));
 }
 
 DownloadTask::~DownloadTask()
@@ -69,8 +92,8 @@ void DownloadTask::start(const TaskServices &services)
         fail(TaskError(QStringLiteral("io_error"), message));
         return;
     }
-    m_network = services.network;
-    m_hosts = DownloadHostQueue::of(services.network);
+    m_network = services.network();
+    m_hosts = DownloadHostQueue::of(m_network);
 
     m_connectTimer = new QTimer(this);
     m_connectTimer->setSingleShot(true);

@@ -43,6 +43,8 @@ class DownloadTask final : public Task
 public:
     static constexpr int kMaxRedirects = 10;
 
+    static const TaskKind &declaration();
+    // params: checked against declaration().params
     explicit DownloadTask(const QJsonObject &params, QObject *parent = nullptr);
     ~DownloadTask() override;
 

@@ -55,6 +55,13 @@ QString FileTree::describeType(mode_t mode)
     return QStringLiteral("regular file");
 }
 
+QStringList FileTree::skipReasons()
+{
+    return {QStringLiteral("special"),           QStringLiteral("unreadable"),
+            QStringLiteral("broken_link"),       QStringLiteral("link_to_folder"),
+            QStringLiteral("link_outside_root"), QStringLiteral("manifest")};
+}
+
 bool FileTree::walk(const QByteArray &root, const QByteArray &exclude,
                     const std::function<bool()> &checkpoint, std::vector<File> *files,
                     std::vector<Skipped> *skipped)

@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -42,6 +43,9 @@ public:
     static bool walk(const QByteArray &root, const QByteArray &exclude,
                      const std::function<bool()> &checkpoint, std::vector<File> *files,
                      std::vector<Skipped> *skipped);
+
+    // Every Skipped::reason (the policy above): the values of a hash result's `reason`.
+    static QStringList skipReasons();
 
     // The canonical form of an existing path (realpath), nullopt if it cannot be resolved.
     static std::optional<QByteArray> canonical(const QByteArray &path);

@@ -4,7 +4,7 @@
 #include "ChecksumManifest.h"
 #include "FileDigest.h"
 #include "FileTree.h"
-#include "TaskParams.h"
+#include "TaskKind.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -39,23 +39,58 @@ struct HashTask::State
     qint64 bytes = 0;
 };
 
+const TaskKind &HashTask::declaration()
+{
+    static const TaskKind kind = TaskKind::of<HashTask>(
+        QStringLiteral("hash"),
+        QStringLiteral("Hashes every file under a folder into a checksum manifest."),
+        QStringLiteral("bytes"),
+        Schema::object()
+            .required(QStringLiteral("root"), Schema::path(Schema::PathCheck::Folder)
+                                                  .describe(QStringLiteral("the folder to hash")))
+            .optional(QStringLiteral("algorithm"),
+                      Schema::named(QStringLiteral("HashAlgorithm"),
+                                    Schema::oneOf(ChecksumManifest::algorithmNames())),
+                      QStringLiteral("sha256"))
+            .optional(QStringLiteral("manifest"),
+                      Schema::path(Schema::PathCheck::ParentFolder)
+                          .describe(QStringLiteral("default <root>/SHA256SUMS (or the "
+                                                   "algorithm's twin)"))),
+        Schema::object()
+            .required(QStringLiteral("files"),
+                      Schema::integer().describe(QStringLiteral("files hashed")))
+            .required(QStringLiteral("bytes"), Schema::integer())
+            .required(QStringLiteral("manifest"), Schema::string())
+            .required(QStringLiteral("skipped"),
+                      Schema::arrayOf(
+                          Schema::named(
+                              QStringLiteral("HashSkipped"),
+                              Schema::object()
+                                  .required(QStringLiteral("path"), Schema::string())
+                                  .optional(QStringLiteral("escaped"),
+                                            Schema::boolean().describe(QStringLiteral(
+                                                "path is escaped (ChecksumManifest::displayName)")))
+                                  .required(QStringLiteral("reason"),
+                                            Schema::named(QStringLiteral("HashSkipReason"),
+                                                          Schema::oneOf(FileTree::skipReasons())))
+                                  .optional(QStringLiteral("message"),
+                                            Schema::string().describe(QStringLiteral(
+                                                "the system's error, the kind of special file, or "
+                                                "where a link leads")))))
+                          .describe(QStringLiteral("every file left out, by path"))));
+    return kind;
+}
+
 HashTask::HashTask(const QJsonObject &params, QObject *parent)
-    : PoolTask(QStringLiteral("hash"), QStringLiteral("bytes"), parent)
+    : PoolTask(declaration(), parent)
+    , m_root(params.value(QStringLiteral("root")).toString())
+    , m_algorithm(*ChecksumManifest::algorithmFromName(
+          params.value(QStringLiteral("algorithm")).toString()))
     , m_state(std::make_shared<State>())
 {
-    const TaskParams reader(
-        params, {QStringLiteral("root"), QStringLiteral("algorithm"), QStringLiteral("manifest")});
-    m_root = reader.path(QStringLiteral("root"), TaskParams::Check::Folder);
-    const QString name = reader.string(QStringLiteral("algorithm"), QStringLiteral("sha256"));
-    const auto algorithm = ChecksumManifest::algorithmFromName(name);
-    if (!algorithm)
-        throw TaskError::invalidArgument(
-            QStringLiteral("algorithm"),
-            QStringLiteral("algorithm must be md5, sha1, sha256 or sha512, not '%1'").arg(name));
-    m_algorithm = *algorithm;
     m_manifest
-        = reader.path(QStringLiteral("manifest"), TaskParams::Check::ParentFolder,
-                      m_root + QLatin1Char('/') + ChecksumManifest::defaultFileName(m_algorithm));
+        = params.value(QStringLiteral("manifest"))
+              .toString(m_root + QLatin1Char('/') + ChecksumManifest::defaultFileName(m_algorithm));
 }
 
 void HashTask::begin()

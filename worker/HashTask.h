@@ -20,6 +20,8 @@ class HashTask final : public PoolTask
     Q_OBJECT
 
 public:
+    static const TaskKind &declaration();
+    // params: checked against declaration().params
     explicit HashTask(const QJsonObject &params, QObject *parent = nullptr);
 
 protected:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "TailTask.h"
 
-#include "TaskParams.h"
+#include "TaskKind.h"
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -59,12 +59,28 @@ qsizetype nextItem(const QByteArray &data, qsizetype from, bool final, QByteArra
 }
 } // namespace
 
-TailTask::TailTask(const QJsonObject &params, QObject *parent)
-    : Task(QStringLiteral("tail"), QStringLiteral("lines"), parent)
+const TaskKind &TailTask::declaration()
 {
-    const TaskParams reader(params, {QStringLiteral("path"), QStringLiteral("fromStart")});
-    m_path = reader.path(QStringLiteral("path"), TaskParams::Check::File);
-    m_fromStart = reader.boolean(QStringLiteral("fromStart"), false);
+    static const TaskKind kind = TaskKind::of<TailTask>(
+        QStringLiteral("tail"),
+        QStringLiteral("Follows a growing file line by line until cancelled; it has no result."),
+        QStringLiteral("lines"),
+        Schema::object()
+            .required(QStringLiteral("path"), Schema::path(Schema::PathCheck::File))
+            .optional(QStringLiteral("fromStart"),
+                      Schema::boolean().describe(
+                          QStringLiteral("from the first line, not only what is appended")),
+                      false),
+        Schema::nothing(),
+        Schema::string().describe(QStringLiteral("one line, without its newline")));
+    return kind;
+}
+
+TailTask::TailTask(const QJsonObject &params, QObject *parent)
+    : Task(declaration(), parent)
+    , m_path(params.value(QStringLiteral("path")).toString())
+    , m_fromStart(params.value(QStringLiteral("fromStart")).toBool())
+{
     enableOutput();
 }
 

@@ -29,6 +29,8 @@ class TailTask final : public Task
 public:
     static constexpr qsizetype kMaxItemBytes = 64 * 1024;
 
+    static const TaskKind &declaration();
+    // params: checked against declaration().params
     explicit TailTask(const QJsonObject &params, QObject *parent = nullptr);
 
     void start(const TaskServices &services) override;

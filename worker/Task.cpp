@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "Task.h"
 
+#include "TaskKind.h"
+
 #include <QMetaObject>
 
 namespace Conduit {
 
-Task::Task(QString kind, QString unit, QObject *parent)
+Task::Task(const TaskKind &kind, QObject *parent)
     : QObject(parent)
-    , m_kind(std::move(kind))
-    , m_progress(std::make_shared<TaskProgress>(std::move(unit)))
+    , m_kind(kind.name)
+    , m_progress(std::make_shared<TaskProgress>(kind.progressUnit))
 {}
 
 void Task::enableOutput(int window)

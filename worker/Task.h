@@ -14,9 +14,12 @@
 
 namespace Conduit {
 
-// One task's work, driven by TaskManager from the manager's thread. A kind validates its
-// params in its constructor (throwing TaskError invalid_args), does nothing until start(),
-// and reports once through finished(), never from within start()/cancel() themselves.
+struct TaskKind;
+
+// One task's work, driven by TaskManager from the manager's thread. It is made by its kind
+// (TaskKind::make) from params already checked against the kind's schema, may refuse what a
+// schema cannot say (TaskError invalid_args), does nothing until start(), and reports once
+// through finished(), never from within start()/cancel() themselves.
 class Task : public QObject
 {
     Q_OBJECT
@@ -24,7 +27,7 @@ class Task : public QObject
 public:
     enum class Outcome { Pending, Completed, Failed, Cancelled };
 
-    Task(QString kind, QString unit, QObject *parent = nullptr);
+    explicit Task(const TaskKind &kind, QObject *parent = nullptr);
 
     QString kind() const { return m_kind; }
     const std::shared_ptr<TaskProgress> &progress() const { return m_progress; }

@@ -19,10 +19,10 @@ quint64 taskId(const QJsonObject &args)
 }
 } // namespace
 
-TaskCommands::TaskCommands(Output output, QObject *parent)
+TaskCommands::TaskCommands(const TaskKinds &kinds, Output output, QObject *parent)
     : QObject(parent)
     , m_output(std::move(output))
-    , m_manager(new TaskManager(this))
+    , m_manager(new TaskManager(kinds, this))
 {
     connect(m_manager, &TaskManager::stateChanged, this, [this](const TaskSnapshot &snapshot) {
         if (isFinalState(snapshot.state))

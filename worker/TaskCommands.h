@@ -11,6 +11,7 @@
 
 namespace Conduit {
 
+class TaskKinds;
 class TaskManager;
 
 // The async process's task vocabulary: turns `tasks.*` command messages into TaskManager calls
@@ -27,7 +28,7 @@ class TaskCommands final : public QObject
 
 public:
     using Output = std::function<void(const ProcessMessage &)>;
-    TaskCommands(Output output, QObject *parent = nullptr);
+    TaskCommands(const TaskKinds &kinds, Output output, QObject *parent = nullptr);
 
     static bool handles(const QString &command);
     ProcessMessage run(const ProcessMessage &command);

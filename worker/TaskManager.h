@@ -2,6 +2,7 @@
 #pragma once
 
 #include "TaskError.h"
+#include "TaskKinds.h"
 #include "TaskOptions.h"
 #include "TaskSnapshot.h"
 #include "TaskState.h"
@@ -31,13 +32,9 @@ class Task;
 // every signal happens there. Blocking work runs on its own QThreadPool, I/O on its thread's
 // event loop. Refusals throw TaskError (see TaskError.h for the codes).
 //
-// Kinds (params → result):
-//   count    {to, stepMs = 10}                              → {count}
-//   hash     {root, algorithm = sha256, manifest = <root>/<ALGO>SUMS} → {files, bytes, manifest}
-//   verify   {manifest}                                     → {ok, checked, mismatched, missing}
-//   download {url, dest, sha256?, connectTimeoutMs = 15000, stallTimeoutMs = 30000}
-//                                                           → {bytes, path, sha256}
-//   tail     {path, fromStart = false}                      → output items: lines, until cancelled
+// What it can start is its TaskKinds, each declared by its class: params are checked against
+// the kind's schema before the task is made, and a result against the kind's result schema
+// before it is published (a result that breaks its declaration fails the task as internal).
 //
 // Pool tasks share the cores fairly: every running (not paused) pool task gets an equal share
 // of QThread::idealThreadCount() job slots, rebalanced on every start, finish, pause and
@@ -49,19 +46,15 @@ class TaskManager final : public QObject
     Q_OBJECT
 
 public:
-    // Makes a task of a kind the built-in ones are not, or returns null. A seam for tests (a
-    // kind that misbehaves on purpose); the product adds kinds in createTask().
-    using ExtraKinds
-        = std::function<std::unique_ptr<Task>(const QString &kind, const QJsonObject &params)>;
-
-    explicit TaskManager(QObject *parent = nullptr); // limit: QThread::idealThreadCount()
-    explicit TaskManager(ExtraKinds extraKinds, QObject *parent = nullptr);
+    // Limit: defaultLimit(). Kinds: TaskKinds::builtIn() unless given.
+    explicit TaskManager(QObject *parent = nullptr);
+    explicit TaskManager(TaskKinds kinds, QObject *parent = nullptr);
     // Shuts down with a 5 s deadline unless shutdown() ran. A job still running then (one
     // that ignores cancellation) keeps its pool, which is left behind on purpose: waiting
     // for it could take forever, and destroying its thread while it runs aborts.
     ~TaskManager() override;
 
-    static QStringList kinds();
+    const TaskKinds &kinds() const { return m_kinds; }
 
     // Validates params before anything runs: invalid_args (details.argument, or details.kind
     // for an unknown kind), shutting_down during and after shutdown().
@@ -107,6 +100,7 @@ private:
     {
         quint64 id = 0;
         Task *task = nullptr;
+        const TaskKind *kind = nullptr; // in m_kinds
         TaskState state = TaskState::Queued;
         std::optional<TaskState> stopAs; // cancelled/timed_out once the work has stopped
         int priority = 0;
@@ -121,7 +115,7 @@ private:
 
     Entry &entry(quint64 id);
     const Entry &entry(quint64 id) const;
-    std::unique_ptr<Task> createTask(const QString &kind, const QJsonObject &params);
+    static std::unique_ptr<Task> createTask(const TaskKind &kind, const QJsonObject &params);
     void admit();
     void rebalance();
     void stop(Entry &entry, TaskState finalState);
@@ -132,7 +126,7 @@ private:
     void sampleProgress();
     TaskSnapshot makeSnapshot(const Entry &entry) const;
 
-    ExtraKinds m_extraKinds;
+    TaskKinds m_kinds;
     QThreadPool *m_pool = nullptr;
     QNetworkAccessManager *m_network = nullptr; // created on first use, in the right thread
     QTimer *m_sampler = nullptr;

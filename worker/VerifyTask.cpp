@@ -4,7 +4,7 @@
 #include "ChecksumManifest.h"
 #include "FileDigest.h"
 #include "FileTree.h"
-#include "TaskParams.h"
+#include "TaskKind.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -63,17 +63,63 @@ struct VerifyTask::State
             return QStringLiteral("ok");
         }
     }
+    // What a problem's verdict may be: every verdict but ok.
+    static QStringList problemVerdicts()
+    {
+        QStringList names;
+        for (const Verdict verdict : {Verdict::Failed, Verdict::Missing, Verdict::Unreadable,
+                                      Verdict::Special, Verdict::OutsideRoot, Verdict::Malformed})
+            names.append(verdictName(verdict));
+        return names;
+    }
 };
 
-VerifyTask::VerifyTask(const QJsonObject &params, QObject *parent)
-    : PoolTask(QStringLiteral("verify"), QStringLiteral("bytes"), parent)
-    , m_state(std::make_shared<State>())
+const TaskKind &VerifyTask::declaration()
 {
-    const TaskParams reader(params, {QStringLiteral("manifest"), QStringLiteral("root")});
-    m_manifest = reader.path(QStringLiteral("manifest"), TaskParams::Check::File);
-    m_root = reader.path(QStringLiteral("root"), TaskParams::Check::Folder,
-                         QFileInfo(m_manifest).absolutePath());
+    static const TaskKind kind = TaskKind::of<VerifyTask>(
+        QStringLiteral("verify"),
+        QStringLiteral("Checks the files a checksum manifest names, as `sha256sum -c` does."),
+        QStringLiteral("bytes"),
+        Schema::object()
+            .required(QStringLiteral("manifest"), Schema::path(Schema::PathCheck::File))
+            .optional(QStringLiteral("root"),
+                      Schema::path(Schema::PathCheck::Folder)
+                          .describe(QStringLiteral("the folder the manifest's paths are relative "
+                                                   "to; default: the manifest's folder"))),
+        Schema::object()
+            .required(QStringLiteral("ok"), Schema::boolean())
+            .required(QStringLiteral("checked"),
+                      Schema::integer().describe(QStringLiteral("checksum lines")))
+            .required(QStringLiteral("passed"),
+                      Schema::integer().describe(QStringLiteral("checksum lines that are OK")))
+            .required(QStringLiteral("mismatched"), Schema::arrayOf(Schema::string()))
+            .required(QStringLiteral("missing"), Schema::arrayOf(Schema::string()))
+            .required(QStringLiteral("problems"),
+                      Schema::arrayOf(
+                          Schema::named(
+                              QStringLiteral("VerifyProblem"),
+                              Schema::object()
+                                  .required(QStringLiteral("line"),
+                                            Schema::integer().describe(QStringLiteral(
+                                                "1-based line number in the manifest")))
+                                  .required(QStringLiteral("verdict"),
+                                            Schema::named(QStringLiteral("VerifyVerdict"),
+                                                          Schema::oneOf(State::problemVerdicts())))
+                                  .optional(QStringLiteral("path"),
+                                            Schema::string().describe(
+                                                QStringLiteral("absent for malformed lines")))
+                                  .optional(QStringLiteral("escaped"), Schema::boolean())
+                                  .optional(QStringLiteral("message"), Schema::string())))
+                          .describe(QStringLiteral("every line that is not OK, in order"))));
+    return kind;
 }
+
+VerifyTask::VerifyTask(const QJsonObject &params, QObject *parent)
+    : PoolTask(declaration(), parent)
+    , m_manifest(params.value(QStringLiteral("manifest")).toString())
+    , m_root(params.value(QStringLiteral("root")).toString(QFileInfo(m_manifest).absolutePath()))
+    , m_state(std::make_shared<State>())
+{}
 
 void VerifyTask::begin()
 {

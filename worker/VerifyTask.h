@@ -24,6 +24,8 @@ class VerifyTask final : public PoolTask
     Q_OBJECT
 
 public:
+    static const TaskKind &declaration();
+    // params: checked against declaration().params
     explicit VerifyTask(const QJsonObject &params, QObject *parent = nullptr);
 
 protected:

@@ -48,7 +48,7 @@ private:
 
 void tst_E2eWindow::init()
 {
-    m_runtime = std::make_unique<ConduitRuntime>(1s);
+    m_runtime = std::make_unique<ConduitRuntime>(1s, PageHarness::testKinds());
     m_runtime->start();
     m_window = std::make_unique<MainWindow>(*m_runtime, AppScheme::entryUrl());
     m_window->show();

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The task params reader (worker/TaskParams) and TaskManager::start's validation of every kind,
-// with fuzzed JSON params. Input: the kind on the first line, the params object after it;
-// "@TMP@" stands for a scratch folder holding a file, a folder and a manifest, so the path
-// checks see both existing and missing paths.
+// TaskManager::start's validation of every kind's params, as each kind declares them
+// (TaskKind::params, a Schema), with fuzzed JSON params. Input: the kind on the first line, the
+// params object after it; "@TMP@" stands for a scratch folder holding a file, a folder and a
+// manifest, so the path checks see both existing and missing paths.
 //
 // Nothing runs: a paused count task holds the manager's only slot, so a start() that passes
 // validation only queues, and is cancelled (queued → cancelled at once) and forgotten.
 // Besides the sanitizers: every refusal is invalid_args naming the argument (or the kind), and
-// every accessor's result obeys its contract.
+// what passes obeys the declaration: every path field, once checked, is absolute, clean and
+// passes its check.
+#include <worker/CountTask.h>
 #include <worker/TaskError.h>
 #include <worker/TaskManager.h>
-#include <worker/TaskParams.h>
 
 #include "FuzzApplication.h"
 
@@ -35,112 +36,66 @@ struct Fixture
 
 Fixture *fixture = nullptr;
 
-const QStringList &allowedKeys()
+bool declares(const TaskKind &kind, const QString &field)
 {
-    // Every key any kind reads, and one no kind knows.
-    static const QStringList keys{QStringLiteral("to"),
-                                  QStringLiteral("stepMs"),
-                                  QStringLiteral("root"),
-                                  QStringLiteral("algorithm"),
-                                  QStringLiteral("manifest"),
-                                  QStringLiteral("url"),
-                                  QStringLiteral("dest"),
-                                  QStringLiteral("sha256"),
-                                  QStringLiteral("connectTimeoutMs"),
-                                  QStringLiteral("stallTimeoutMs"),
-                                  QStringLiteral("path"),
-                                  QStringLiteral("fromStart"),
-                                  QStringLiteral("other")};
-    return keys;
-}
-
-const QStringList &requiredKeys()
-{
-    static const QStringList keys{QStringLiteral("to"),       QStringLiteral("root"),
-                                  QStringLiteral("manifest"), QStringLiteral("url"),
-                                  QStringLiteral("dest"),     QStringLiteral("path")};
-    return keys;
-}
-
-void checkRefusal(const TaskError &error, const QString &argument)
-{
-    CONDUIT_FUZZ_CHECK(error.code() == QLatin1String("invalid_args"));
-    CONDUIT_FUZZ_CHECK(error.details().value(QStringLiteral("argument")).toString() == argument);
-    CONDUIT_FUZZ_CHECK(!error.message().isEmpty());
-}
-
-template<typename Read> void readEach(const QString &key, Read read)
-{
-    try {
-        read();
-    } catch (const TaskError &error) {
-        checkRefusal(error, key);
+    for (const SchemaField &declared : kind.params.fields()) {
+        if (declared.name == field)
+            return true;
     }
+    return false;
 }
 
-void checkReader(const QJsonObject &params)
+// What the kind's schema makes of params that start() accepted: each path as its check says.
+void checkAccepted(const TaskKind &kind, const QJsonObject &params)
 {
-    std::optional<TaskParams> reader;
-    try {
-        reader.emplace(params, allowedKeys());
-    } catch (const TaskError &error) {
-        const QString key = error.details().value(QStringLiteral("argument")).toString();
-        CONDUIT_FUZZ_CHECK(params.contains(key) && !allowedKeys().contains(key));
-        checkRefusal(error, key);
-        return;
-    }
-    for (const QString &key : allowedKeys()) {
-        const QJsonValue given = params.value(key);
-        const bool present = !given.isUndefined() && !given.isNull();
-        CONDUIT_FUZZ_CHECK(reader->has(key) == present);
-        readEach(key, [&] {
-            const QString value = reader->string(key, QStringLiteral("fallback"));
-            CONDUIT_FUZZ_CHECK(value == (present ? given.toString() : QStringLiteral("fallback")));
-        });
-        readEach(key, [&] { CONDUIT_FUZZ_CHECK(!reader->requiredString(key).isEmpty()); });
-        readEach(key, [&] {
-            const qint64 value = reader->integer(key, 7, -1000, 1'000'000'000'000);
-            CONDUIT_FUZZ_CHECK(value >= -1000 && value <= 1'000'000'000'000);
-            CONDUIT_FUZZ_CHECK(present ? double(value) == given.toDouble() : value == 7);
-        });
-        readEach(key, [&] {
-            CONDUIT_FUZZ_CHECK(reader->boolean(key, true) == (present ? given.toBool() : true));
-        });
-        using Check = TaskParams::Check;
-        for (const Check check : {Check::None, Check::Folder, Check::File, Check::ParentFolder}) {
-            readEach(key, [&] {
-                const QString path = reader->path(key, check, QStringLiteral("/fallback"));
-                CONDUIT_FUZZ_CHECK(path.startsWith(QLatin1Char('/'))
-                                   && QDir::cleanPath(path) == path);
-                const QFileInfo info(path);
-                if (check == Check::Folder)
-                    CONDUIT_FUZZ_CHECK(info.isDir());
-                if (check == Check::File)
-                    CONDUIT_FUZZ_CHECK(info.isFile());
-                if (check == Check::ParentFolder)
-                    CONDUIT_FUZZ_CHECK(QFileInfo(info.absolutePath()).isDir() && !info.isDir());
-            });
+    const QJsonObject checked = kind.params.validateObject(params); // must not throw
+    for (const SchemaField &field : kind.params.fields()) {
+        if (field.schema.type() != Schema::Type::Path || !checked.contains(field.name))
+            continue;
+        const QString path = checked.value(field.name).toString();
+        CONDUIT_FUZZ_CHECK(path.startsWith(QLatin1Char('/')) && QDir::cleanPath(path) == path);
+        const QFileInfo info(path);
+        switch (field.schema.pathCheck()) {
+        case Schema::PathCheck::None:
+            break;
+        case Schema::PathCheck::Folder:
+            CONDUIT_FUZZ_CHECK(info.isDir());
+            break;
+        case Schema::PathCheck::File:
+            CONDUIT_FUZZ_CHECK(info.isFile());
+            break;
+        case Schema::PathCheck::ParentFolder:
+            CONDUIT_FUZZ_CHECK(QFileInfo(info.absolutePath()).isDir() && !info.isDir());
+            break;
         }
     }
 }
 
-void checkStart(const QString &kind, const QJsonObject &params)
+void checkStart(const QString &kindName, const QJsonObject &params)
 {
     TaskManager &manager = *fixture->manager;
+    const TaskKind *kind = manager.kinds().find(kindName);
     quint64 id = 0;
     try {
-        id = manager.start(kind, params);
+        id = manager.start(kindName, params);
     } catch (const TaskError &error) {
         CONDUIT_FUZZ_CHECK(error.code() == QLatin1String("invalid_args"));
+        CONDUIT_FUZZ_CHECK(!error.message().isEmpty());
         const QString argument = error.details().value(QStringLiteral("argument")).toString();
-        if (!TaskManager::kinds().contains(kind))
+        if (!kind) {
             CONDUIT_FUZZ_CHECK(argument == QLatin1String("kind")
-                               && error.details().value(QStringLiteral("kind")) == kind);
-        else // a param it refused, or a required one that is missing
-            CONDUIT_FUZZ_CHECK(params.contains(argument) || requiredKeys().contains(argument));
+                               && error.details().value(QStringLiteral("kind")) == kindName);
+        } else {
+            // A field it does not know, or one it declares (or a place inside it, "field[2]").
+            const QString field
+                = argument.section(QLatin1Char('['), 0, 0).section(QLatin1Char('.'), 0, 0);
+            CONDUIT_FUZZ_CHECK((params.contains(argument) && !declares(*kind, argument))
+                               || declares(*kind, field));
+        }
         return;
     }
-    CONDUIT_FUZZ_CHECK(TaskManager::kinds().contains(kind));
+    CONDUIT_FUZZ_CHECK(kind);
+    checkAccepted(*kind, params);
     CONDUIT_FUZZ_CHECK(manager.snapshot(id).state == TaskState::Queued);
     CONDUIT_FUZZ_CHECK(manager.snapshot(id).params == params);
     manager.cancel(id);
@@ -162,7 +117,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
         QFile file(dir.filePath(QLatin1String(name)));
         CONDUIT_FUZZ_CHECK(file.open(QIODevice::WriteOnly) && file.write("hello\n") == 6);
     }
-    fixture->manager = new TaskManager;
+    fixture->manager = new TaskManager(TaskKinds::builtIn().add(CountTask::declaration()));
     fixture->manager->setLimit(1);
     const quint64 blocker = fixture->manager->start(
         QStringLiteral("count"),
@@ -184,7 +139,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!document.isObject())
         return 0; // the page's params are always an object (tasks.start's schema)
     const QJsonObject params = document.object();
-    checkReader(params);
     checkStart(kind, params);
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // forgotten tasks
     return 0;

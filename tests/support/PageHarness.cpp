@@ -3,6 +3,7 @@
 
 #include <app/AppPage.h>
 #include <app/AppProfile.h>
+#include <worker/CountTask.h>
 
 #include <QJsonDocument>
 #include <QTest>
@@ -10,9 +11,14 @@
 
 namespace Conduit {
 
+TaskKinds PageHarness::testKinds()
+{
+    return TaskKinds::builtIn().add(CountTask::declaration());
+}
+
 PageHarness::PageHarness(std::chrono::milliseconds tickInterval, QObject *parent)
     : QObject(parent)
-    , m_runtime(std::make_unique<ConduitRuntime>(tickInterval))
+    , m_runtime(std::make_unique<ConduitRuntime>(tickInterval, testKinds()))
     , m_profile(new AppProfile(this))
     , m_page(new AppPage(m_profile, m_runtime->bridge(), this))
     , m_view(new QWebEngineView)

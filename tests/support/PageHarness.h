@@ -30,6 +30,9 @@ public:
                          QObject *parent = nullptr);
     ~PageHarness() override;
 
+    // The shipped kinds and `count`, the deterministic one tests and the benchmark drive.
+    static TaskKinds testKinds();
+
     ConduitRuntime &runtime() { return *m_runtime; }
     Bridge &bridge() { return m_runtime->bridge(); }
     AppPage &page() { return *m_page; }

@@ -2,7 +2,9 @@
 // TaskManager with the deterministic `count` kind: states, admission, priorities, limits,
 // pause, timeouts, shutdown and progress throttling, all observed through its signals; fair
 // sharing of the pool among real hash tasks; bounded shutdown when a job ignores cancellation.
+#include <worker/CountTask.h>
 #include <worker/PoolTask.h>
+#include <worker/TaskKind.h>
 #include <worker/TaskManager.h>
 
 #include <QElapsedTimer>
@@ -65,8 +67,22 @@ struct StuckRead
 class StuckReadTask final : public PoolTask
 {
 public:
+    // Made with the test's pipe, not from params: declared by hand, not with TaskKind::of.
+    static TaskKind declaration(std::shared_ptr<StuckRead> stuck)
+    {
+        TaskKind kind;
+        kind.name = QStringLiteral("stuck");
+        kind.params = Schema::object();
+        kind.result = Schema::object();
+        kind.progressUnit = QStringLiteral("items");
+        kind.output = Schema::nothing();
+        kind.make = [stuck](const QJsonObject &) {
+            return std::make_unique<StuckReadTask>(stuck);
+        };
+        return kind;
+    }
     explicit StuckReadTask(std::shared_ptr<StuckRead> stuck)
-        : PoolTask(QStringLiteral("stuck"), QStringLiteral("items"))
+        : PoolTask(declaration(nullptr))
         , m_stuck(std::move(stuck))
     {}
 
@@ -150,7 +166,7 @@ private:
 
 void tst_TaskManager::init()
 {
-    m_manager = std::make_unique<TaskManager>();
+    m_manager = std::make_unique<TaskManager>(TaskKinds::builtIn().add(CountTask::declaration()));
     m_transitions.clear();
     m_runningAtTransition.clear();
     connect(m_manager.get(), &TaskManager::stateChanged, this, [this](const TaskSnapshot &s) {
@@ -789,11 +805,7 @@ void tst_TaskManager::shutdownIsBoundedWhenAJobIgnoresCancellation()
     QFETCH(bool, explicitShutdown);
     auto stuck = std::make_shared<StuckRead>();
     m_manager = std::make_unique<TaskManager>(
-        [stuck](const QString &kind, const QJsonObject &) -> std::unique_ptr<Task> {
-            if (kind == QLatin1String("stuck"))
-                return std::make_unique<StuckReadTask>(stuck);
-            return nullptr;
-        });
+        TaskKinds::builtIn().add(CountTask::declaration()).add(StuckReadTask::declaration(stuck)));
     const quint64 id = m_manager->start(QStringLiteral("stuck"), {});
     const quint64 counting = startCount(1000000, 10); // a well-behaved neighbour
     QTRY_VERIFY(stuck->entered);

@@ -2,6 +2,7 @@
 // AsyncProcess in its own QThread, wired the way app/ConduitRuntime wires it: started by
 // QThread::started, input through a queued connection, output back through a queued connection.
 #include <worker/AsyncProcess.h>
+#include <worker/CountTask.h>
 #include <worker/ProcessMessage.h>
 
 #include <QCoreApplication>
@@ -73,7 +74,7 @@ void tst_AsyncProcess::init()
 
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("AsyncProcess"));
-    m_process = new AsyncProcess(kTick);
+    m_process = new AsyncProcess(kTick, TaskKinds::builtIn().add(CountTask::declaration()));
     m_process->moveToThread(m_thread);
     connect(m_thread, &QThread::started, m_process, &AsyncProcess::start);
     connect(m_thread, &QThread::finished, m_process, &QObject::deleteLater);

@@ -9,11 +9,11 @@ import type {
   GeneratedRequests,
 } from './generated/api'
 import type { ErrorPayload } from './errors'
+import type { HashSkipped, TaskKinds } from './generated/api'
 
 // The commands, events and requests are declared once, natively (bridge/ApiCatalogue and the
 // registrations in app/), and generated into ./generated/api.ts by the build: a command changed
-// in C++ fails this page's type check until the page follows. Only the per-kind task shapes
-// below are written here.
+// in C++ fails this page's type check until the page follows.
 
 /** page → native commands: `invoke(name, args)` resolves with `result`. */
 export type Commands = GeneratedCommands
@@ -96,108 +96,32 @@ export interface TaskOutputItem<T = unknown> {
   value: T
 }
 
-export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512'
+/**
+ * The task kinds the application ships, each as its C++ class declares it (worker/TaskKind.h):
+ * params, result, the values on its output stream and its progress unit. Generated.
+ */
+export type {
+  TaskKinds,
+  HashAlgorithm,
+  HashSkipReason,
+  HashSkipped,
+  VerifyProblem,
+  VerifyVerdict,
+} from './generated/api'
 
-export interface HashParams {
-  root: string
-  /** default sha256 */
-  algorithm?: HashAlgorithm
-  /** default <root>/SHA256SUMS (or the algorithm's twin) */
-  manifest?: string
-}
 /**
  * A file name in a hash or verify result: as it is when it is valid UTF-8; otherwise with `\` as
  * `\\` and each byte that is not UTF-8 as `\xHH`, and `escaped: true` (docs/API.md).
  */
-export interface ResultPath {
-  path: string
-  escaped?: boolean
-}
-/** Why hash left a file out (docs/API.md, "Hash and verify against coreutils"). */
-export type HashSkipReason =
-  | 'special'
-  | 'unreadable'
-  | 'broken_link'
-  | 'link_to_folder'
-  | 'link_outside_root'
-  | 'manifest'
-export interface HashSkipped extends ResultPath {
-  reason: HashSkipReason
-  /** the system's error, the kind of special file, or where a link leads */
-  message?: string
-}
-export interface HashResult {
-  /** files hashed */
-  files: number
-  bytes: number
-  manifest: string
-  /** every file left out, by path */
-  skipped: HashSkipped[]
-}
-export interface VerifyParams {
-  manifest: string
-  /** the folder the manifest's paths are relative to; default: the manifest's folder */
-  root?: string
-}
-/** A manifest line's verdict other than ok; coreutils: failed = FAILED, missing and unreadable =
- * FAILED open or read, malformed = improperly formatted; special and outside_root are refused. */
-export type VerifyVerdict = 'failed' | 'missing' | 'unreadable' | 'special' | 'outside_root' | 'malformed'
-export interface VerifyProblem {
-  /** 1-based line number in the manifest */
-  line: number
-  verdict: VerifyVerdict
-  /** absent for malformed lines */
-  path?: string
-  escaped?: boolean
-  message?: string
-}
-export interface VerifyResult {
-  ok: boolean
-  /** checksum lines */
-  checked: number
-  /** checksum lines that are OK */
-  passed: number
-  mismatched: string[]
-  missing: string[]
-  /** every line that is not OK, in order */
-  problems: VerifyProblem[]
-}
-export interface DownloadParams {
-  url: string
-  dest: string
-  sha256?: string
-  connectTimeoutMs?: number
-  stallTimeoutMs?: number
-}
-export interface DownloadResult {
-  bytes: number
-  path: string
-  sha256: string
-  /** The final URL, after `redirects` redirects. */
-  url: string
-  redirects: number
-}
-export interface TailParams {
-  path: string
-  fromStart?: boolean
-}
-export interface CountParams {
-  to: number
-  stepMs?: number
-}
-export interface CountResult {
-  count: number
-}
+export type ResultPath = Pick<HashSkipped, 'path' | 'escaped'>
 
-/** The task kinds the application ships: params, result, and the values on the output stream. */
-export interface TaskKinds {
-  hash: { params: HashParams; result: HashResult; output: never }
-  verify: { params: VerifyParams; result: VerifyResult; output: never }
-  download: { params: DownloadParams; result: DownloadResult; output: never }
-  /** Lines until cancelled; it has no result of its own. */
-  tail: { params: TailParams; result: unknown; output: string }
-  count: { params: CountParams; result: CountResult; output: never }
-}
+export type HashParams = TaskParams<'hash'>
+export type HashResult = TaskResult<'hash'>
+export type VerifyParams = TaskParams<'verify'>
+export type VerifyResult = TaskResult<'verify'>
+export type DownloadParams = TaskParams<'download'>
+export type DownloadResult = TaskResult<'download'>
+export type TailParams = TaskParams<'tail'>
 
 export type TaskKind = keyof TaskKinds
 export type TaskParams<K extends TaskKind> = TaskKinds[K]['params']

@@ -62,7 +62,8 @@ async function started(
   client: ConduitClient,
   snapshot: TaskSnapshot = snap(1, 'queued'),
 ): Promise<TaskHandle<{ count: number }, never>> {
-  const pending = client.tasks.start('count', { to: 10 })
+  // count is a test kind: not in the page's types, so typed here.
+  const pending = client.tasks.start<{ count: number }, never>('count', { to: 10 })
   await tick()
   answer(transport, snapshot)
   const handle = await pending
@@ -205,7 +206,8 @@ describe('task.done', () => {
 
   it('events that arrive between the result and the handle are not lost', async () => {
     const { transport, client } = await connected()
-    const pending = client.tasks.start('count', { to: 10 })
+    // count is a test kind: not in the page's types, so typed here.
+  const pending = client.tasks.start<{ count: number }, never>('count', { to: 10 })
     await tick()
     // one batch: the result, then the task finishes before the awaiting code runs
     answer(transport, snap(1, 'running'), [], [stateEvent(snap(1, 'cancelled'))])
@@ -555,11 +557,18 @@ describe('typed API', () => {
     void client.tasks.start('tail', { path: '/x' }, { output: new Channel<number>() }).catch(() => {})
     const verify: Promise<{ ok: boolean; checked: number }> = client.tasks.run('verify', { manifest: '/m' })
     const custom: Promise<number> = client.tasks.run<number>('custom.kind', { anything: 1 })
-    const tail: Promise<TaskHandle<unknown, string>> = client.tasks.start('tail', { path: '/x', fromStart: true })
+    // @ts-expect-error a root is a path, not a number
+    void client.tasks.start('hash', { root: 1 }).catch(() => {})
+    void client.tasks.run('hash', { root: '/x' }).then((result) => {
+      void result.files
+      // @ts-expect-error a hash result has no `checked`
+      void result.checked
+    }).catch(() => {})
+    const tail: Promise<TaskHandle<never, string>> = client.tasks.start('tail', { path: '/x', fromStart: true })
     void verify.catch(() => {})
     void custom.catch(() => {})
     void tail.catch(() => {})
     await tick()
-    expect(transport.sent('invoke').map((e) => e.args.kind)).toEqual(['hash', 'hash', 'tail', 'verify', 'custom.kind', 'tail'])
+    expect(transport.sent('invoke').map((e) => e.args.kind)).toEqual(['hash', 'hash', 'tail', 'verify', 'custom.kind', 'hash', 'hash', 'tail'])
   })
 })

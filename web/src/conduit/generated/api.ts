@@ -5,6 +5,18 @@
 import type { TaskSnapshot } from '../api'
 import type { ErrorPayload } from '../errors'
 
+export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512'
+
+export type HashSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'manifest'
+
+export type HashSkipped = { path: string; /** path is escaped (ChecksumManifest::displayName) */ escaped?: boolean; reason: HashSkipReason; /** the system's error, the kind of special file, or where a link leads */ message?: string }
+
+export type VerifyVerdict = 'failed' | 'missing' | 'unreadable' | 'special' | 'outside_root' | 'malformed'
+
+export type VerifyProblem = { /** 1-based line number in the manifest */ line: number; verdict: VerifyVerdict; /** absent for malformed lines */ path?: string; escaped?: boolean; message?: string }
+
+export type TaskKinds = { /** Downloads an http(s) URL into a file, replaced only on success. */ download: { params: { url: string; dest: string; /** the expected SHA-256, 64 hex digits: a download that does not match fails */ sha256?: string; connectTimeoutMs?: number; stallTimeoutMs?: number }; result: { bytes: number; path: string; sha256: string; /** the final URL, after `redirects` redirects */ url: string; redirects: number }; output: never; unit: 'bytes' }; /** Hashes every file under a folder into a checksum manifest. */ hash: { params: { /** the folder to hash */ root: string; algorithm?: HashAlgorithm; /** default <root>/SHA256SUMS (or the algorithm's twin) */ manifest?: string }; result: { /** files hashed */ files: number; bytes: number; manifest: string; /** every file left out, by path */ skipped: HashSkipped[] }; output: never; unit: 'bytes' }; /** Follows a growing file line by line until cancelled; it has no result. */ tail: { params: { path: string; /** from the first line, not only what is appended */ fromStart?: boolean }; result: never; /** one line, without its newline */ output: string; unit: 'lines' }; /** Checks the files a checksum manifest names, as `sha256sum -c` does. */ verify: { params: { manifest: string; /** the folder the manifest's paths are relative to; default: the manifest's folder */ root?: string }; result: { ok: boolean; /** checksum lines */ checked: number; /** checksum lines that are OK */ passed: number; mismatched: string[]; missing: string[]; /** every line that is not OK, in order */ problems: VerifyProblem[] }; output: never; unit: 'bytes' } }
+
 /** The range of tasks.setLimit. */
 export const taskLimit = {"max":64,"min":1} as const
 
@@ -23,7 +35,7 @@ export interface GeneratedCommands {
   'tasks.pause': { args: { id: number }; result: TaskSnapshot }
   'tasks.resume': { args: { id: number }; result: TaskSnapshot }
   'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
-  'tasks.start': { args: { kind: string; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
+  'tasks.start': { args: { kind: 'download' | 'hash' | 'tail' | 'verify'; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
 }
 
 /** Events native emits to the page. */
