@@ -40,7 +40,8 @@ namespace {
 BridgeLimits smallLimits()
 {
     BridgeLimits limits;
-    // Small enough that inputs of -max_len=512 (tests/fuzz/CMakeLists.txt) reach every cap.
+    // Small enough that inputs of -max_len=256 (tests/fuzz/CMakeLists.txt) reach every cap: one
+    // long envelope, 13 array elements, 7 events or results in one flush, 17 while detached.
     limits.maxEnvelopeChars = 200;
     limits.maxEnvelopesPerBatch = 12;
     limits.maxEnvelopesPerFlush = 6;
