@@ -11,8 +11,8 @@ namespace Conduit {
 ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const TaskKinds &kinds,
                                QObject *parent)
     : QObject(parent)
-    , m_gateway(m_bridge)
-    , m_tasks(m_bridge, m_gateway)
+    , m_processGateway(m_bridge)
+    , m_taskGateway(m_bridge, m_processGateway)
     , m_desktop(m_bridge)
     , m_process(new AsyncProcess(tickInterval, kinds))
 {
@@ -21,13 +21,13 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     connect(m_thread, &QThread::started, m_process, &AsyncProcess::start);
     connect(m_thread, &QThread::finished, m_process, &QObject::deleteLater);
     // The two channels: queued in both directions, so each side runs only in its own thread.
-    connect(&m_gateway, &ProcessGateway::send, m_process, &AsyncProcess::post,
+    connect(&m_processGateway, &ProcessGateway::toProcess, m_process, &AsyncProcess::post,
             Qt::QueuedConnection);
-    connect(m_process, &AsyncProcess::output, &m_gateway, &ProcessGateway::receive,
+    connect(m_process, &AsyncProcess::output, &m_processGateway, &ProcessGateway::fromProcess,
             Qt::QueuedConnection);
 
-    m_gateway.registerCommands();
-    m_tasks.registerCommands(kinds);
+    m_processGateway.registerCommands();
+    m_taskGateway.registerCommands(kinds);
     m_desktop.registerCommands();
     m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
                          {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});
@@ -37,7 +37,7 @@ ConduitRuntime::~ConduitRuntime()
 {
     shutdown();
     // Settle what is still awaited while every member that awaits it is alive.
-    m_gateway.abandonCalls();
+    m_processGateway.abandonCalls();
     m_bridge.abandonRequests();
     if (m_thread->isRunning()) {
         // Its connections to the gateway go with the gateway; the thread and the process stay.

@@ -29,8 +29,8 @@ public:
     ~ConduitRuntime() override;
 
     Bridge &bridge() { return m_bridge; }
-    ProcessGateway &gateway() { return m_gateway; }
-    TaskGateway &tasks() { return m_tasks; }
+    ProcessGateway &processGateway() { return m_processGateway; }
+    TaskGateway &taskGateway() { return m_taskGateway; }
     DesktopIntegration &desktop() { return m_desktop; }
     void start();
     // Stops the async process and joins its thread; false if it did not stop within deadline.
@@ -39,8 +39,8 @@ public:
 
 private:
     Bridge m_bridge;
-    ProcessGateway m_gateway;
-    TaskGateway m_tasks;
+    ProcessGateway m_processGateway;
+    TaskGateway m_taskGateway;
     DesktopIntegration m_desktop;
     // Owned, but left alive (with m_process) if it is still running when the runtime goes: work
     // that ignored cancellation past the deadline must not have its thread destroyed under it.

@@ -42,9 +42,10 @@ MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *paren
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_runtime.desktop().setDialogParent(this);
-    connect(&m_runtime.tasks(), &TaskGateway::taskFinished, this, [this](const QJsonObject &task) {
-        m_runtime.desktop().announceFinished(task, isActiveWindow());
-    });
+    connect(&m_runtime.taskGateway(), &TaskGateway::taskFinished, this,
+            [this](const QJsonObject &task) {
+                m_runtime.desktop().announceFinished(task, isActiveWindow());
+            });
     m_page->setHome(home);
     m_page->load(home);
     m_view->setFocus();
@@ -117,7 +118,7 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    const int active = m_runtime.tasks().activeCount();
+    const int active = m_runtime.taskGateway().activeCount();
     if (m_quitConfirmed || active == 0) {
         delete m_devTools;
         m_runtime.shutdown();

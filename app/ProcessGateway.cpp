@@ -19,7 +19,7 @@ ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
     qRegisterMetaType<Conduit::ProcessMessage>();
     connect(&m_bridge, &Bridge::pageEvent, this,
             [this](const QString &event, const QJsonValue &payload) {
-                Q_EMIT send(ProcessMessage::event(event, payload));
+                Q_EMIT toProcess(ProcessMessage::event(event, payload));
             });
 }
 
@@ -34,9 +34,9 @@ void ProcessGateway::registerCommands()
              })
         .returns(Schema::object().required(QStringLiteral("text"), Schema::string()));
     m_bridge.commands()
-        .add(QStringLiteral("process.send"), textArgs,
+        .add(QStringLiteral("process.tell"), textArgs,
              [this](const CommandCall &call) {
-                 return this->call(QStringLiteral("send"), call.args);
+                 return this->call(QStringLiteral("tell"), call.args);
              })
         .returns(Schema::object().required(QStringLiteral("id"), Schema::integer()));
 
@@ -70,7 +70,7 @@ QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValu
     auto promise = std::make_shared<QPromise<QJsonValue>>();
     promise->start();
     m_calls.emplace(id, promise);
-    Q_EMIT send(ProcessMessage::command(id, command, args));
+    Q_EMIT toProcess(ProcessMessage::command(id, command, args));
     return promise->future();
 }
 
@@ -90,7 +90,7 @@ void ProcessGateway::routeEvent(const QString &event, std::function<void(const Q
     m_routes.insert(event, std::move(route));
 }
 
-void ProcessGateway::receive(const ProcessMessage &message)
+void ProcessGateway::fromProcess(const ProcessMessage &message)
 {
     switch (message.kind) {
     case ProcessMessage::Kind::Result: {
@@ -126,10 +126,10 @@ void ProcessGateway::forwardRequest(const ProcessMessage &request)
     m_bridge.request(request.name, request.body.toObject())
         .then(this,
               [this, id](const QJsonValue &answer) {
-                  Q_EMIT send(ProcessMessage::reply(id, true, answer));
+                  Q_EMIT toProcess(ProcessMessage::reply(id, true, answer));
               })
         .onFailed(this, [this, id](const CommandError &error) {
-            Q_EMIT send(ProcessMessage::reply(id, false, error.toJson()));
+            Q_EMIT toProcess(ProcessMessage::reply(id, false, error.toJson()));
         });
 }
 

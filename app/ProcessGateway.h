@@ -18,8 +18,8 @@ namespace Conduit {
 class Bridge;
 
 // Translates between the bridge's world (commands, events, page requests) and the async
-// process's messages. Lives in the GUI thread; its send()/receive() are the two ends of the
-// queued connections to the process's thread.
+// process's messages. Lives in the GUI thread; toProcess() and fromProcess() are its ends of the
+// queued connections to the process's thread (AsyncProcess::post() and AsyncProcess::output()).
 class ProcessGateway final : public QObject
 {
     Q_OBJECT
@@ -27,9 +27,10 @@ class ProcessGateway final : public QObject
 public:
     explicit ProcessGateway(Bridge &bridge, QObject *parent = nullptr);
 
-    // echo {text} and process.send {text}.
+    // echo {text} and process.tell {text}.
     void registerCommands();
-    void receive(const Conduit::ProcessMessage &message);
+    // A message the process sent (its output, through a queued connection).
+    void fromProcess(const Conduit::ProcessMessage &message);
     // Sends a command to the process; the future carries its result or a CommandError.
     QFuture<QJsonValue> call(const QString &command, const QJsonValue &args);
     // Fails every call the process has not answered (it stopped); see Bridge::abandonRequests.
@@ -38,7 +39,8 @@ public:
     void routeEvent(const QString &event, std::function<void(const QJsonValue &)> route);
 
 Q_SIGNALS:
-    void send(const Conduit::ProcessMessage &message);
+    // A message for the process (to its post(), through a queued connection).
+    void toProcess(const Conduit::ProcessMessage &message);
 
 private:
     void forwardRequest(const ProcessMessage &request);

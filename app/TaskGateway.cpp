@@ -159,6 +159,18 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                              .required(QStringLiteral("unit"), Schema::oneOf({kind.progressUnit}))
                              .describe(kind.summary));
     api.declareType(Schema::named(QStringLiteral("TaskKinds"), kindMap));
+    api.declareErrorCodes(TaskError::failureCodes());
+    QJsonArray states;
+    QJsonArray finalStates;
+    for (const TaskState state : taskStates()) {
+        states.append(taskStateName(state));
+        if (isFinalState(state))
+            finalStates.append(taskStateName(state));
+    }
+    api.declareConstant(QStringLiteral("taskStates"), states,
+                        QStringLiteral("Every state a task can be in (worker/TaskState.h)."));
+    api.declareConstant(QStringLiteral("finalTaskStates"), finalStates,
+                        QStringLiteral("The states a task ends in: it never leaves them."));
     api.declareConstant(QStringLiteral("taskLimit"),
                         QJsonObject{{QStringLiteral("min"), TaskManager::kMinLimit},
                                     {QStringLiteral("max"), TaskManager::kMaxLimit}},
@@ -184,9 +196,8 @@ QJsonArray TaskGateway::tasks() const
 
 bool TaskGateway::isFinal(const QJsonObject &snapshot)
 {
-    static const QStringList finalStates{QStringLiteral("completed"), QStringLiteral("failed"),
-                                         QStringLiteral("cancelled"), QStringLiteral("timed_out")};
-    return finalStates.contains(snapshot.value(QStringLiteral("state")).toString());
+    const auto state = taskStateFromName(snapshot.value(QStringLiteral("state")).toString());
+    return state && isFinalState(*state);
 }
 
 TaskGateway::Record &TaskGateway::remember(const QJsonObject &snapshot)
@@ -300,9 +311,9 @@ void TaskGateway::pump(quint64 id)
         if (reader.sentSeq < lastSeq)
             return false;
         m_readerTasks.remove(reader.stream);
-        streams.end(reader.stream, error.isObject()
-                                       ? std::optional(CommandError::fromJson(error.toObject()))
-                                       : std::nullopt);
+        streams.end(reader.stream, error.isObject() ? std::optional(CommandError::fromJson(
+                                       error.toObject(), TaskError::failureCodes()))
+                                                    : std::nullopt);
         return true;
     });
 }

@@ -66,7 +66,7 @@ int main(int argc, char *argv[])
     Conduit::ConduitRuntime runtime;
     runtime.start();
     for (const Conduit::LaunchTask &task : options.tasks) {
-        runtime.tasks()
+        runtime.taskGateway()
             .start(task.kind, task.params)
             .onFailed([kind = task.kind](const Conduit::CommandError &error) {
                 std::fprintf(stderr, "%s\n",

@@ -2,6 +2,7 @@
 #include "ApiCatalogue.h"
 
 #include "CommandRegistry.h"
+#include "ErrorCode.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +37,14 @@ void ApiCatalogue::declareType(const Schema &named)
 {
     Q_ASSERT(named.type() == Schema::Type::Named);
     m_types.append(named);
+}
+
+void ApiCatalogue::declareErrorCodes(const QStringList &codes)
+{
+    for (const QString &code : codes) {
+        if (!m_errorCodes.contains(code) && !errorCodeFromName(code))
+            m_errorCodes.append(code);
+    }
 }
 
 void ApiCatalogue::importType(const QString &name, const QString &module)
@@ -75,6 +84,13 @@ QString ApiCatalogue::typeScript(const CommandRegistry &commands) const
             out += QStringLiteral("\nexport type %1 = %2\n")
                        .arg(shape.name(), shape.shape().typeScript());
     }
+
+    QJsonArray codes;
+    for (const QString &code : errorCodeNames() + m_errorCodes)
+        codes.append(code);
+    out += QStringLiteral("\n/** Every error code a failure may carry: the bridge's, then the "
+                          "application's. */\nexport const errorCodes = %1 as const\n")
+               .arg(QString::fromUtf8(QJsonDocument(codes).toJson(QJsonDocument::Compact)));
 
     for (auto it = m_constants.cbegin(); it != m_constants.cend(); ++it) {
         const QByteArray json = QJsonDocument(QJsonArray{it->first}).toJson(QJsonDocument::Compact);

@@ -33,6 +33,9 @@ public:
     // A named shape (Schema::named) the page uses by its name, even where no command, event or
     // request refers to it: the task kinds' map, say.
     void declareType(const Schema &named);
+    // Error codes of the application's own, beyond the bridge's (ErrorCode): the page's
+    // ErrorCode type and its `errorCodes` list are both, generated.
+    void declareErrorCodes(const QStringList &codes);
     // A named shape the page module `module` declares: imported, not generated.
     void importType(const QString &name, const QString &module);
 
@@ -52,6 +55,7 @@ private:
     QMap<QString, Event> m_events;
     QMap<QString, Request> m_requests;
     QList<Schema> m_types;
+    QStringList m_errorCodes;                                  // the application's
     QMap<QString, std::pair<QJsonValue, QString>> m_constants; // name → value, JSDoc
     QMap<QString, QStringList> m_imports;                      // module → names
 };

@@ -7,7 +7,7 @@
 namespace Conduit {
 
 namespace {
-constexpr std::array<std::pair<ErrorCode, const char *>, 12> kNames{{
+constexpr std::array<std::pair<ErrorCode, const char *>, 9> kNames{{
     {ErrorCode::InvalidArgs, "invalid_args"},
     {ErrorCode::UnknownCommand, "unknown_command"},
     {ErrorCode::Cancelled, "cancelled"},
@@ -17,11 +17,16 @@ constexpr std::array<std::pair<ErrorCode, const char *>, 12> kNames{{
     {ErrorCode::NotFound, "not_found"},
     {ErrorCode::ShuttingDown, "shutting_down"},
     {ErrorCode::Internal, "internal"},
-    {ErrorCode::IoError, "io_error"},
-    {ErrorCode::NetworkError, "network_error"},
-    {ErrorCode::ChecksumMismatch, "checksum_mismatch"},
 }};
 } // namespace
+
+QStringList errorCodeNames()
+{
+    QStringList names;
+    for (const auto &entry : kNames)
+        names.append(QString::fromLatin1(entry.second));
+    return names;
+}
 
 QString errorCodeName(ErrorCode code)
 {

@@ -2,13 +2,15 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
 namespace Conduit {
 
-// The one list of error codes that travel on the wire (docs/DESIGN.md §3), plus the failure
-// codes of tasks, which reach the page as a task's error and its output stream's end.
+// The bridge's own error codes (docs/DESIGN.md §3). An application adds codes of its own (a
+// task's io_error, say) with CommandError's string constructor, and declares them to the page
+// with ApiCatalogue::declareErrorCodes(); the bridge does not need to know them.
 enum class ErrorCode {
     InvalidArgs,
     UnknownCommand,
@@ -19,11 +21,9 @@ enum class ErrorCode {
     NotFound,
     ShuttingDown,
     Internal,
-    IoError,          // a task could not read or write a file
-    NetworkError,     // a download failed: refused, reset, timed out, HTTP error status
-    ChecksumMismatch, // a download's content did not match its expected sha256
 };
 
+QStringList errorCodeNames(); // every ErrorCode's name, in order
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);
 

@@ -90,7 +90,7 @@ void AsyncProcess::runCommand(const ProcessMessage &command)
     const QString text = command.body.toObject().value(kText).toString();
     if (command.name == QLatin1String("echo")) {
         Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kText, text}}));
-    } else if (command.name == QLatin1String("send")) {
+    } else if (command.name == QLatin1String("tell")) {
         const quint64 outputId = m_nextOutputId++;
         Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kId, double(outputId)}}));
         answerLater(outputId, text);

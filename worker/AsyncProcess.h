@@ -18,8 +18,8 @@ class TaskCommands;
 // queued slot post() and its output the signal output(), so everything it owns is touched by
 // its own thread only. Like the model it stands in for, it takes text and gives text back:
 //   echo {text}          → Result {text}
-//   send {text}          → Result {id}, then later Event process.output {id, text}
-//   send {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text,
+//   tell {text}          → Result {id}, then later Event process.output {id, text}
+//   tell {text ending ?} → Request confirm {question}; its Reply → Event process.output {id, text,
 //   answer}
 // `tasks.*` commands go to its TaskCommands (the TaskManager and task kinds);
 // and it speaks unasked: Event process.tick {count, time} on every tick. It listens to the

@@ -18,6 +18,12 @@ QJsonObject TaskError::toJson() const
     return json;
 }
 
+QStringList TaskError::failureCodes()
+{
+    return {QStringLiteral("io_error"), QStringLiteral("network_error"),
+            QStringLiteral("checksum_mismatch")};
+}
+
 TaskError TaskError::invalidArgument(const QString &argument, const QString &message)
 {
     return TaskError(QStringLiteral("invalid_args"), message,

@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <exception>
 
@@ -37,6 +38,9 @@ public:
     const char *what() const noexcept override { return m_what.constData(); }
 
     static TaskError invalidArgument(const QString &argument, const QString &message);
+    // The task failure codes above (io_error, network_error, checksum_mismatch): the ones a
+    // task adds to the bridge's own.
+    static QStringList failureCodes();
 
 private:
     QString m_code;

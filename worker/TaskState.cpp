@@ -3,6 +3,21 @@
 
 namespace Conduit {
 
+QList<TaskState> taskStates()
+{
+    return {TaskState::Queued, TaskState::Running,   TaskState::Paused,  TaskState::Completed,
+            TaskState::Failed, TaskState::Cancelled, TaskState::TimedOut};
+}
+
+std::optional<TaskState> taskStateFromName(const QString &name)
+{
+    for (const TaskState state : taskStates()) {
+        if (taskStateName(state) == name)
+            return state;
+    }
+    return std::nullopt;
+}
+
 QString taskStateName(TaskState state)
 {
     switch (state) {

@@ -973,7 +973,7 @@ void tst_Bridge::requestRefusedByThePage()
     QTRY_VERIFY(future.isFinished());
     const auto error = failureOf(future);
     QVERIFY(error);
-    QCOMPARE(error->code(), ErrorCode::NotFound);
+    QCOMPARE(error->code(), errorCodeName(ErrorCode::NotFound));
     QCOMPARE(error->message(), QStringLiteral("no handler"));
     QCOMPARE(error->details(), (QJsonObject{{"cmd", "confirm"}}));
 
@@ -1014,7 +1014,7 @@ void tst_Bridge::requestReplyMalformed()
     QTRY_VERIFY(future.isFinished());
     const auto error = failureOf(future);
     QVERIFY(error);
-    QCOMPARE(error->code(), code);
+    QCOMPARE(error->code(), errorCodeName(code));
 }
 
 void tst_Bridge::requestTimesOut()
@@ -1027,7 +1027,7 @@ void tst_Bridge::requestTimesOut()
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 5000);
     const auto error = failureOf(future);
     QVERIFY(error);
-    QCOMPARE(error->code(), ErrorCode::Timeout);
+    QCOMPARE(error->code(), errorCodeName(ErrorCode::Timeout));
     QVERIFY(error->message().contains("confirm"));
 
     // A late reply finds nothing to answer.
@@ -1245,7 +1245,7 @@ void tst_Bridge::destructionCancelsEverything()
     QVERIFY(request.isFinished());  // and nobody waits forever for the page
     const auto error = failureOf(request);
     QVERIFY(error);
-    QCOMPARE(error->code(), ErrorCode::Cancelled);
+    QCOMPARE(error->code(), errorCodeName(ErrorCode::Cancelled));
 }
 
 QTEST_GUILESS_MAIN(tst_Bridge)

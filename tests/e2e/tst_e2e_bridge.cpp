@@ -54,7 +54,7 @@ void tst_E2eBridge::processAnswersLater()
         const got = new Promise((resolve) => {
           const off = conduit.listen('process.output', (p) => { if (p.text === 'later') { off(); resolve(p); } });
         });
-        const sent = await conduit.invoke('process.send', {text: 'later'});
+        const sent = await conduit.invoke('process.tell', {text: 'later'});
         const output = await got;
         return {sent: sent.id, output: output.id};
     )js"));
@@ -108,7 +108,7 @@ void tst_E2eBridge::nativeRequestWithoutHandler()
         answer.result();
         QFAIL("a request without a page handler must fail");
     } catch (const CommandError &error) {
-        QCOMPARE(errorCodeName(error.code()), QStringLiteral("unknown_command"));
+        QCOMPARE(error.code(), QStringLiteral("unknown_command"));
     }
 }
 
@@ -187,7 +187,7 @@ void tst_E2eBridge::refusedCallsChangeNothing()
 {
     QFETCH(QString, call);
     QFETCH(QString, code);
-    QSignalSpy toProcess(&m_harness->runtime().gateway(), &ProcessGateway::send);
+    QSignalSpy toProcess(&m_harness->runtime().processGateway(), &ProcessGateway::toProcess);
     const QJsonObject r = m_harness->await(QStringLiteral("return await %1;").arg(call));
     QVERIFY(!r.value("ok").toBool());
     const QJsonObject error = r.value("error").toObject();
@@ -205,7 +205,7 @@ void tst_E2eBridge::refusedCallsChangeNothing()
 void tst_E2eBridge::malformedEnvelopeIsDropped()
 {
     QSignalSpy dropped(&m_harness->bridge(), &Bridge::envelopeDropped);
-    QSignalSpy toProcess(&m_harness->runtime().gateway(), &ProcessGateway::send);
+    QSignalSpy toProcess(&m_harness->runtime().processGateway(), &ProcessGateway::toProcess);
     // Straight onto the channel, past the client, as a hostile script could.
     m_harness->run(QStringLiteral("window.__conduitChannel.objects.conduit.send(['{not json', "
                                   "'42', '{\"t\":\"emit\"}']); true"));

@@ -182,7 +182,7 @@ void tst_E2eWindow::closingWithRunningTasksAsksThenShutsDown()
                       "await conduit.tasks.start('count', {to: 1000000, stepMs: 5}); return true;"))
                 .value("ok")
                 .toBool());
-    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->tasks().activeCount(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->taskGateway().activeCount(), 2, 5000);
     QVERIFY(!m_window->close()); // asks first
     QTRY_VERIFY(m_window->quitQuestion() && m_window->quitQuestion()->isVisible());
     QVERIFY(m_window->quitQuestion()->text().contains(QStringLiteral("2 task")));

@@ -40,7 +40,7 @@ private Q_SLOTS:
 
     void messageFactories();
     void echo();
-    void sendAnswersThenSpeaks();
+    void tellAnswersThenSpeaks();
     void questionIsConfirmed_data();
     void questionIsConfirmed();
     void questionRefused();
@@ -190,10 +190,10 @@ void tst_AsyncProcess::echo()
     QVERIFY(m_emittingThread.load() != QThread::currentThread());
 }
 
-void tst_AsyncProcess::sendAnswersThenSpeaks()
+void tst_AsyncProcess::tellAnswersThenSpeaks()
 {
-    post(ProcessMessage::command(2, QStringLiteral("send"), QJsonObject{{"text", "hello"}}));
-    post(ProcessMessage::command(3, QStringLiteral("send"), QJsonObject{{"text", "again"}}));
+    post(ProcessMessage::command(2, QStringLiteral("tell"), QJsonObject{{"text", "hello"}}));
+    post(ProcessMessage::command(3, QStringLiteral("tell"), QJsonObject{{"text", "again"}}));
     QTRY_COMPARE(events(kOutputEvent).size(), 2);
 
     const ProcessMessage first = *resultFor(2);
@@ -225,7 +225,7 @@ void tst_AsyncProcess::questionIsConfirmed()
     QFETCH(QString, text);
     QFETCH(bool, answer);
 
-    post(ProcessMessage::command(10, QStringLiteral("send"), QJsonObject{{"text", text}}));
+    post(ProcessMessage::command(10, QStringLiteral("tell"), QJsonObject{{"text", text}}));
     QTRY_VERIFY(indexOf(ProcessMessage::Kind::Request, 1) >= 0);
     const ProcessMessage request = m_output.at(indexOf(ProcessMessage::Kind::Request, 1));
     QCOMPARE(request.name, QStringLiteral("confirm"));
@@ -244,7 +244,7 @@ void tst_AsyncProcess::questionIsConfirmed()
 
 void tst_AsyncProcess::questionRefused()
 {
-    post(ProcessMessage::command(1, QStringLiteral("send"), QJsonObject{{"text", "Go?"}}));
+    post(ProcessMessage::command(1, QStringLiteral("tell"), QJsonObject{{"text", "Go?"}}));
     QTRY_VERIFY(indexOf(ProcessMessage::Kind::Request, 1) >= 0);
     const QJsonObject error{{"code", "timeout"}, {"message", "nobody answered"}};
     post(ProcessMessage::reply(1, false, error));
@@ -257,7 +257,7 @@ void tst_AsyncProcess::questionRefused()
 
 void tst_AsyncProcess::strayRepliesAreIgnored()
 {
-    post(ProcessMessage::command(1, QStringLiteral("send"), QJsonObject{{"text", "Go?"}}));
+    post(ProcessMessage::command(1, QStringLiteral("tell"), QJsonObject{{"text", "Go?"}}));
     QTRY_VERIFY(indexOf(ProcessMessage::Kind::Request, 1) >= 0);
     post(ProcessMessage::reply(1, true, true));
     post(ProcessMessage::reply(1, true, false)); // answered already
@@ -270,7 +270,7 @@ void tst_AsyncProcess::strayRepliesAreIgnored()
     QCOMPARE(events(kOutputEvent).size(), 1);
     QCOMPARE(events(kOutputEvent).first().body[QStringLiteral("answer")], QJsonValue(true));
     QCOMPARE(events(kVisibilityEvent).size(), 0);
-    QCOMPARE(m_results.size(), 2); // the send's and the echo's, nothing for the stray result
+    QCOMPARE(m_results.size(), 2); // the tell's and the echo's, nothing for the stray result
 }
 
 void tst_AsyncProcess::unknownCommand()
@@ -361,7 +361,7 @@ void tst_AsyncProcess::hundredThousandEachWay()
 void tst_AsyncProcess::stopsCleanly()
 {
     QTRY_VERIFY_WITH_TIMEOUT(events(kTickEvent).size() >= 1, 10000);
-    post(ProcessMessage::command(1, QStringLiteral("send"), QJsonObject{{"text", "bye"}}));
+    post(ProcessMessage::command(1, QStringLiteral("tell"), QJsonObject{{"text", "bye"}}));
     QTRY_COMPARE(events(kOutputEvent).size(), 1);
 
     QMetaObject::invokeMethod(

@@ -99,7 +99,7 @@ describe('console', () => {
     mountApp()
     await wrapper.get('[data-testid="composer-mode"]').setValue('process')
     await type('job one')
-    expect(client.invocations[0]).toMatchObject({ cmd: 'process.send', args: { text: 'job one' } })
+    expect(client.invocations[0]).toMatchObject({ cmd: 'process.tell', args: { text: 'job one' } })
     client.invocations[0]!.resolve({ id: 7 })
     await flushPromises()
     client.fire('process.output', { id: 7, text: 'JOB ONE' })

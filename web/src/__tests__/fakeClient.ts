@@ -8,6 +8,7 @@ import type { Channel } from '../conduit/channel'
 import type { ConnectionState } from '../conduit/client'
 import type { TaskProgress, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
 import { ConduitError } from '../conduit/errors'
+import { finalTaskStates } from '../conduit/generated/api'
 
 export interface Invocation {
   cmd: string
@@ -33,7 +34,7 @@ export function snapshot(id: number, kind: string, state: TaskState, extra: Part
   }
 }
 
-const FINAL: TaskState[] = ['completed', 'failed', 'cancelled', 'timed_out']
+const FINAL: readonly TaskState[] = finalTaskStates
 
 /** A TaskHandle look-alike: the test moves it with progress()/setState()/line(). */
 export class FakeHandle {

@@ -40,7 +40,7 @@ export interface ConfirmQuestion {
 export const MAX_ROWS = 500
 /** Console calls give up after this long (so a missing native side shows as a timeout row). */
 export const INVOKE_TIMEOUT_MS = 10_000
-/** process.send ids remembered for matching their process.output. */
+/** process.tell ids remembered for matching their process.output. */
 const MAX_TRACKED_SENDS = 500
 
 export interface ConsoleState {
@@ -76,7 +76,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
   let nextKey = 0
   let disposed = false
 
-  // process.send id → when the send started; outputs that arrive before their send's result
+  // process.tell id → when the send started; outputs that arrive before their send's result
   // (same batch) wait in earlyOutputs.
   const sendStarts = new Map<number, number>()
   const earlyOutputs = new Map<number, { row: Row; at: number }[]>()
@@ -94,7 +94,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
   }
 
   async function send(text: string, mode: SendMode): Promise<void> {
-    const cmd = mode === 'echo' ? 'echo' : 'process.send'
+    const cmd = mode === 'echo' ? 'echo' : 'process.tell'
     addRow({ direction: 'out', kind: 'invoke', name: cmd, text })
     const started = now()
     try {
@@ -102,7 +102,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
         const value = await client.invoke('echo', { text }, { timeoutMs: INVOKE_TIMEOUT_MS })
         addRow({ direction: 'in', kind: 'result', name: cmd, text: summarize(value), latencyMs: now() - started })
       } else {
-        const value = await client.invoke('process.send', { text }, { timeoutMs: INVOKE_TIMEOUT_MS })
+        const value = await client.invoke('process.tell', { text }, { timeoutMs: INVOKE_TIMEOUT_MS })
         addRow({ direction: 'in', kind: 'result', name: cmd, text: summarize(value), latencyMs: now() - started })
         remember(sendStarts, value.id, started)
         for (const early of earlyOutputs.get(value.id) ?? []) early.row.latencyMs = early.at - started

@@ -19,7 +19,7 @@ import type {
 import { Channel } from '../conduit/channel'
 import { ConduitError, type ErrorPayload } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
-import type { TaskHandle } from '../conduit/tasks'
+import { isFinalTaskState, type TaskHandle } from '../conduit/tasks'
 import { TailBuffer } from './tailBuffer'
 
 /** The concurrency limit's range, as native states it (TaskManager::kMinLimit/kMaxLimit). */
@@ -60,8 +60,7 @@ interface Tracker {
   cleanups: (() => void)[]
 }
 
-const FINAL: readonly TaskState[] = ['completed', 'failed', 'cancelled', 'timed_out']
-export const isFinal = (state: TaskState): boolean => FINAL.includes(state)
+export const isFinal = (state: TaskState): boolean => isFinalTaskState(state)
 
 function rank(state: TaskState): number {
   return state === 'queued' ? 0 : isFinal(state) ? 2 : 1

@@ -9,7 +9,7 @@ import type {
   GeneratedRequests,
 } from './generated/api'
 import type { ErrorPayload } from './errors'
-import type { HashSkipped, TaskKinds } from './generated/api'
+import type { HashSkipped, TaskKinds, finalTaskStates, taskStates } from './generated/api'
 
 // The commands, events and requests are declared once, natively (bridge/ApiCatalogue and the
 // registrations in app/), and generated into ./generated/api.ts by the build: a command changed
@@ -52,8 +52,10 @@ export interface Welcome {
 
 // ---- tasks (docs/DESIGN.md §5) ------------------------------------------------------------------
 
-export type TaskState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out'
-export type FinalTaskState = 'completed' | 'failed' | 'cancelled' | 'timed_out'
+/** Every state a task can be in, as native names them (generated). */
+export type TaskState = (typeof taskStates)[number]
+/** The states a task ends in. */
+export type FinalTaskState = (typeof finalTaskStates)[number]
 
 export interface TaskProgress {
   done: number

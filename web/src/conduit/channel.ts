@@ -13,6 +13,24 @@ export interface ChannelHost {
 
 let lastStreamId = 0
 
+/**
+ * How the library's own modules (the client, tasks.ts) feed a Channel. Not part of the package's
+ * API: index.ts does not export it, and a page's code has no use for it.
+ */
+export interface ChannelDriver {
+  attach(channel: Channel<any>, host: ChannelHost): boolean
+  chunk(channel: Channel<any>, seq: number, items: unknown[]): void
+  end(channel: Channel<any>, error?: ConduitError): void
+}
+
+// Set by Channel's static block, which alone can reach its private members.
+let driveChannel: ChannelDriver
+
+/** The ChannelDriver, for client.ts and tasks.ts only. */
+export function channelDriver(): ChannelDriver {
+  return driveChannel
+}
+
 /** Items the page lets the native side send ahead of delivery. */
 export const CHANNEL_WINDOW = 256
 
@@ -47,8 +65,16 @@ export class Channel<T = unknown> {
     }
   }
 
-  /** @internal Called by the client when the channel is passed to invoke(). */
-  _attach(host: ChannelHost): boolean {
+  static {
+    driveChannel = {
+      attach: (channel, host) => channel.#attach(host),
+      chunk: (channel, seq, items) => channel.#chunk(seq, items),
+      end: (channel, error) => channel.#end(error),
+    }
+  }
+
+  /** The client passed the channel to invoke(). */
+  #attach(host: ChannelHost): boolean {
     if (this.#finished) return false
     if (this.#host === host) return true
     if (this.#host) throw new Error(`Channel ${this.id} is already attached to another client`)
@@ -57,15 +83,15 @@ export class Channel<T = unknown> {
     return true
   }
 
-  /** @internal A `chunk` envelope for this stream. */
-  _chunk(seq: number, items: unknown[]): void {
+  /** A `chunk` envelope for this stream. */
+  #chunk(seq: number, items: unknown[]): void {
     if (this.#finished || !Number.isInteger(seq) || seq < this.#nextSeq || this.#pending.has(seq)) return
     this.#pending.set(seq, items)
     this.#drain()
   }
 
-  /** @internal An `end` envelope for this stream, or the call behind it failed. */
-  _end(error?: ConduitError): void {
+  /** An `end` envelope for this stream, or the call behind it failed. */
+  #end(error?: ConduitError): void {
     if (this.#finished) return
     // Whatever is still buffered behind a gap is delivered in order before the end.
     for (const seq of [...this.#pending.keys()].sort((a, b) => a - b)) {

@@ -17,7 +17,7 @@ import type {
   Requests,
   Welcome,
 } from './api'
-import { Channel, type ChannelHost } from './channel'
+import { Channel, channelDriver, type ChannelHost } from './channel'
 import { ConduitError } from './errors'
 import { Tasks } from './tasks'
 import type { Transport } from './transport'
@@ -133,7 +133,7 @@ export class ConduitClient implements ChannelHost {
     const { signal, timeoutMs, channel } = options
     if (signal?.aborted) {
       const error = new ConduitError('cancelled', 'Aborted before it was sent', abortDetails(signal))
-      channel?._end(error)
+      if (channel) channelDriver().end(channel, error)
       return Promise.reject(error)
     }
     const id = ++this.#nextId
@@ -163,7 +163,7 @@ export class ConduitClient implements ChannelHost {
       }
       if (timeoutMs !== undefined && timeoutMs > 0) envelope.deadline = timeoutMs
       this.#enqueue(envelope)
-      if (channel && !channel._attach(this)) this.#streams.delete(channel.id)
+      if (channel && !channelDriver().attach(channel, this)) this.#streams.delete(channel.id)
 
       if (timeoutMs !== undefined && timeoutMs > 0) {
         timer = setTimeout(() => {
@@ -284,7 +284,7 @@ export class ConduitClient implements ChannelHost {
     this.#calls.delete(id)
     call.cleanup()
     if (error) {
-      call.channel?._end(error)
+      if (call.channel) channelDriver().end(call.channel, error)
       call.reject(error)
     } else {
       call.resolve(value)
@@ -339,13 +339,13 @@ export class ConduitClient implements ChannelHost {
       case 'request':
         return this.#onRequest(env)
       case 'chunk':
-        this.#streams.get(Number(env.stream))?._chunk(Number(env.seq), Array.isArray(env.items) ? env.items : [])
+      case 'end': {
+        const channel = this.#streams.get(Number(env.stream))
+        if (!channel) return
+        if (env.t === 'chunk') channelDriver().chunk(channel, Number(env.seq), Array.isArray(env.items) ? env.items : [])
+        else channelDriver().end(channel, env.error === undefined || env.error === null ? undefined : ConduitError.fromPayload(env.error))
         return
-      case 'end':
-        this.#streams
-          .get(Number(env.stream))
-          ?._end(env.error === undefined || env.error === null ? undefined : ConduitError.fromPayload(env.error))
-        return
+      }
       default:
         console.warn(`conduit: dropped an envelope of unknown type "${env.t}"`)
     }
@@ -369,7 +369,7 @@ export class ConduitClient implements ChannelHost {
 
   #resetPending(error: ConduitError): void {
     for (const id of [...this.#calls.keys()]) this.#settle(id, undefined, error)
-    for (const channel of [...this.#streams.values()]) channel._end(error)
+    for (const channel of [...this.#streams.values()]) channelDriver().end(channel, error)
     this.#streams.clear()
   }
 

@@ -2,21 +2,10 @@
 // The error model shared with the native side (docs/DESIGN.md §3): every failure is
 // {code, message, details?}.
 
-export const ERROR_CODES = [
-  'invalid_args',
-  'unknown_command',
-  'cancelled',
-  'timeout',
-  'too_large',
-  'busy',
-  'not_found',
-  'shutting_down',
-  'internal',
-  // a task's own failures (task.done / tasks.run)
-  'io_error',
-  'network_error',
-  'checksum_mismatch',
-] as const
+import { errorCodes } from './generated/api'
+
+/** Every code a failure may carry, as native declares them: the bridge's, then the app's. */
+export const ERROR_CODES = errorCodes
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 

@@ -17,7 +17,8 @@ import type {
   TaskState,
   UnknownName,
 } from './api'
-import { Channel, type ChannelHost } from './channel'
+import { Channel, channelDriver, type ChannelHost } from './channel'
+import { finalTaskStates } from './generated/api'
 import type { ConduitClient, InvokeOptions, Unlisten } from './client'
 import { ConduitError } from './errors'
 
@@ -44,10 +45,8 @@ export interface TaskRunOptions<O = unknown> extends TaskStartOptions<O> {
 
 export type TaskAttachOptions<O = unknown> = TaskWatchOptions<O>
 
-const FINAL_STATES: readonly TaskState[] = ['completed', 'failed', 'cancelled', 'timed_out']
-
 export function isFinalTaskState(state: TaskState): state is FinalTaskState {
-  return FINAL_STATES.includes(state)
+  return (finalTaskStates as readonly TaskState[]).includes(state)
 }
 
 /** queued → running ⇄ paused → final: a state never moves to a lower rank. */
@@ -206,9 +205,9 @@ class OutputSink<O> {
       closeStream: () => this.stream.close(),
       releaseStream: () => {},
     }
-    output._attach(host)
+    channelDriver().attach(output, host)
     this.stream.onmessage = (item) => this.#deliver(item)
-    this.stream.onend = (error) => output._end(error)
+    this.stream.onend = (error) => channelDriver().end(output, error)
   }
 
   get lastSeq(): number {
@@ -229,7 +228,7 @@ class OutputSink<O> {
     }
     if (seq <= this.#lastSeq) return // replay overlap: already delivered
     this.#lastSeq = seq
-    this.#output._chunk(this.#nextLocalSeq++, [item.value])
+    channelDriver().chunk(this.#output, this.#nextLocalSeq++, [item.value])
     this.#schedulePersist()
   }
 

@@ -146,7 +146,7 @@ describe('batching', () => {
 describe('invoke', () => {
   it('resolves with the result value', async () => {
     const { transport, client } = await connected()
-    const call = client.invoke('process.send', { text: 'hi' })
+    const call = client.invoke('process.tell', { text: 'hi' })
     await tick()
     const [invoke] = transport.sent('invoke')
     transport.deliver({ t: 'result', id: invoke.id, ok: true, value: { id: 42 } })

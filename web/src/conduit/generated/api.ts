@@ -17,8 +17,17 @@ export type VerifyProblem = { /** 1-based line number in the manifest */ line: n
 
 export type TaskKinds = { /** Downloads an http(s) URL into a file, replaced only on success. */ download: { params: { url: string; dest: string; /** the expected SHA-256, 64 hex digits: a download that does not match fails */ sha256?: string; connectTimeoutMs?: number; stallTimeoutMs?: number }; result: { bytes: number; path: string; sha256: string; /** the final URL, after `redirects` redirects */ url: string; redirects: number }; output: never; unit: 'bytes' }; /** Hashes every file under a folder into a checksum manifest. */ hash: { params: { /** the folder to hash */ root: string; algorithm?: HashAlgorithm; /** default <root>/SHA256SUMS (or the algorithm's twin) */ manifest?: string }; result: { /** files hashed */ files: number; bytes: number; manifest: string; /** every file left out, by path */ skipped: HashSkipped[] }; output: never; unit: 'bytes' }; /** Follows a growing file line by line until cancelled; it has no result. */ tail: { params: { path: string; /** from the first line, not only what is appended */ fromStart?: boolean }; result: never; /** one line, without its newline */ output: string; unit: 'lines' }; /** Checks the files a checksum manifest names, as `sha256sum -c` does. */ verify: { params: { manifest: string; /** the folder the manifest's paths are relative to; default: the manifest's folder */ root?: string }; result: { ok: boolean; /** checksum lines */ checked: number; /** checksum lines that are OK */ passed: number; mismatched: string[]; missing: string[]; /** every line that is not OK, in order */ problems: VerifyProblem[] }; output: never; unit: 'bytes' } }
 
+/** Every error code a failure may carry: the bridge's, then the application's. */
+export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch"] as const
+
+/** The states a task ends in: it never leaves them. */
+export const finalTaskStates = ["completed","failed","cancelled","timed_out"] as const
+
 /** The range of tasks.setLimit. */
 export const taskLimit = {"max":64,"min":1} as const
+
+/** Every state a task can be in (worker/TaskState.h). */
+export const taskStates = ["queued","running","paused","completed","failed","cancelled","timed_out"] as const
 
 /** Commands the page may invoke: arguments and result. */
 export interface GeneratedCommands {
@@ -27,7 +36,7 @@ export interface GeneratedCommands {
   'dialog.pickFolder': { args: { title?: string }; result: { path: string | null } }
   'dialog.saveFile': { args: { title?: string; suggestedName?: string }; result: { path: string | null } }
   'echo': { args: { text: string }; result: { text: string } }
-  'process.send': { args: { text: string }; result: { id: number } }
+  'process.tell': { args: { text: string }; result: { id: number } }
   'tasks.attach': { args: { id: number; after?: number }; result: TaskSnapshot }
   'tasks.cancel': { args: { id: number }; result: TaskSnapshot }
   'tasks.forget': { args: { id: number }; result: Record<string, never> }
