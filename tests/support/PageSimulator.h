@@ -157,6 +157,71 @@ public:
             return std::nullopt;
         return matching.first();
     }
+    // The payloads of every `event` envelope named `event`, in arrival order.
+    QList<QJsonValue> events(const QString &event) const
+    {
+        QList<QJsonValue> payloads;
+        for (const QJsonObject &envelope : ofType(QStringLiteral("event"))) {
+            if (envelope.value(QStringLiteral("event")).toString() == event)
+                payloads.append(envelope.value(QStringLiteral("payload")));
+        }
+        return payloads;
+    }
+    // The `chunk` (or `end`) envelopes of `stream`, in arrival order.
+    QList<QJsonObject> ofStream(const QString &type, qint64 stream) const
+    {
+        QList<QJsonObject> matching;
+        for (const QJsonObject &envelope : ofType(type)) {
+            if (envelope.value(QStringLiteral("stream")).toDouble() == double(stream))
+                matching.append(envelope);
+        }
+        return matching;
+    }
+    // Every item `stream` delivered, chunk after chunk, in arrival order (the client would
+    // reorder by seq; tests check the seqs themselves).
+    QJsonArray items(qint64 stream) const
+    {
+        QJsonArray all;
+        for (const QJsonObject &chunk : ofStream(QStringLiteral("chunk"), stream)) {
+            for (const QJsonValue &item : chunk.value(QStringLiteral("items")).toArray())
+                all.append(item);
+        }
+        return all;
+    }
+
+    // The page's side of streams, events and native requests, as the client sends them.
+    void grant(qint64 stream, qint64 items)
+    {
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("credit")},
+                         {QStringLiteral("stream"), double(stream)},
+                         {QStringLiteral("n"), double(items)}});
+    }
+    void closeStream(qint64 stream)
+    {
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("close")},
+                         {QStringLiteral("stream"), double(stream)}});
+    }
+    void emitEvent(const QString &event, const QJsonValue &payload)
+    {
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("emit")},
+                         {QStringLiteral("event"), event},
+                         {QStringLiteral("payload"), payload}});
+    }
+    void reply(const QJsonValue &id, const QJsonValue &value)
+    {
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("reply")},
+                         {QStringLiteral("id"), id},
+                         {QStringLiteral("ok"), true},
+                         {QStringLiteral("value"), value}});
+    }
+    void replyError(const QJsonValue &id, const QJsonObject &error)
+    {
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("reply")},
+                         {QStringLiteral("id"), id},
+                         {QStringLiteral("ok"), false},
+                         {QStringLiteral("error"), error}});
+    }
+
     // The error code of call `id`'s result, or "ok" when it succeeded, or "" when none came.
     QString outcome(qint64 id) const
     {
