@@ -3,7 +3,7 @@
 // requests) from the native registrations, for the page's client to be type-checked against.
 #include "ConduitRuntime.h"
 
-#include <QApplication>
+#include <QCoreApplication>
 #include <QFile>
 #include <QSaveFile>
 
@@ -11,8 +11,9 @@
 
 int main(int argc, char *argv[])
 {
-    qputenv("QT_QPA_PLATFORM", "offscreen"); // DesktopIntegration is a widget-side object
-    QApplication app(argc, argv);
+    // Registering builds no widget and starts no thread: a QCoreApplication does, without a
+    // display or a platform plugin.
+    QCoreApplication app(argc, argv);
     if (argc != 2) {
         std::fprintf(stderr, "usage: conduit_api_types <output.ts>\n");
         return 2;

@@ -46,6 +46,13 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
 {
     m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
     connect(&m_streams, &StreamOutbox::due, this, &Bridge::requestFlush);
+    m_api.declareConstant(QStringLiteral("bridgeLimits"), BridgeLimits{}.forPage(),
+                          QStringLiteral("The bridge's default limits; a page goes by its "
+                                         "welcome's `limits`, which the application may set."));
+    m_api.declareConstant(
+        QStringLiteral("idRange"),
+        QJsonObject{{QStringLiteral("min"), 1}, {QStringLiteral("max"), Schema::kMaxSafeInteger}},
+        QStringLiteral("The ids of calls, requests and streams."));
 }
 
 Bridge::~Bridge()
@@ -251,6 +258,7 @@ void Bridge::handleHello(const QJsonObject &envelope)
     welcome.insert(kT, QStringLiteral("welcome"));
     welcome.insert(QStringLiteral("session"), m_session);
     welcome.insert(QStringLiteral("generation"), double(m_generation));
+    welcome.insert(QStringLiteral("limits"), m_limits.forPage());
     welcome.insert(QStringLiteral("snapshot"),
                    m_snapshotProvider ? m_snapshotProvider() : QJsonObject{});
     m_outbox.prepend(welcome);

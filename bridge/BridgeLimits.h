@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QJsonObject>
 #include <QtGlobal>
 
 #include <chrono>
@@ -16,8 +17,18 @@ struct BridgeLimits
     qsizetype maxEnvelopesPerFlush = 2000;      // native→page envelopes in one receive()
     qsizetype maxBufferedWhileDetached = 10000; // events held while no page is attached
     qsizetype maxPendingStreamItems = 4096;     // unsent items per ordered stream
+    qsizetype streamWindow = 256;               // credit a page grants a stream at a time, in items
     std::chrono::milliseconds requestTimeout{5 * 60
                                              * 1000}; // native→page questions wait for a person
+
+    // What the page must know to stay within them: in every `welcome` (`limits`), and the
+    // defaults in the generated types (`bridgeLimits`).
+    QJsonObject forPage() const
+    {
+        return {{QStringLiteral("maxEnvelopeChars"), double(maxEnvelopeChars)},
+                {QStringLiteral("maxEnvelopesPerBatch"), double(maxEnvelopesPerBatch)},
+                {QStringLiteral("streamWindow"), double(streamWindow)}};
+    }
 };
 
 } // namespace Conduit

@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "AsyncProcess.h"
 
+#include "ConsoleModel.h"
 #include "TaskCommands.h"
 
-#include <QDateTime>
-#include <QJsonObject>
-
 namespace Conduit {
-
-namespace {
-const QString kText = QStringLiteral("text");
-const QString kId = QStringLiteral("id");
-} // namespace
 
 AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, TaskKinds kinds, QObject *parent)
     : QObject(parent)
@@ -23,21 +16,20 @@ AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, TaskKinds kin
 
 void AsyncProcess::start()
 {
-    if (m_ticker)
+    if (m_console)
         return;
-    // Created here, in the process's own thread, so its timer events are delivered there.
-    m_ticker = new QTimer(this);
-    m_ticker->setTimerType(Qt::PreciseTimer);
-    connect(m_ticker, &QTimer::timeout, this, &AsyncProcess::tick);
-    m_ticker->start(m_tickInterval);
-    m_tasks = new TaskCommands(
-        m_kinds, [this](const ProcessMessage &message) { Q_EMIT output(message); }, this);
+    const auto emitOutput = [this](const ProcessMessage &message) {
+        Q_EMIT output(message);
+    };
+    m_console = new ConsoleModel(m_tickInterval, emitOutput, this);
+    m_console->startTicking();
+    m_tasks = new TaskCommands(m_kinds, emitOutput, this);
 }
 
 bool AsyncProcess::stop(std::chrono::milliseconds deadline)
 {
-    if (m_ticker)
-        m_ticker->stop();
+    if (m_console)
+        m_console->stopTicking();
     return !m_tasks || m_tasks->shutdown(deadline);
 }
 
@@ -47,30 +39,13 @@ void AsyncProcess::post(const ProcessMessage &message)
     case ProcessMessage::Kind::Command:
         runCommand(message);
         break;
-    case ProcessMessage::Kind::Reply: {
-        const Question question = m_questions.take(message.id);
-        if (question.outputId == 0)
-            break;
-        QJsonObject payload{{kId, double(question.outputId)}, {kText, question.text}};
-        if (message.ok)
-            payload.insert(QStringLiteral("answer"), message.body.toBool());
-        else
-            payload.insert(QStringLiteral("error"), message.body);
-        Q_EMIT output(ProcessMessage::event(QStringLiteral("process.output"), payload));
+    case ProcessMessage::Kind::Reply:
+        if (m_console)
+            m_console->answer(message);
         break;
-    }
     case ProcessMessage::Kind::Event:
-        // The page says whether anyone is looking; nobody needs ticks while it is hidden.
-        if (message.name == QLatin1String("page.visible") && m_ticker) {
-            const bool visible
-                = message.body.toObject().value(QStringLiteral("visible")).toBool(true);
-            if (visible && !m_ticker->isActive())
-                m_ticker->start(m_tickInterval);
-            else if (!visible)
-                m_ticker->stop();
-            Q_EMIT output(ProcessMessage::event(QStringLiteral("process.visibility"),
-                                                QJsonObject{{QStringLiteral("ticking"), visible}}));
-        }
+        if (m_console)
+            m_console->observe(message);
         break;
     default:
         break; // output kinds are not input
@@ -79,57 +54,19 @@ void AsyncProcess::post(const ProcessMessage &message)
 
 void AsyncProcess::runCommand(const ProcessMessage &command)
 {
-    if (TaskCommands::handles(command.name)) {
-        if (m_tasks)
-            Q_EMIT output(m_tasks->run(command));
-        else
-            Q_EMIT output(ProcessMessage::failure(command.id, QStringLiteral("shutting_down"),
-                                                  QStringLiteral("the process is not running")));
+    if (!m_console) {
+        Q_EMIT output(ProcessMessage::failure(command.id, QStringLiteral("shutting_down"),
+                                              QStringLiteral("the process is not running")));
         return;
     }
-    const QString text = command.body.toObject().value(kText).toString();
-    if (command.name == QLatin1String("echo")) {
-        Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kText, text}}));
-    } else if (command.name == QLatin1String("tell")) {
-        const quint64 outputId = m_nextOutputId++;
-        Q_EMIT output(ProcessMessage::result(command.id, QJsonObject{{kId, double(outputId)}}));
-        answerLater(outputId, text);
-    } else {
+    if (TaskCommands::handles(command.name))
+        Q_EMIT output(m_tasks->run(command));
+    else if (ConsoleModel::handles(command.name))
+        Q_EMIT output(m_console->run(command));
+    else
         Q_EMIT output(ProcessMessage::failure(
             command.id, QStringLiteral("unknown_command"),
             QStringLiteral("the process has no command '%1'").arg(command.name)));
-    }
-}
-
-void AsyncProcess::answerLater(quint64 outputId, const QString &text)
-{
-    // "Later": after the result has left, from the process's own event loop.
-    QMetaObject::invokeMethod(
-        this,
-        [this, outputId, text] {
-            if (text.trimmed().endsWith(QLatin1Char('?'))) {
-                const quint64 requestId = m_nextRequestId++;
-                m_questions.insert(requestId, Question{outputId, text});
-                Q_EMIT output(
-                    ProcessMessage::request(requestId, QStringLiteral("confirm"),
-                                            QJsonObject{{QStringLiteral("question"), text}}));
-                return;
-            }
-            Q_EMIT output(
-                ProcessMessage::event(QStringLiteral("process.output"),
-                                      QJsonObject{{kId, double(outputId)}, {kText, text}}));
-        },
-        Qt::QueuedConnection);
-}
-
-void AsyncProcess::tick()
-{
-    ++m_ticks;
-    Q_EMIT output(ProcessMessage::event(
-        QStringLiteral("process.tick"),
-        QJsonObject{{QStringLiteral("count"), double(m_ticks)},
-                    {QStringLiteral("time"),
-                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}}));
 }
 
 } // namespace Conduit

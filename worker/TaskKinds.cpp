@@ -1,24 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "TaskKinds.h"
 
-#include "DownloadTask.h"
-#include "HashTask.h"
-#include "TailTask.h"
-#include "VerifyTask.h"
-
 #include <algorithm>
 
 namespace Conduit {
-
-TaskKinds TaskKinds::builtIn()
-{
-    TaskKinds kinds;
-    kinds.add(HashTask::declaration());
-    kinds.add(VerifyTask::declaration());
-    kinds.add(DownloadTask::declaration());
-    kinds.add(TailTask::declaration());
-    return kinds;
-}
 
 TaskKinds &TaskKinds::add(const TaskKind &kind)
 {

@@ -13,7 +13,8 @@ namespace Conduit {
 class TaskKinds
 {
 public:
-    // What the application ships (one line per kind in TaskKinds.cpp).
+    // What the application ships: CONDUIT_TASK_KINDS in worker/CMakeLists.txt, one name per
+    // kind, generates it.
     static TaskKinds builtIn();
 
     TaskKinds &add(const TaskKind &kind); // a name already present is replaced

@@ -9,7 +9,7 @@ import type {
   GeneratedRequests,
 } from './generated/api'
 import type { ErrorPayload } from './errors'
-import type { HashSkipped, TaskKinds, finalTaskStates, taskStates } from './generated/api'
+import type { HashSkipped, TaskKinds, bridgeLimits, finalTaskStates, taskStates } from './generated/api'
 
 // The commands, events and requests are declared once, natively (bridge/ApiCatalogue and the
 // registrations in app/), and generated into ./generated/api.ts by the build: a command changed
@@ -40,6 +40,9 @@ export type RequestResult<K extends RequestName> = Requests[K]['result']
 export type UnknownName<N extends string, Known> = N extends keyof Known ? never : N
 
 /** The `welcome` envelope, the native answer to `hello`. */
+/** The native side's limits (BridgeLimits::forPage), as the welcome reports them. */
+export type BridgeLimits = { -readonly [K in keyof typeof bridgeLimits]: number }
+
 export interface Welcome {
   session: string
   /** e.g. "de_DE" */
@@ -47,6 +50,8 @@ export interface Welcome {
   version: string
   /** Counts the pages that said hello to this native session: > 1 after a reload. */
   generation: number
+  /** What the native side accepts and grants; the page keeps within it. */
+  limits: BridgeLimits
   snapshot: unknown
 }
 

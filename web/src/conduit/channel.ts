@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Channel<T>: the page end of a per-call stream (like Tauri's ipc::Channel). Items arrive in
-// `chunk` envelopes numbered by `seq` (0, 1, 2 … per chunk); the page grants credit in items.
+// `chunk` envelopes numbered by `seq` (0, 1, 2 … per chunk); the page grants credit in items,
+// a window of the host's streamWindow at a time.
 
 import { ConduitError } from './errors'
 
 /** What a Channel needs from the client it is attached to. */
 export interface ChannelHost {
+  /** Items of credit a stream is granted at a time (the welcome's `limits.streamWindow`). */
+  readonly streamWindow: number
   grantCredit(stream: number, n: number): void
   closeStream(stream: number): void
   releaseStream(stream: number): void
@@ -30,9 +33,6 @@ let driveChannel: ChannelDriver
 export function channelDriver(): ChannelDriver {
   return driveChannel
 }
-
-/** Items the page lets the native side send ahead of delivery. */
-export const CHANNEL_WINDOW = 256
 
 export class Channel<T = unknown> {
   /** The page's own stream id, from a counter separate from invoke ids. */
@@ -79,7 +79,7 @@ export class Channel<T = unknown> {
     if (this.#host === host) return true
     if (this.#host) throw new Error(`Channel ${this.id} is already attached to another client`)
     this.#host = host
-    host.grantCredit(this.id, CHANNEL_WINDOW)
+    host.grantCredit(this.id, host.streamWindow)
     return true
   }
 
@@ -119,7 +119,7 @@ export class Channel<T = unknown> {
       items = this.#pending.get(this.#nextSeq)
     }
     // Refill the window once half of it has been delivered.
-    if (this.#host && !this.#finished && this.#deliveredSinceGrant >= CHANNEL_WINDOW / 2) {
+    if (this.#host && !this.#finished && this.#deliveredSinceGrant >= this.#host.streamWindow / 2) {
       this.#host.grantCredit(this.id, this.#deliveredSinceGrant)
       this.#deliveredSinceGrant = 0
     }

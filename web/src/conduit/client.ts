@@ -15,10 +15,12 @@ import type {
   Commands,
   Events,
   Requests,
+  BridgeLimits,
   Welcome,
 } from './api'
 import { Channel, channelDriver, type ChannelHost } from './channel'
 import { ConduitError } from './errors'
+import { bridgeLimits, idRange } from './generated/api'
 import { Tasks } from './tasks'
 import type { Transport } from './transport'
 
@@ -36,8 +38,6 @@ export interface InvokeOptions {
 export interface ClientOptions {
   /** After this long without a transport the state becomes `unavailable` (it may still connect). */
   unavailableAfterMs?: number
-  /** page → native envelopes per send(); the native side refuses bigger batches. */
-  maxEnvelopesPerSend?: number
 }
 
 export type Unlisten = () => void
@@ -63,7 +63,8 @@ export class ConduitClient implements ChannelHost {
   #transport: Transport | null = null
   #outbox: string[] = []
   #flushScheduled = false
-  #maxPerSend: number
+  /** The native side's limits: its defaults until the welcome says what they are. */
+  #limits: BridgeLimits = { ...bridgeLimits }
 
   #nextId = 0
   #calls = new Map<number, PendingCall>()
@@ -79,7 +80,6 @@ export class ConduitClient implements ChannelHost {
   #resolveReady!: (welcome: Welcome) => void
 
   constructor(transport: Transport | Promise<Transport>, options: ClientOptions = {}) {
-    this.#maxPerSend = options.maxEnvelopesPerSend ?? 10000
     this.#ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
     const unavailableAfterMs = options.unavailableAfterMs ?? 1500
     const timer = setTimeout(() => {
@@ -136,7 +136,7 @@ export class ConduitClient implements ChannelHost {
       if (channel) channelDriver().end(channel, error)
       return Promise.reject(error)
     }
-    const id = ++this.#nextId
+    const id = this.#newId()
     return new Promise<unknown>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined
       const onAbort = (): void => {
@@ -162,7 +162,12 @@ export class ConduitClient implements ChannelHost {
         this.#streams.set(channel.id, channel)
       }
       if (timeoutMs !== undefined && timeoutMs > 0) envelope.deadline = timeoutMs
-      this.#enqueue(envelope)
+      const refused = this.#enqueue(envelope)
+      if (refused) {
+        this.#streams.delete(channel?.id ?? 0)
+        this.#settle(id, undefined, refused)
+        return
+      }
       if (channel && !channelDriver().attach(channel, this)) this.#streams.delete(channel.id)
 
       if (timeoutMs !== undefined && timeoutMs > 0) {
@@ -195,7 +200,8 @@ export class ConduitClient implements ChannelHost {
   emit<K extends EventName>(event: K, payload: EventPayload<K>): void
   emit<N extends string = string>(event: UnknownName<N, Events>, payload?: unknown): void
   emit(event: string, payload?: unknown): void {
-    this.#enqueue({ t: 'emit', event, payload: payload ?? null })
+    const refused = this.#enqueue({ t: 'emit', event, payload: payload ?? null })
+    if (refused) throw refused
   }
 
   // ---- native requests ----------------------------------------------------------------------
@@ -214,6 +220,11 @@ export class ConduitClient implements ChannelHost {
   }
 
   // ---- ChannelHost --------------------------------------------------------------------------
+
+  /** @internal */
+  get streamWindow(): number {
+    return this.#limits.streamWindow
+  }
 
   /** @internal */
   grantCredit(stream: number, n: number): void {
@@ -246,9 +257,26 @@ export class ConduitClient implements ChannelHost {
 
   // ---- outgoing -----------------------------------------------------------------------------
 
-  #enqueue(envelope: Envelope): void {
-    this.#outbox.push(JSON.stringify(envelope))
+  /** Queues an envelope, or returns the `too_large` error it would get from the native side. */
+  #enqueue(envelope: Envelope): ConduitError | null {
+    const text = JSON.stringify(envelope)
+    // Measured as native measures it: UTF-16 code units of the JSON text.
+    if (text.length > this.#limits.maxEnvelopeChars) {
+      return new ConduitError(
+        'too_large',
+        `The ${envelope.t} is ${text.length} characters of JSON; the limit is ${this.#limits.maxEnvelopeChars}`,
+        { limit: this.#limits.maxEnvelopeChars },
+      )
+    }
+    this.#outbox.push(text)
     this.#scheduleFlush()
+    return null
+  }
+
+  #newId(): number {
+    // 2^53 calls would take centuries; wrapping keeps ids in the range native accepts anyway.
+    this.#nextId = this.#nextId >= idRange.max ? idRange.min : this.#nextId + 1
+    return this.#nextId
   }
 
   #scheduleFlush(): void {
@@ -263,9 +291,10 @@ export class ConduitClient implements ChannelHost {
     if (!transport || this.#outbox.length === 0) return
     const all = this.#outbox
     this.#outbox = []
-    for (let i = 0; i < all.length; i += this.#maxPerSend) {
+    const perSend = this.#limits.maxEnvelopesPerBatch
+    for (let i = 0; i < all.length; i += perSend) {
       try {
-        transport.send(all.slice(i, i + this.#maxPerSend))
+        transport.send(all.slice(i, i + perSend))
       } catch (error) {
         console.error('conduit: send failed', error)
       }
@@ -357,8 +386,10 @@ export class ConduitClient implements ChannelHost {
       locale: typeof env.locale === 'string' ? env.locale : '',
       version: typeof env.version === 'string' ? env.version : '',
       generation: typeof env.generation === 'number' ? env.generation : 0,
+      limits: readLimits(env.limits),
       snapshot: env.snapshot ?? null,
     }
+    this.#limits = welcome.limits
     // A second welcome means the native side started serving this page afresh: nothing sent
     // before it will be answered, so nothing may stay pending.
     if (this.#welcome) this.#resetPending(new ConduitError('cancelled', 'The connection was reset'))
@@ -398,10 +429,14 @@ export class ConduitClient implements ChannelHost {
       })
       return
     }
-    new Promise<unknown>((resolve) => resolve(handler(env.args ?? {}))).then(
-      (value) => this.#enqueue({ t: 'reply', id, ok: true, value: value === undefined ? null : value }),
-      (error: unknown) => this.#enqueue({ t: 'reply', id, ok: false, error: ConduitError.from(error).toPayload() }),
-    )
+    const fail = (error: unknown): void => {
+      this.#enqueue({ t: 'reply', id, ok: false, error: ConduitError.from(error).toPayload() })
+    }
+    new Promise<unknown>((resolve) => resolve(handler(env.args ?? {}))).then((value) => {
+      // An answer too large to send still answers: native hears why.
+      const refused = this.#enqueue({ t: 'reply', id, ok: true, value: value === undefined ? null : value })
+      if (refused) fail(refused)
+    }, fail)
   }
 
   #setState(state: ConnectionState): void {
@@ -409,6 +444,17 @@ export class ConduitClient implements ChannelHost {
     this.#state = state
     for (const cb of [...this.#stateListeners]) cb(state)
   }
+}
+
+/** The welcome's limits; a field that is missing or not a positive integer keeps its default. */
+function readLimits(value: unknown): BridgeLimits {
+  const given = (value ?? {}) as Record<string, unknown>
+  const limits: BridgeLimits = { ...bridgeLimits }
+  for (const key of Object.keys(limits) as (keyof BridgeLimits)[]) {
+    const n = given[key]
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) limits[key] = n
+  }
+  return limits
 }
 
 function newDocumentId(): string {

@@ -19,7 +19,7 @@ export default conduit
 
 export { ConduitClient } from './client'
 export type { ClientOptions, ConnectionState, InvokeOptions, Unlisten } from './client'
-export { Channel, CHANNEL_WINDOW } from './channel'
+export { Channel } from './channel'
 export { TaskHandle, Tasks, isFinalTaskState, taskError } from './tasks'
 export type { TaskAttachOptions, TaskRunOptions, TaskStartOptions, TaskWatchOptions } from './tasks'
 export { ConduitError, ERROR_CODES, isErrorCode } from './errors'

@@ -18,7 +18,7 @@ import type {
   UnknownName,
 } from './api'
 import { Channel, channelDriver, type ChannelHost } from './channel'
-import { finalTaskStates } from './generated/api'
+import { bridgeLimits, finalTaskStates } from './generated/api'
 import type { ConduitClient, InvokeOptions, Unlisten } from './client'
 import { ConduitError } from './errors'
 
@@ -201,6 +201,7 @@ class OutputSink<O> {
     this.#key = key
     // The page's channel is fed locally; closing it closes the native stream (the task goes on).
     const host: ChannelHost = {
+      streamWindow: bridgeLimits.streamWindow,
       grantCredit: () => {},
       closeStream: () => this.stream.close(),
       releaseStream: () => {},

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConduitClient } from '../client'
-import { Channel, CHANNEL_WINDOW } from '../channel'
+import { Channel } from '../channel'
 import { ConduitError } from '../errors'
+import { bridgeLimits } from '../generated/api'
 import { FakeTransport, track } from './fakeTransport'
 
 /** Lets queued microtasks (the client's flush) and resolved promises run. */
@@ -42,7 +43,14 @@ describe('handshake', () => {
     transport.deliver({ t: 'welcome', session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, snapshot: { tasks: [] } })
     transport.deliver({ t: 'result', id: 1, ok: true, value: { text: 'early' } })
     await tick()
-    expect(ready.value).toEqual({ session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, snapshot: { tasks: [] } })
+    expect(ready.value).toEqual({
+      session: 'abc',
+      locale: 'de_DE',
+      version: '1.2.3',
+      generation: 2,
+      limits: bridgeLimits, // the welcome named none: the generated defaults
+      snapshot: { tasks: [] },
+    })
     expect(client.state).toBe('connected')
     await expect(queued).resolves.toEqual({ text: 'early' })
   })
@@ -132,14 +140,65 @@ describe('batching', () => {
     expect(transport.sends[1]).toHaveLength(1)
   })
 
-  it('splits a batch that exceeds maxEnvelopesPerSend', async () => {
+  it('splits a batch at the welcome\'s maxEnvelopesPerBatch', async () => {
     const transport = new FakeTransport()
-    const client = new ConduitClient(transport, { maxEnvelopesPerSend: 3 })
+    const client = new ConduitClient(transport)
     await tick()
+    transport.deliver({ t: 'welcome', session: 's', limits: { maxEnvelopesPerBatch: 3 }, snapshot: {} })
     transport.clear()
     for (let i = 0; i < 7; i++) client.emit('page.visible', { visible: i % 2 === 0 })
     await tick()
     expect(transport.sends.map((s) => s.length)).toEqual([3, 3, 1])
+  })
+})
+
+describe('limits', () => {
+  it('takes the welcome\'s limits and keeps the defaults for what is missing or not a positive integer', async () => {
+    const transport = new FakeTransport()
+    const client = new ConduitClient(transport)
+    await tick()
+    transport.deliver({
+      t: 'welcome',
+      session: 's',
+      limits: { maxEnvelopeChars: 500, maxEnvelopesPerBatch: -1, streamWindow: 1.5 },
+      snapshot: {},
+    })
+    const welcome = await client.ready()
+    expect(welcome.limits).toEqual({ ...bridgeLimits, maxEnvelopeChars: 500 })
+  })
+
+  it('refuses an invoke, an emit and a reply over maxEnvelopeChars with too_large, and sends none of them', async () => {
+    const transport = new FakeTransport()
+    const client = new ConduitClient(transport)
+    await tick()
+    transport.deliver({ t: 'welcome', session: 's', limits: { maxEnvelopeChars: 200 }, snapshot: {} })
+    transport.clear()
+    const big = 'x'.repeat(200)
+    await expect(client.invoke('echo', { text: big })).rejects.toMatchObject({ code: 'too_large', details: { limit: 200 } })
+    expect(() => client.emit('page.visible', { visible: true, note: big } as never)).toThrow(ConduitError)
+    client.handle('confirm', () => big as never)
+    transport.deliver({ t: 'request', id: 7, cmd: 'confirm', args: { question: '?' } })
+    await tick()
+    expect(transport.sent('invoke')).toEqual([])
+    expect(transport.sent('emit')).toEqual([])
+    const [reply] = transport.sent('reply')
+    expect(reply).toMatchObject({ t: 'reply', id: 7, ok: false, error: { code: 'too_large' } })
+    // What fits still goes.
+    void client.invoke('echo', { text: 'small' })
+    await tick()
+    expect(transport.sent('invoke')).toHaveLength(1)
+  })
+
+  it('grants a channel the welcome\'s streamWindow', async () => {
+    const transport = new FakeTransport()
+    const client = new ConduitClient(transport)
+    await tick()
+    transport.deliver({ t: 'welcome', session: 's', limits: { streamWindow: 8 }, snapshot: {} })
+    transport.clear()
+    const channel = new Channel<number>()
+    void client.invoke('count', { to: 100 }, { channel })
+    await tick()
+    expect(transport.sent('credit')).toEqual([{ t: 'credit', stream: channel.id, n: 8 }])
   })
 })
 
@@ -377,7 +436,7 @@ describe('Channel', () => {
     expect(transport.sends).toHaveLength(1)
     expect(transport.envelopes()).toEqual([
       { t: 'invoke', id: 1, cmd: 'tail', args: { path: '/x' }, stream: channel.id },
-      { t: 'credit', stream: channel.id, n: CHANNEL_WINDOW },
+      { t: 'credit', stream: channel.id, n: bridgeLimits.streamWindow },
     ])
 
     const s = channel.id
@@ -407,7 +466,7 @@ describe('Channel', () => {
     await tick()
     transport.clear()
 
-    const half = CHANNEL_WINDOW / 2
+    const half = bridgeLimits.streamWindow / 2
     const items = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i)
     transport.deliver({ t: 'chunk', stream: channel.id, seq: 0, items: items(0, half - 1) })
     await tick()

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HashResult, TaskProgress, TaskSnapshot, TaskState } from '../api'
 import { ConduitClient } from '../client'
-import { Channel, CHANNEL_WINDOW } from '../channel'
+import { Channel } from '../channel'
+import { bridgeLimits } from '../generated/api'
 import { ConduitError } from '../errors'
 import type { TaskHandle } from '../tasks'
 import { FakeTransport, track } from './fakeTransport'
@@ -389,7 +390,7 @@ describe('output', () => {
     expect(invoke).toMatchObject({ t: 'invoke', cmd: 'tasks.start', args: { kind: 'tail', params: { path: '/var/log/x' } } })
     expect(typeof invoke.stream).toBe('number')
     expect(invoke.stream).not.toBe(output.id) // the client's own stream carries {seq, value}
-    expect(credit).toEqual({ t: 'credit', stream: invoke.stream, n: CHANNEL_WINDOW })
+    expect(credit).toEqual({ t: 'credit', stream: invoke.stream, n: bridgeLimits.streamWindow })
 
     // items may come before the result: delivered, and remembered once the id is known
     transport.deliver({ t: 'chunk', stream: invoke.stream, seq: 0, items: [{ seq: 1, value: 'a' }] })

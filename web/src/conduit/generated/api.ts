@@ -5,6 +5,12 @@
 import type { TaskSnapshot } from '../api'
 import type { ErrorPayload } from '../errors'
 
+export type DuplicateGroup = { /** of each file, bytes */ size: number; sha256: string; /** relative to root, sorted */ paths: string[] }
+
+export type DuplicateSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'symlink' | 'hard_link'
+
+export type DuplicateSkipped = { path: string; escaped?: boolean; reason: DuplicateSkipReason; /** the system's error, or for a hard link the name it shares its file with */ message?: string }
+
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512'
 
 export type HashSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'manifest'
@@ -15,13 +21,19 @@ export type VerifyVerdict = 'failed' | 'missing' | 'unreadable' | 'special' | 'o
 
 export type VerifyProblem = { /** 1-based line number in the manifest */ line: number; verdict: VerifyVerdict; /** absent for malformed lines */ path?: string; escaped?: boolean; message?: string }
 
-export type TaskKinds = { /** Downloads an http(s) URL into a file, replaced only on success. */ download: { params: { url: string; dest: string; /** the expected SHA-256, 64 hex digits: a download that does not match fails */ sha256?: string; connectTimeoutMs?: number; stallTimeoutMs?: number }; result: { bytes: number; path: string; sha256: string; /** the final URL, after `redirects` redirects */ url: string; redirects: number }; output: never; unit: 'bytes' }; /** Hashes every file under a folder into a checksum manifest. */ hash: { params: { /** the folder to hash */ root: string; algorithm?: HashAlgorithm; /** default <root>/SHA256SUMS (or the algorithm's twin) */ manifest?: string }; result: { /** files hashed */ files: number; bytes: number; manifest: string; /** every file left out, by path */ skipped: HashSkipped[] }; output: never; unit: 'bytes' }; /** Follows a growing file line by line until cancelled; it has no result. */ tail: { params: { path: string; /** from the first line, not only what is appended */ fromStart?: boolean }; result: never; /** one line, without its newline */ output: string; unit: 'lines' }; /** Checks the files a checksum manifest names, as `sha256sum -c` does. */ verify: { params: { manifest: string; /** the folder the manifest's paths are relative to; default: the manifest's folder */ root?: string }; result: { ok: boolean; /** checksum lines */ checked: number; /** checksum lines that are OK */ passed: number; mismatched: string[]; missing: string[]; /** every line that is not OK, in order */ problems: VerifyProblem[] }; output: never; unit: 'bytes' } }
+export type TaskKinds = { /** Downloads an http(s) URL into a file, replaced only on success. */ download: { params: { url: string; dest: string; /** the expected SHA-256, 64 hex digits: a download that does not match fails */ sha256?: string; connectTimeoutMs?: number; stallTimeoutMs?: number }; result: { bytes: number; path: string; sha256: string; /** the final URL, after `redirects` redirects */ url: string; redirects: number }; output: never; unit: 'bytes' }; /** Finds identical files under a folder (as fdupes -r); deletes nothing. */ duplicates: { params: { /** the folder to search, with its subfolders */ root: string; /** smaller files are left out (bytes) */ minSize?: number }; result: { /** largest files first */ groups: DuplicateGroup[]; /** regular files looked at */ files: number; /** files that are a copy of another (each group less one) */ duplicates: number; /** what deleting every copy but one would free */ reclaimableBytes: number; /** every file left out, by path */ skipped: DuplicateSkipped[] }; output: DuplicateGroup; unit: 'bytes' }; /** Hashes every file under a folder into a checksum manifest. */ hash: { params: { /** the folder to hash */ root: string; algorithm?: HashAlgorithm; /** default <root>/SHA256SUMS (or the algorithm's twin) */ manifest?: string }; result: { /** files hashed */ files: number; bytes: number; manifest: string; /** every file left out, by path */ skipped: HashSkipped[] }; output: never; unit: 'bytes' }; /** Follows a growing file line by line until cancelled; it has no result. */ tail: { params: { path: string; /** from the first line, not only what is appended */ fromStart?: boolean }; result: never; /** one line, without its newline */ output: string; unit: 'lines' }; /** Checks the files a checksum manifest names, as `sha256sum -c` does. */ verify: { params: { manifest: string; /** the folder the manifest's paths are relative to; default: the manifest's folder */ root?: string }; result: { ok: boolean; /** checksum lines */ checked: number; /** checksum lines that are OK */ passed: number; mismatched: string[]; missing: string[]; /** every line that is not OK, in order */ problems: VerifyProblem[] }; output: never; unit: 'bytes' } }
 
 /** Every error code a failure may carry: the bridge's, then the application's. */
 export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch"] as const
 
+/** The bridge's default limits; a page goes by its welcome's `limits`, which the application may set. */
+export const bridgeLimits = {"maxEnvelopeChars":1048576,"maxEnvelopesPerBatch":10000,"streamWindow":256} as const
+
 /** The states a task ends in: it never leaves them. */
 export const finalTaskStates = ["completed","failed","cancelled","timed_out"] as const
+
+/** The ids of calls, requests and streams. */
+export const idRange = {"max":9007199254740991,"min":1} as const
 
 /** The range of tasks.setLimit. */
 export const taskLimit = {"max":64,"min":1} as const
@@ -44,7 +56,7 @@ export interface GeneratedCommands {
   'tasks.pause': { args: { id: number }; result: TaskSnapshot }
   'tasks.resume': { args: { id: number }; result: TaskSnapshot }
   'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
-  'tasks.start': { args: { kind: 'download' | 'hash' | 'tail' | 'verify'; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
+  'tasks.start': { args: { kind: 'download' | 'duplicates' | 'hash' | 'tail' | 'verify'; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
 }
 
 /** Events native emits to the page. */
