@@ -121,8 +121,17 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
              [this](const CommandCall &call) {
                  return m_process.call(QStringLiteral("tasks.forget"), call.args)
                      .then(this, [this, id = idOf(call.args)](const QJsonValue &value) {
-                         for (const Reader &reader : m_records.value(id).readers)
+                         // A reader that had not read everything learns why it ends early.
+                         for (const Reader &reader : m_records.value(id).readers) {
                              m_readerTasks.remove(reader.stream);
+                             m_bridge.streams().end(
+                                 reader.stream,
+                                 CommandError(ErrorCode::NotFound,
+                                              QStringLiteral("task %1 was forgotten before its "
+                                                             "output was read")
+                                                  .arg(id),
+                                              {{kId, double(id)}}));
+                         }
                          m_records.remove(id);
                          return value;
                      });
@@ -248,8 +257,10 @@ void TaskGateway::onOutput(const QJsonValue &output)
 {
     const QJsonObject payload = output.toObject();
     Record &record = m_records[idOf(payload)];
-    for (const QJsonValue &item : payload.value(QStringLiteral("items")).toArray())
+    for (const QJsonValue &item : payload.value(QStringLiteral("items")).toArray()) {
         record.output.append(item.toObject());
+        record.lastSeq = std::max(record.lastSeq, qint64(item[kSeq].toDouble()));
+    }
     // The snapshot the page gets from list and attach says how far the output has come.
     if (!record.output.isEmpty() && !isFinal(record.snapshot))
         record.snapshot.insert(QStringLiteral("outputSeq"), record.output.last().value(kSeq));
@@ -258,7 +269,12 @@ void TaskGateway::onOutput(const QJsonValue &output)
 
 void TaskGateway::bind(quint64 id, const StreamHandle &stream, qint64 after)
 {
-    m_records[id].readers.append(Reader{stream, after});
+    if (!m_bridge.streams().isOpen(stream))
+        return; // the call that opened it was refused or cancelled: it has ended already
+    Record &record = m_records[id];
+    // A page cannot have seen what never reached this gateway: an `after` past the end means
+    // "from what comes next", not "skip the next items" (nor may it acknowledge them).
+    record.readers.append(Reader{stream, std::min(after, record.lastSeq)});
     m_readerTasks.insert(stream, id);
     pump(id);
 }

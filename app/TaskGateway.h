@@ -55,6 +55,7 @@ private:
         QJsonObject snapshot;
         QList<QJsonObject> output; // {seq, value}, oldest first
         qint64 ackedSeq = 0;
+        qint64 lastSeq = 0;    // the newest item received from the process
         QList<Reader> readers; // every page channel following this task's output
     };
 

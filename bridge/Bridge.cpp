@@ -337,8 +337,8 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     PendingCall &pending = m_calls[id];
     pending.generation = m_generation;
     pending.future = future;
-    if (registered->streamLifetime == StreamLifetime::Call)
-        pending.stream = call.stream;
+    pending.stream = call.stream;
+    pending.streamOutlivesCall = registered->streamLifetime == StreamLifetime::Handler;
     if (future.isFinished()) {
         finishCall(id);
         return;
@@ -447,6 +447,7 @@ void Bridge::finishCall(qint64 id, quint64 token)
         return;
     QFuture<QJsonValue> future = it->second.future;
     const StreamHandle stream = it->second.stream;
+    const bool streamOutlivesCall = it->second.streamOutlivesCall;
     if (it->second.watcher)
         it->second.watcher->disconnect(this);
     m_calls.erase(it);
@@ -472,7 +473,8 @@ void Bridge::finishCall(qint64 id, quint64 token)
         sendError(id, *error);
     else
         sendResult(id, value);
-    m_streams.end(stream, error);
+    if (error || !streamOutlivesCall)
+        m_streams.end(stream, error);
 }
 
 void Bridge::abortCall(qint64 id, const CommandError &error)

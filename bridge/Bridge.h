@@ -89,8 +89,11 @@ private:
         QFuture<QJsonValue> future;
         std::unique_ptr<QFutureWatcher<QJsonValue>> watcher;
         std::unique_ptr<QTimer> deadline;
-        StreamHandle stream; // ended with the call, unless the handler owns its lifetime
-        quint64 token = 0;   // tells this call from a later one that reuses its id
+        StreamHandle stream; // the call's stream, if the page opened one
+        // The handler ends `stream` itself once the call succeeds (StreamLifetime::Handler);
+        // a call that fails or is cancelled always ends it, or the page would wait forever.
+        bool streamOutlivesCall = false;
+        quint64 token = 0; // tells this call from a later one that reuses its id
     };
     struct PendingRequest
     {

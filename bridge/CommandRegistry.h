@@ -19,8 +19,10 @@ enum class StreamMode {
 };
 
 enum class StreamLifetime {
-    Call,    // the stream ends with the call (its result or error)
-    Handler, // the handler ends it itself (a task's output outlives the call that started it)
+    Call, // the stream ends with the call (its result or error)
+    // The handler ends it itself once the call succeeds (a task's output outlives the call that
+    // started it); a failed or cancelled call still ends it, with the call's error.
+    Handler,
 };
 
 // An asynchronous handler returns a future the bridge watches; cancelling the page's call

@@ -242,6 +242,9 @@ private Q_SLOTS:
     void attachReplaysAfter();
     void attachToAFinishedTask_data();
     void attachToAFinishedTask();
+    void attachPastTheEndFollowsWhatComesNext();
+    void aRefusedStartEndsItsStream();
+    void forgetEndsALaggingReader();
 
     // welcome and reload
     void welcomeReportsTasksAndTheRealLimit();
@@ -837,6 +840,68 @@ void tst_TaskGateway::attachToAFinishedTask()
     QCOMPARE(r.page.items(4).size(), items);
     QVERIFY_IN_ORDER(r.page, 4, after + 1);
     QCOMPARE(r.page.ofStream("end", 4).first().value("error")["code"].toString(), code);
+}
+
+void tst_TaskGateway::attachPastTheEndFollowsWhatComesNext()
+{
+    LogFile log;
+    log.append(1, 10);
+    Runtime r;
+    QVERIFY(!r.hello().isEmpty());
+    QCOMPARE(r.start(tailArgs(log.path())), 1ULL);
+    QTRY_COMPARE_WITH_TIMEOUT(r.outputSeq(1), 10, kWait);
+
+    // A page that claims to have seen more than there is gets what comes next, and the
+    // producer is not told that items it has not even written were read.
+    QCOMPARE(r.snapshot("tasks.attach", {{"id", 1}, {"after", 1000}}, {{"stream", 5}})
+                 .value("id")
+                 .toInt(),
+             1);
+    r.page.grant(5, 1000);
+    log.append(11, 10 + 2 * kWindow);
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.items(5).size(), 2 * kWindow, kWait);
+    QVERIFY_IN_ORDER(r.page, 5, 11);
+    QCOMPARE(r.outputSeq(1), qint64(10 + 2 * kWindow));
+}
+
+void tst_TaskGateway::aRefusedStartEndsItsStream()
+{
+    Runtime r;
+    QVERIFY(!r.hello().isEmpty());
+    // Passes the gateway's schema, refused by the kind's own params: no task, and the stream
+    // the page opened for its output ends with the refusal instead of waiting forever.
+    const qint64 id
+        = r.page.invoke("tasks.start", {{"kind", "tail"}, {"params", QJsonObject{{"path", "rel"}}}},
+                        {{"stream", 6}});
+    QVERIFY(r.page.waitForResult(id, kWait));
+    QCOMPARE(r.page.result(id)->value("ok"), QJsonValue(false));
+    const QString code = r.page.result(id)->value("error")["code"].toString();
+    QCOMPARE(code, QStringLiteral("invalid_args"));
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.ofStream("end", 6).size(), 1, kWait);
+    QCOMPARE(r.page.ofStream("end", 6).first().value("error")["code"].toString(), code);
+    QVERIFY(r.call("tasks.list").value("value").toArray().isEmpty());
+}
+
+void tst_TaskGateway::forgetEndsALaggingReader()
+{
+    LogFile log;
+    log.append(1, 20);
+    Runtime r;
+    QVERIFY(!r.hello().isEmpty());
+    QCOMPARE(r.start(tailArgs(log.path()), 7), 1ULL);
+    r.page.grant(7, 5);
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.items(7).size(), 5, kWait);
+    QVERIFY(r.call("tasks.cancel", {{"id", 1}}).value("ok").toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(r.lastState(1), QStringLiteral("cancelled"), kWait);
+    QVERIFY(r.page.ofStream("end", 7).isEmpty()); // 15 items still unread
+
+    // Forgetting the task ends its reader, saying why: it does not wait for the rest.
+    QVERIFY(r.call("tasks.forget", {{"id", 1}}).value("ok").toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.ofStream("end", 7).size(), 1, kWait);
+    const QJsonObject error = r.page.ofStream("end", 7).first().value("error").toObject();
+    QCOMPARE(error.value("code").toString(), QStringLiteral("not_found"));
+    QCOMPARE(error.value("details")["id"].toInt(), 1);
+    QCOMPARE(r.page.items(7).size(), 5);
 }
 
 // ---- welcome and reload ----------------------------------------------------------------------
