@@ -3,6 +3,9 @@
 #include "E2eMain.h"
 #include "PageHarness.h"
 
+#include <bridge/BridgeLimits.h>
+#include <worker/TaskManager.h>
+
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -28,6 +31,7 @@ private Q_SLOTS:
     void refusedCallsChangeNothing_data();
     void refusedCallsChangeNothing();
     void malformedEnvelopeIsDropped();
+    void pageAndNativeAgreeOnTheRules();
 
 private:
     std::unique_ptr<PageHarness> m_harness;
@@ -224,6 +228,35 @@ void tst_E2eBridge::malformedEnvelopeIsDropped()
     QCOMPARE(r.value("value").toObject().value("ok").toBool(true), false);
     QCOMPARE(r.value("value").toObject().value("error").toObject().value("code").toString(),
              QStringLiteral("invalid_args"));
+}
+
+// The rules stated once natively (BridgeLimits, TaskManager's limit range) are the ones the
+// shipped page holds and enforces: from its welcome, its generated constants and its DOM.
+void tst_E2eBridge::pageAndNativeAgreeOnTheRules()
+{
+    const BridgeLimits &limits = m_harness->bridge().limits();
+    const QJsonObject held = m_harness->await(QStringLiteral(R"js(
+        const input = document.querySelector('[data-testid="task-limit"]');
+        return {limits: conduit.welcome.limits, streamWindow: conduit.streamWindow,
+                limitMin: input && Number(input.min), limitMax: input && Number(input.max)};
+    )js"));
+    QVERIFY(held.value("ok").toBool());
+    const QJsonObject page = held.value("value").toObject();
+    QCOMPARE(page.value("limits").toObject(), limits.forPage());
+    QCOMPARE(page.value("streamWindow").toInt(), int(limits.streamWindow));
+    QCOMPARE(page.value("limitMin").toInt(), TaskManager::kMinLimit);
+    QCOMPARE(page.value("limitMax").toInt(), TaskManager::kMaxLimit);
+
+    // The page refuses what the bridge would drop, before it leaves the page.
+    QSignalSpy dropped(&m_harness->bridge(), &Bridge::envelopeDropped);
+    const QJsonObject r = m_harness->await(
+        QStringLiteral("return await conduit.invoke('echo', {text: 'x'.repeat(%1)});")
+            .arg(limits.maxEnvelopeChars));
+    QVERIFY(!r.value("ok").toBool());
+    QCOMPARE(r.value("error")["code"].toString(), QStringLiteral("too_large"));
+    QCOMPARE(r.value("error")["details"]["limit"].toDouble(), double(limits.maxEnvelopeChars));
+    QCOMPARE(dropped.count(), 0);
+    QCOMPARE(m_harness->bridge().pendingCallCount(), 0);
 }
 
 CONDUIT_E2E_MAIN(tst_E2eBridge)
