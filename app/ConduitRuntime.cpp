@@ -29,8 +29,11 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     m_processGateway.registerCommands();
     m_taskGateway.registerCommands(kinds);
     m_desktop.registerCommands();
-    m_bridge.setWelcome({{QStringLiteral("locale"), QLocale().name()},
-                         {QStringLiteral("version"), QStringLiteral(CONDUIT_VERSION)}});
+    m_bridge.addWelcomeField(QStringLiteral("locale"),
+                             Schema::string().describe(QStringLiteral("e.g. de_DE")),
+                             QLocale().name());
+    m_bridge.addWelcomeField(QStringLiteral("version"), Schema::string(),
+                             QStringLiteral(CONDUIT_VERSION));
 }
 
 ConduitRuntime::~ConduitRuntime()

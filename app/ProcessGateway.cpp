@@ -2,6 +2,7 @@
 #include "ProcessGateway.h"
 
 #include <bridge/Bridge.h>
+#include <schema/WireError.h>
 
 #include <QJsonObject>
 
@@ -41,9 +42,7 @@ void ProcessGateway::registerCommands()
         .returns(Schema::object().required(QStringLiteral("id"), Schema::integer()));
 
     ApiCatalogue &api = m_bridge.api();
-    // The page's errors.ts declares the error shape, with the codes it knows.
-    api.importType(QStringLiteral("ErrorPayload"), QStringLiteral("../errors"));
-    const Schema errorPayload = Schema::named(QStringLiteral("ErrorPayload"), Schema::any());
+    const Schema errorPayload = WireError::payload();
     api.declareEvent(QStringLiteral("process.tick"),
                      Schema::object()
                          .required(QStringLiteral("count"), Schema::integer())

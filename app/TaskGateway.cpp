@@ -3,6 +3,8 @@
 
 #include "ProcessGateway.h"
 #include <bridge/Bridge.h>
+#include <worker/TaskOutputLog.h>
+#include <worker/TaskSnapshot.h>
 
 #include <QLoggingCategory>
 
@@ -37,9 +39,17 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
     connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this,
             &TaskGateway::onStreamCredit);
     connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
-    m_bridge.setSnapshotProvider([this] {
-        return QJsonObject{{QStringLiteral("tasks"), tasks()}, {QStringLiteral("limit"), m_limit}};
-    });
+    m_bridge.setSnapshotProvider(
+        [this] {
+            return QJsonObject{{QStringLiteral("tasks"), tasks()},
+                               {QStringLiteral("limit"), m_limit}};
+        },
+        Schema::object()
+            .required(QStringLiteral("tasks"), Schema::arrayOf(TaskSnapshot::schema()))
+            .required(QStringLiteral("limit"),
+                      Schema::integer()
+                          .range(TaskManager::kMinLimit, TaskManager::kMaxLimit)
+                          .describe(QStringLiteral("how many tasks run at once"))));
 }
 
 QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
@@ -64,9 +74,8 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
     CommandRegistry &commands = m_bridge.commands();
     const Schema byId
         = Schema::object().required(kId, Schema::integer().range(1, Schema::kMaxSafeInteger));
-    // The page's api.ts declares the snapshot, generic in the kind's result.
-    m_bridge.api().importType(QStringLiteral("TaskSnapshot"), QStringLiteral("../api"));
-    const Schema snapshot = Schema::named(QStringLiteral("TaskSnapshot"), Schema::any());
+    // The page's api.ts types the snapshot's result per kind.
+    const Schema snapshot = TaskSnapshot::schema();
 
     commands
         .add(
@@ -185,12 +194,13 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                                     {QStringLiteral("max"), TaskManager::kMaxLimit}},
                         QStringLiteral("The range of tasks.setLimit."));
     api.declareEvent(QStringLiteral("task.state"), snapshot);
+    Schema progressEvent = Schema::object().required(kId, Schema::integer());
+    const Schema progress = TaskSnapshot::progressSchema().shape();
+    for (const SchemaField &field : progress.fields())
+        progressEvent.required(field.name, field.schema);
     api.declareEvent(QStringLiteral("task.progress"),
-                     Schema::object()
-                         .required(kId, Schema::integer())
-                         .required(QStringLiteral("done"), Schema::integer())
-                         .required(QStringLiteral("total"), Schema::integer())
-                         .required(QStringLiteral("unit"), Schema::string()));
+                     Schema::named(QStringLiteral("TaskProgressEvent"), progressEvent));
+    api.declareType(TaskOutputLog::itemSchema());
 }
 
 QJsonArray TaskGateway::tasks() const

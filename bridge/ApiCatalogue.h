@@ -18,8 +18,7 @@ class CommandRegistry;
 // argument and result shapes) it holds the events either side emits and the questions native
 // asks the page. typeScript() renders all of it as the TypeScript the page's client is typed
 // with, so a command changed in C++ fails the page's type check until the page follows.
-// Every shape is a Schema; a named shape is declared once in the generated file, unless the
-// page still writes it itself (importType), in which case the file imports it.
+// Every shape is a Schema; a named shape is declared once in the generated file.
 class ApiCatalogue
 {
 public:
@@ -31,13 +30,11 @@ public:
     // A value the page needs as native states it (a limit, a range): `export const name = …`.
     void declareConstant(const QString &name, const QJsonValue &value, const QString &doc);
     // A named shape (Schema::named) the page uses by its name, even where no command, event or
-    // request refers to it: the task kinds' map, say.
+    // request refers to it: the task kinds' map, say. Declaring a name again replaces it.
     void declareType(const Schema &named);
     // Error codes of the application's own, beyond the bridge's (ErrorCode): the page's
     // ErrorCode type and its `errorCodes` list are both, generated.
     void declareErrorCodes(const QStringList &codes);
-    // A named shape the page module `module` declares: imported, not generated.
-    void importType(const QString &name, const QString &module);
 
     QString typeScript(const CommandRegistry &commands) const;
 
@@ -57,7 +54,6 @@ private:
     QList<Schema> m_types;
     QStringList m_errorCodes;                                  // the application's
     QMap<QString, std::pair<QJsonValue, QString>> m_constants; // name → value, JSDoc
-    QMap<QString, QStringList> m_imports;                      // module → names
 };
 
 } // namespace Conduit

@@ -53,6 +53,7 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
         QStringLiteral("idRange"),
         QJsonObject{{QStringLiteral("min"), 1}, {QStringLiteral("max"), Schema::kMaxSafeInteger}},
         QStringLiteral("The ids of calls, requests and streams."));
+    m_api.declareType(welcomeSchema());
 }
 
 Bridge::~Bridge()
@@ -83,9 +84,35 @@ void Bridge::abandonRequests()
     }
 }
 
-void Bridge::setSnapshotProvider(std::function<QJsonObject()> provider)
+void Bridge::addWelcomeField(const QString &name, const Schema &shape, const QJsonValue &value)
+{
+    m_welcomeFields.insert(name, value);
+    m_welcomeFieldShapes.required(name, shape);
+    m_api.declareType(welcomeSchema());
+}
+
+void Bridge::setSnapshotProvider(std::function<QJsonObject()> provider, const Schema &shape)
 {
     m_snapshotProvider = std::move(provider);
+    m_snapshotShape = shape;
+    m_api.declareType(welcomeSchema());
+}
+
+Schema Bridge::welcomeSchema() const
+{
+    Schema welcome = Schema::object();
+    welcome
+        .required(QStringLiteral("session"),
+                  Schema::string().describe(QStringLiteral("this native session, a UUID")))
+        .required(QStringLiteral("generation"),
+                  Schema::integer().describe(QStringLiteral(
+                      "counts the pages that said hello to this session: > 1 after a reload")))
+        .required(QStringLiteral("limits"), BridgeLimits::pageSchema().describe(QStringLiteral(
+                                                "what the native side accepts and grants")))
+        .required(QStringLiteral("snapshot"), m_snapshotShape);
+    for (const SchemaField &field : m_welcomeFieldShapes.fields())
+        welcome.required(field.name, field.schema);
+    return Schema::named(QStringLiteral("Welcome"), welcome);
 }
 
 void Bridge::emitEvent(const QString &event, const QJsonValue &payload)

@@ -42,10 +42,14 @@ public:
     StreamOutbox &streams() { return m_streams; }
     const BridgeLimits &limits() const { return m_limits; }
 
-    // The `welcome` envelope carries these; the snapshot provider lets the page catch up after
-    // a reload (e.g. running tasks).
-    void setWelcome(const QJsonObject &fields) { m_welcomeFields = fields; }
-    void setSnapshotProvider(std::function<QJsonObject()> provider);
+    // A field of the application's in every `welcome` (its locale, its version), with its
+    // shape for the page's generated Welcome type.
+    void addWelcomeField(const QString &name, const Schema &shape, const QJsonValue &value);
+    // The welcome's `snapshot`, which lets the page catch up after a reload (e.g. running
+    // tasks), and its shape.
+    void setSnapshotProvider(std::function<QJsonObject()> provider, const Schema &shape);
+    // What a `welcome` carries besides its `t`, named Welcome; declared in api() as it grows.
+    Schema welcomeSchema() const;
 
     void emitEvent(const QString &event, const QJsonValue &payload = {});
     // Asks the page (a handler registered with conduit.handle) and resolves with its reply.
@@ -138,6 +142,8 @@ private:
     StreamOutbox m_streams;
     QString m_session;
     QJsonObject m_welcomeFields;
+    Schema m_welcomeFieldShapes = Schema::object(); // the application's fields of m_welcomeFields
+    Schema m_snapshotShape = Schema::object();
     std::function<QJsonObject()> m_snapshotProvider;
 
     bool m_attached = false;

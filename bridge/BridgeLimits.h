@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <schema/Schema.h>
+
 #include <QJsonObject>
 #include <QtGlobal>
 
@@ -28,6 +30,14 @@ struct BridgeLimits
         return {{QStringLiteral("maxEnvelopeChars"), double(maxEnvelopeChars)},
                 {QStringLiteral("maxEnvelopesPerBatch"), double(maxEnvelopesPerBatch)},
                 {QStringLiteral("streamWindow"), double(streamWindow)}};
+    }
+    // forPage()'s shape, named BridgeLimits for the page's generated types.
+    static Schema pageSchema()
+    {
+        Schema shape = Schema::object();
+        for (const QString &name : BridgeLimits{}.forPage().keys())
+            shape.required(name, Schema::integer().range(1, Schema::kMaxSafeInteger));
+        return Schema::named(QStringLiteral("BridgeLimits"), shape);
     }
 };
 

@@ -40,4 +40,16 @@ bool TaskOutputLog::acknowledge(qint64 seq)
     return wasFull || room() > 0;
 }
 
+Schema TaskOutputLog::itemSchema()
+{
+    return Schema::named(
+        QStringLiteral("TaskOutputItem"),
+        Schema::object()
+            .required(QStringLiteral("seq"), Schema::integer()
+                                                 .range(1, Schema::kMaxSafeInteger)
+                                                 .describe(QStringLiteral("1, 2, 3, … per task")))
+            .required(QStringLiteral("value"),
+                      Schema::any().describe(QStringLiteral("the kind's output item"))));
+}
+
 } // namespace Conduit

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <schema/Schema.h>
+
 #include <QJsonArray>
 #include <QJsonValue>
 #include <QList>
@@ -27,6 +29,8 @@ public:
     QJsonArray read(qint64 afterSeq, int max) const;
     // Items ≤ seq are taken; returns true if that opened room.
     bool acknowledge(qint64 seq);
+    // One item as read() writes it, named TaskOutputItem (its value typed by the page per kind).
+    static Schema itemSchema();
 
 private:
     int m_window;

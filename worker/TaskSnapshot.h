@@ -4,6 +4,8 @@
 #include "TaskError.h"
 #include "TaskState.h"
 
+#include <schema/Schema.h>
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -34,6 +36,11 @@ struct TaskSnapshot
     // {id, kind, state, progress: {done, total, unit}, priority, params, createdAt, startedAt,
     //  finishedAt, result?, error?, outputSeq}; times are ISO 8601 with ms, or null.
     QJsonObject toJson() const;
+    // What toJson() writes, named TaskSnapshot for the page (its result typed by the page per
+    // kind); a test holds every snapshot the gateway relays to it.
+    static Schema schema();
+    // Its `progress`, named TaskProgress.
+    static Schema progressSchema();
 };
 
 } // namespace Conduit

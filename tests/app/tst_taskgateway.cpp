@@ -6,13 +6,17 @@
 #include <app/ProcessGateway.h>
 #include <app/TaskGateway.h>
 #include <bridge/Bridge.h>
+#include <schema/WireError.h>
 #include <worker/AsyncProcess.h>
 #include <worker/CountTask.h>
 #include <worker/TaskManager.h>
+#include <worker/TaskOutputLog.h>
+#include <worker/TaskSnapshot.h>
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -249,6 +253,7 @@ private Q_SLOTS:
     // welcome and reload
     void welcomeReportsTasksAndTheRealLimit();
     void reloadFindsItsTasks();
+    void everythingTheGatewaySendsHasItsDeclaredShape();
 };
 
 void tst_TaskGateway::registersTheTaskCommands()
@@ -269,7 +274,9 @@ void tst_TaskGateway::registersTheTaskCommands()
     const QString ts = r.bridge.api().typeScript(r.bridge.commands());
     for (const char *line : {
              "'task.state': TaskSnapshot",
-             "'task.progress': { id: number; done: number; total: number; unit: string }",
+             "'task.progress': TaskProgressEvent",
+             "export type TaskProgressEvent = { id: number; done: number; /** -1 while unknown "
+             "*/ total: number;",
              "'tasks.pause': { args: { id: number }; result: TaskSnapshot }",
              "'tasks.attach': { args: { id: number; after?: number }; result: TaskSnapshot }",
              "'tasks.list': { args: Record<string, never>; result: TaskSnapshot[] }",
@@ -986,6 +993,53 @@ void tst_TaskGateway::reloadFindsItsTasks()
     QTRY_COMPARE_WITH_TIMEOUT(r.page.items(1).size(), 25, kWait);
     QVERIFY_IN_ORDER(r.page, 1, 31);
     QCOMPARE(r.page.events("task.state").size(), 0); // nothing changed state meanwhile
+}
+
+// The page's types are generated from these Schemas: the JSON the code builds must match them,
+// or the page is typed against a fiction.
+void tst_TaskGateway::everythingTheGatewaySendsHasItsDeclaredShape()
+{
+    LogFile log;
+    log.append(1, 3);
+    Runtime r;
+    QVERIFY(!r.hello().isEmpty());
+    QCOMPARE(r.start(countArgs(3, 0)), 1ULL);
+    QCOMPARE(r.start(tailArgs(log.path()), 8), 2ULL);
+    r.page.grant(8, 100);
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.items(8).size(), 3, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(r.lastState(1), QStringLiteral("completed"), kWait);
+    QVERIFY(r.call("tasks.cancel", {{"id", 2}}).value("ok").toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.ofStream("end", 8).size(), 1, kWait);
+    const QJsonObject refused
+        = r.call("tasks.start", {{"kind", "tail"}, {"params", QJsonObject{{"path", "rel"}}}});
+    QCOMPARE(refused.value("ok"), QJsonValue(false));
+
+    const auto holds = [](const Schema &shape, const QJsonValue &value) {
+        try {
+            shape.validate(value);
+            return QString();
+        } catch (const SchemaError &error) {
+            return QStringLiteral("%1 at %2 in %3")
+                .arg(error.message(), error.where(),
+                     QString::fromUtf8(QJsonDocument(value.toObject()).toJson()));
+        }
+    };
+    const QList<QJsonValue> states = r.page.events("task.state");
+    QVERIFY(states.size() >= 4);
+    for (const QJsonValue &state : states)
+        QCOMPARE(holds(TaskSnapshot::schema(), state), QString());
+    for (const QJsonValue &task : r.call("tasks.list").value("value").toArray())
+        QCOMPARE(holds(TaskSnapshot::schema(), task), QString());
+    for (const QJsonValue &item : r.page.items(8))
+        QCOMPARE(holds(TaskOutputLog::itemSchema(), item), QString());
+    QCOMPARE(holds(WireError::payload(), r.page.ofStream("end", 8).first().value("error")),
+             QString());
+    QCOMPARE(holds(WireError::payload(), refused.value("error")), QString());
+
+    QJsonObject welcome = r.hello();
+    QCOMPARE(welcome.take("t").toString(), QStringLiteral("welcome"));
+    QCOMPARE(welcome.value("snapshot")["tasks"].toArray().size(), 2);
+    QCOMPARE(holds(r.bridge.welcomeSchema(), welcome), QString());
 }
 
 QTEST_GUILESS_MAIN(tst_TaskGateway)

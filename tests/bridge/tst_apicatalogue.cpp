@@ -4,6 +4,7 @@
 #include <bridge/ApiCatalogue.h>
 #include <bridge/CommandRegistry.h>
 #include <bridge/ErrorCode.h>
+#include <schema/WireError.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,7 +52,8 @@ private Q_SLOTS:
     void eachDeclarationLandsInItsSection_data();
     void eachDeclarationLandsInItsSection();
     void namedShapeDeclaredOnceBeforeUse();
-    void importedShapeIsImportedNotDeclared();
+    void errorPayloadAndItsCodesAreGenerated();
+    void aTypeDeclaredAgainIsReplaced();
     void declaredTypeIsExportedUnused();
     void constantsKeepTheirValueAndDoc();
     void errorCodesAreTheBridgesThenTheApplications();
@@ -125,19 +127,35 @@ void tst_ApiCatalogue::namedShapeDeclaredOnceBeforeUse()
                 .contains(QStringLiteral("'added': Entry")));
 }
 
-void tst_ApiCatalogue::importedShapeIsImportedNotDeclared()
+void tst_ApiCatalogue::errorPayloadAndItsCodesAreGenerated()
 {
     ApiCatalogue api;
-    api.importType(QStringLiteral("Snapshot"), QStringLiteral("../api"));
-    api.importType(QStringLiteral("Snapshot"), QStringLiteral("../api")); // once is enough
-    api.declareEvent(QStringLiteral("state"),
-                     Schema::named(QStringLiteral("Snapshot"), Schema::any()));
+    api.declareErrorCodes({QStringLiteral("disk_full")});
+    api.declareEvent(QStringLiteral("failed"), WireError::payload());
     const QString text = api.typeScript(CommandRegistry());
 
-    QCOMPARE(text.count(QStringLiteral("import type { Snapshot } from '../api'")), 1);
-    QVERIFY(!text.contains(QStringLiteral("export type Snapshot")));
+    // The page's error shape and its code union come from here, not from page code.
+    QVERIFY(!text.contains(QStringLiteral("import ")));
+    QCOMPARE(text.count(QStringLiteral("export type ErrorCode = (typeof errorCodes)[number]\n")),
+             1);
+    QVERIFY(text.indexOf(QStringLiteral("export type ErrorPayload = { code: ErrorCode;")) >= 0);
+    QVERIFY(text.contains(QStringLiteral("\"internal\",\"disk_full\"] as const")));
     QVERIFY(interfaceBody(text, QStringLiteral("GeneratedEvents"))
-                .contains(QStringLiteral("'state': Snapshot")));
+                .contains(QStringLiteral("'failed': ErrorPayload")));
+}
+
+void tst_ApiCatalogue::aTypeDeclaredAgainIsReplaced()
+{
+    ApiCatalogue api;
+    api.declareType(
+        Schema::named(QStringLiteral("Welcome"),
+                      Schema::object().required(QStringLiteral("a"), Schema::string())));
+    api.declareType(
+        Schema::named(QStringLiteral("Welcome"),
+                      Schema::object().required(QStringLiteral("b"), Schema::integer())));
+    const QString text = api.typeScript(CommandRegistry());
+    QCOMPARE(text.count(QStringLiteral("export type Welcome")), 1);
+    QVERIFY(text.contains(QStringLiteral("export type Welcome = { b: number }")));
 }
 
 void tst_ApiCatalogue::declaredTypeIsExportedUnused()

@@ -196,11 +196,14 @@ void tst_Bridge::welcomeComesFirst()
 {
     Harness h;
     int snapshots = 0;
-    h.bridge.setWelcome({{"locale", "de_DE"}, {"version", "9.9"}});
-    h.bridge.setSnapshotProvider([&] {
-        ++snapshots;
-        return QJsonObject{{"tasks", QJsonArray{"t1"}}};
-    });
+    h.bridge.addWelcomeField("locale", Schema::string(), "de_DE");
+    h.bridge.addWelcomeField("version", Schema::string(), "9.9");
+    h.bridge.setSnapshotProvider(
+        [&] {
+            ++snapshots;
+            return QJsonObject{{"tasks", QJsonArray{"t1"}}};
+        },
+        Schema::object().required("tasks", Schema::arrayOf(Schema::string())));
     QSignalSpy attached(&h.bridge, &Bridge::pageAttached);
 
     h.bridge.emitEvent(QStringLiteral("early.1"), 1);
@@ -239,7 +242,11 @@ void tst_Bridge::secondHelloIsANewGeneration()
 {
     Harness h;
     int snapshots = 0;
-    h.bridge.setSnapshotProvider([&] { return QJsonObject{{"n", ++snapshots}}; });
+    h.bridge.setSnapshotProvider(
+        [&] {
+            return QJsonObject{{"n", ++snapshots}};
+        },
+        Schema::object().required("n", Schema::integer()));
     QSignalSpy attached(&h.bridge, &Bridge::pageAttached);
 
     const QJsonObject first = h.page.hello();

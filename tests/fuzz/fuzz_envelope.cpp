@@ -91,8 +91,12 @@ public:
             for (const QJsonValue &envelope : batch.array())
                 checkEnvelope(envelope);
         });
-        m_bridge.setWelcome({{QStringLiteral("app"), QStringLiteral("fuzz")}});
-        m_bridge.setSnapshotProvider([] { return QJsonObject{{QStringLiteral("tasks"), 0}}; });
+        m_bridge.addWelcomeField(QStringLiteral("app"), Schema::string(), QStringLiteral("fuzz"));
+        m_bridge.setSnapshotProvider(
+            [] {
+                return QJsonObject{{QStringLiteral("tasks"), 0}};
+            },
+            Schema::object().required(QStringLiteral("tasks"), Schema::integer()));
         registerCommands();
     }
 

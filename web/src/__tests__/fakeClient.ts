@@ -26,6 +26,7 @@ export function snapshot(id: number, kind: string, state: TaskState, extra: Part
     state,
     progress: { done: 0, total: kind === 'tail' ? -1 : 0, unit },
     priority: 0,
+    params: {},
     createdAt: '2025-05-01T10:00:00.000Z',
     startedAt: state === 'queued' ? null : '2025-05-01T10:00:01.000Z',
     finishedAt: null,
@@ -168,7 +169,10 @@ export class FakeClient {
   }
 
   // ---- the native side ----
-  connect(locale = 'en_US', extra: Partial<Welcome> & Record<string, unknown> = {}): void {
+  connect(
+    locale = 'en_US',
+    extra: Omit<Partial<Welcome>, 'snapshot'> & { snapshot?: Partial<Welcome['snapshot']> | null } & Record<string, unknown> = {},
+  ): void {
     this.setState('connected')
     this.#resolveReady({ session: 's', locale, version: '1.0.0', generation: 1, snapshot: null, ...extra } as Welcome)
   }

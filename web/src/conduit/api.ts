@@ -8,8 +8,13 @@ import type {
   GeneratedPageEvents,
   GeneratedRequests,
 } from './generated/api'
-import type { ErrorPayload } from './errors'
-import type { HashSkipped, TaskKinds, bridgeLimits, finalTaskStates, taskStates } from './generated/api'
+import type {
+  HashSkipped,
+  TaskKinds,
+  TaskOutputItem as AnyTaskOutputItem,
+  TaskSnapshot as AnyTaskSnapshot,
+  finalTaskStates,
+} from './generated/api'
 
 // The commands, events and requests are declared once, natively (bridge/ApiCatalogue and the
 // registrations in app/), and generated into ./generated/api.ts by the build: a command changed
@@ -39,69 +44,25 @@ export type RequestResult<K extends RequestName> = Requests[K]['result']
  */
 export type UnknownName<N extends string, Known> = N extends keyof Known ? never : N
 
-/** The `welcome` envelope, the native answer to `hello`. */
+/** The `welcome` envelope, the native answer to `hello` (generated from Bridge::welcomeSchema). */
+export type { Welcome } from './generated/api'
 /** The native side's limits (BridgeLimits::forPage), as the welcome reports them. */
-export type BridgeLimits = { -readonly [K in keyof typeof bridgeLimits]: number }
+export type { BridgeLimits } from './generated/api'
 
-export interface Welcome {
-  session: string
-  /** e.g. "de_DE" */
-  locale: string
-  version: string
-  /** Counts the pages that said hello to this native session: > 1 after a reload. */
-  generation: number
-  /** What the native side accepts and grants; the page keeps within it. */
-  limits: BridgeLimits
-  snapshot: unknown
-}
+// ---- tasks (docs/ARCHITECTURE.md, "Tasks") ----------------------------------------------------
 
-// ---- tasks (docs/DESIGN.md §5) ------------------------------------------------------------------
-
-/** Every state a task can be in, as native names them (generated). */
-export type TaskState = (typeof taskStates)[number]
-/** The states a task ends in. */
+/** Every state a task can be in, and the ones it ends in, as native names them (generated). */
+export type { TaskState, TaskProgress, TaskProgressEvent } from './generated/api'
 export type FinalTaskState = (typeof finalTaskStates)[number]
 
-export interface TaskProgress {
-  done: number
-  /** -1 while unknown */
-  total: number
-  /** e.g. "bytes", "files", "lines" */
-  unit: string
-}
-
-/** The `task.progress` event payload. */
-export interface TaskProgressEvent extends TaskProgress {
-  id: number
-}
-
-export interface TaskSnapshot<R = unknown> {
-  id: number
-  kind: string
-  state: TaskState
-  progress: TaskProgress
-  priority: number
-  /** The params the task was started with. */
-  params?: Record<string, unknown>
-  /** ISO 8601 */
-  createdAt: string
-  /** ISO 8601; absent (or null) until the task runs */
-  startedAt?: string | null
-  /** ISO 8601; absent (or null) until the task finishes */
-  finishedAt?: string | null
+/** A task as native reports it (worker/TaskSnapshot), its result typed as the kind's: R. */
+export type TaskSnapshot<R = unknown> = Omit<AnyTaskSnapshot, 'result'> & {
   /** Present once `completed`. */
   result?: R
-  /** Present once `failed`, `cancelled` or `timed_out`. */
-  error?: ErrorPayload
-  /** The seq of the task's last output item (0: none yet). */
-  outputSeq: number
 }
 
-/** One item of a task's output stream; seq grows by 1 per item per task, from 1. */
-export interface TaskOutputItem<T = unknown> {
-  seq: number
-  value: T
-}
+/** One item of a task's output stream (worker/TaskOutputLog), its value typed as the kind's. */
+export type TaskOutputItem<T = unknown> = Omit<AnyTaskOutputItem, 'value'> & { value: T }
 
 /**
  * The task kinds the application ships, each as its C++ class declares it (worker/TaskKind.h):

@@ -387,7 +387,8 @@ export class ConduitClient implements ChannelHost {
       version: typeof env.version === 'string' ? env.version : '',
       generation: typeof env.generation === 'number' ? env.generation : 0,
       limits: readLimits(env.limits),
-      snapshot: env.snapshot ?? null,
+      // Checked by its readers (useTasks): a page must survive a native side it does not expect.
+      snapshot: (env.snapshot ?? {}) as Welcome['snapshot'],
     }
     this.#limits = welcome.limits
     // A second welcome means the native side started serving this page afresh: nothing sent

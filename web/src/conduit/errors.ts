@@ -2,19 +2,13 @@
 // The error model shared with the native side (docs/DESIGN.md §3): every failure is
 // {code, message, details?}.
 
-import { errorCodes } from './generated/api'
+import { errorCodes, type ErrorCode, type ErrorPayload } from './generated/api'
 
 /** Every code a failure may carry, as native declares them: the bridge's, then the app's. */
 export const ERROR_CODES = errorCodes
 
-export type ErrorCode = (typeof ERROR_CODES)[number]
-
-/** An error as it travels in `result`, `reply` and `end` envelopes. */
-export interface ErrorPayload {
-  code: ErrorCode
-  message: string
-  details?: unknown
-}
+/** One of ERROR_CODES; an error as it travels in `result`, `reply` and `end` envelopes. */
+export type { ErrorCode, ErrorPayload }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
@@ -54,7 +48,9 @@ export class ConduitError extends Error {
 
   toPayload(): ErrorPayload {
     const payload: ErrorPayload = { code: this.code, message: this.message }
-    if (this.details !== undefined) payload.details = this.details
+    // Native reads details as an object: anything else travels as its `value`.
+    if (this.details !== undefined)
+      payload.details = typeof this.details === 'object' && this.details !== null ? this.details : { value: this.details }
     return payload
   }
 }

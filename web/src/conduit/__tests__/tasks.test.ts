@@ -29,6 +29,7 @@ function snap(id: number, state: TaskState, extra: Partial<TaskSnapshot> = {}): 
     state,
     progress: { done: 0, total: 10, unit: 'steps' },
     priority: 0,
+    params: {},
     createdAt: '2025-01-01T00:00:00.000Z',
     startedAt: state === 'queued' ? null : '2025-01-01T00:00:01.000Z',
     finishedAt: null,
