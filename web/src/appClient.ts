@@ -6,15 +6,22 @@ import { inject, type InjectionKey } from 'vue'
 import type { ConduitClient } from './conduit/client'
 import type { Tasks } from './conduit/tasks'
 
-export type TasksApi = Pick<Tasks, 'start' | 'list' | 'attach' | 'setLimit' | 'forget'>
+/** What the page uses of `conduit.tasks`. */
+export type TasksApi = Pick<
+  Tasks,
+  'start' | 'list' | 'attach' | 'watch' | 'onForeign' | 'remember' | 'recall' | 'setLimit' | 'forget'
+>
 
+/** What the page uses of the conduit client. */
 export type AppClient = Pick<
   ConduitClient,
   'ready' | 'invoke' | 'listen' | 'emit' | 'handle' | 'state' | 'onStateChange'
 > & { readonly tasks: TasksApi }
 
+/** App provides the client under this key. */
 export const clientKey: InjectionKey<AppClient> = Symbol('conduit client')
 
+/** The client App provides (throws outside of it). */
 export function useClient(): AppClient {
   const client = inject(clientKey, null)
   if (!client) throw new Error('No conduit client provided')

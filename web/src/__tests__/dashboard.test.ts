@@ -4,7 +4,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskDashboard from '../components/tasks/TaskDashboard.vue'
 import App from '../App.vue'
 import { clientKey } from '../appClient'
-import { MAX_TAIL_LINES } from '../composables/tailBuffer'
+import { MAX_TAIL_LINES } from '../kinds/tail/tailBuffer'
 import { ConduitError } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
 import { setLocale } from '../i18n'
@@ -141,7 +141,7 @@ describe('forms', () => {
 
   it('shows why a start failed, inline', async () => {
     mountBoard()
-    client.tasks.startError = new ConduitError('invalid_args', 'no such folder: /nope')
+    client.native.startError = new ConduitError('invalid_args', 'no such folder: /nope')
     await startHash('/nope')
     expect(byId('hash-error').text()).toBe('Could not start the task: no such folder: /nope')
     expect(byId('hash-error').attributes('role')).toBe('alert')
@@ -196,7 +196,7 @@ describe('task list', () => {
   it('renders state, progress bar aria values, rate and time left', async () => {
     mountBoard()
     await startHash()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     const bar = inRow(1, 'task-progress')
     expect(bar.attributes()).toMatchObject({ role: 'progressbar', 'aria-valuemin': '0' })
     expect(bar.attributes('aria-valuenow')).toBeUndefined() // total unknown yet
@@ -249,7 +249,7 @@ describe('task list', () => {
     vi.useFakeTimers()
     mountBoard()
     await startHash()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     handle.setState('running')
     clock = 0
     handle.progress(0, 100_000_000)
@@ -267,7 +267,7 @@ describe('task list', () => {
   it('offers only the actions that apply, and they call the handle', async () => {
     mountBoard()
     await startHash()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     const buttons = () => ['task-pause', 'task-resume', 'task-cancel'].filter((id) => inRow(1, id).exists())
 
     expect(buttons()).toEqual(['task-cancel']) // queued
@@ -293,13 +293,16 @@ describe('task list', () => {
     expect(row(1).attributes('data-state')).toBe('cancelled')
     expect(buttons()).toEqual([])
     expect(inRow(1, 'task-error').exists()).toBe(false) // cancelling is not an error
-    expect(handle.listenerCount()).toBe(0)
+    // finished: later events change nothing
+    handle.progress(5)
+    await flushPromises()
+    expect(row(1).attributes('data-state')).toBe('cancelled')
   })
 
   it('shows a refused action in the row', async () => {
     mountBoard()
     await startHash()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     handle.setState('running')
     handle.pause.mockRejectedValueOnce(new ConduitError('not_found', 'task 1 has finished'))
     await flushPromises()
@@ -336,9 +339,9 @@ describe('task list', () => {
     await startHash('/b')
     await startHash('/c')
     expect(disabled(byId('clear-finished'))).toBe(true)
-    client.tasks.handle(1).setState('completed', { result: { files: 1, bytes: 1, manifest: '/a/SHA256SUMS' } })
-    client.tasks.handle(2).setState('failed', { error: { code: 'io_error', message: 'disk on fire' } })
-    client.tasks.handle(3).setState('running')
+    client.native.task(1).setState('completed', { result: { files: 1, bytes: 1, manifest: '/a/SHA256SUMS' } })
+    client.native.task(2).setState('failed', { error: { code: 'io_error', message: 'disk on fire' } })
+    client.native.task(3).setState('running')
     await flushPromises()
     expect(disabled(byId('clear-finished'))).toBe(false)
     await byId('clear-finished').trigger('click')
@@ -353,7 +356,7 @@ describe('results', () => {
   it('hash: summary, manifest and Show in folder', async () => {
     mountBoard()
     await startHash()
-    client.tasks.handle(1).setState('completed', {
+    client.native.task(1).setState('completed', {
       result: { files: 3, bytes: 1536, manifest: '/data/photos/SHA256SUMS' },
       progress: { done: 1536, total: 1536, unit: 'bytes' },
     })
@@ -375,8 +378,8 @@ describe('results', () => {
     await fill('verify-manifest', '/m2/SHA256SUMS')
     await byId('verify-start').trigger('click')
     await flushPromises()
-    client.tasks.handle(1).setState('completed', { result: { ok: true, checked: 12, mismatched: [], missing: [] } })
-    client.tasks.handle(2).setState('completed', {
+    client.native.task(1).setState('completed', { result: { ok: true, checked: 12, mismatched: [], missing: [] } })
+    client.native.task(2).setState('completed', {
       result: { ok: false, checked: 5, mismatched: ['a.jpg', 'b.jpg'], missing: ['c.jpg'] },
     })
     await flushPromises()
@@ -397,7 +400,7 @@ describe('results', () => {
     await byId('download-start').trigger('click')
     await flushPromises()
     const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-    client.tasks.handle(1).setState('completed', { result: { bytes: 2_500_000, path: '/tmp/f.bin', sha256: sha } })
+    client.native.task(1).setState('completed', { result: { bytes: 2_500_000, path: '/tmp/f.bin', sha256: sha } })
     await flushPromises()
     const result = inRow(1, 'task-result')
     expect(result.text()).toContain('Downloaded 2.5 MB.')
@@ -420,8 +423,8 @@ describe('results', () => {
     mountBoard()
     await startHash('/a')
     await startHash('/b')
-    client.tasks.handle(1).setState('failed', { error: { code: 'io_error', message: 'Permission denied: /a/x' } })
-    client.tasks.handle(2).setState('timed_out', { error: { code: 'timeout', message: 'Task 2 timed out' } })
+    client.native.task(1).setState('failed', { error: { code: 'io_error', message: 'Permission denied: /a/x' } })
+    client.native.task(2).setState('timed_out', { error: { code: 'timeout', message: 'Task 2 timed out' } })
     await flushPromises()
     expect(inRow(1, 'task-error').text()).toBe('⚠ File error: Permission denied: /a/x')
     expect(inRow(1, 'task-error').attributes('data-code')).toBe('io_error')
@@ -434,7 +437,7 @@ describe('results', () => {
     await fill('tail-path', '/var/log/app.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     handle.setState('running')
     handle.line('one', 'two')
     await flushPromises()
@@ -473,9 +476,9 @@ describe('load and reconnect', () => {
   const running = (id: number, kind: string) => snapshot(id, kind, 'running')
 
   it('does not take over the lines of a tail it never followed', async () => {
-    client.tasks.listResult = [running(7, 'tail')]
+    client.native.listed = [running(7, 'tail')]
     mountBoard()
-    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
     await flushPromises()
     // Another reader keeps its place in the stream: the page does not even attach to it.
     expect(client.tasks.attach).not.toHaveBeenCalled()
@@ -483,15 +486,15 @@ describe('load and reconnect', () => {
   })
 
   it('lists existing tasks, attaches to the tails it followed, follows the rest by events, and says what it restored', async () => {
-    // The page followed task 1's lines before the reload.
-    sessionStorage.setItem('conduit.page.tail.s.1', JSON.stringify(['before reload']))
-    client.tasks.listResult = [
+    // The page followed task 1's lines before the reload (and kept them with conduit.tasks).
+    sessionStorage.setItem('conduit.task.s.1.memo.output', JSON.stringify(['before reload']))
+    client.native.listed = [
       running(1, 'tail'),
       { ...running(2, 'hash'), progress: { done: 50, total: 100, unit: 'bytes' } },
       snapshot(3, 'download', 'completed', { result: { bytes: 10, path: '/tmp/x', sha256: 'f'.repeat(64) } }),
     ]
     mountBoard()
-    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult }, generation: 2 })
+    client.connect('en_US', { snapshot: { tasks: client.native.listed }, generation: 2 })
     await flushPromises()
 
     expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['3', '2', '1'])
@@ -509,7 +512,7 @@ describe('load and reconnect', () => {
     expect(notice.element.parentElement!.getAttribute('aria-live')).toBe('polite')
 
     // the attached handle drives the tail's row, events drive the hash's
-    client.tasks.handle(1).line('after reload')
+    client.native.task(1).line('after reload')
     client.fire('task.progress', { id: 2, done: 100, total: 100, unit: 'bytes' })
     client.fire('task.state', {
       ...running(2, 'hash'),
@@ -524,9 +527,9 @@ describe('load and reconnect', () => {
   })
 
   it('says nothing on a fresh start, even with tasks already running, and counts generation > 1 as a reconnect', async () => {
-    client.tasks.listResult = [running(4, 'hash')]
+    client.native.listed = [running(4, 'hash')]
     mountBoard()
-    client.connect('en_US', { snapshot: { tasks: client.tasks.listResult } })
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
     await flushPromises()
     expect(wrapper.find('[data-testid="reconnected-notice"]').exists()).toBe(false)
     expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['4'])
@@ -553,14 +556,14 @@ describe('load and reconnect', () => {
     await fill('tail-path', '/var/log/kept.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
-    client.tasks.handle(1).setState('running')
-    client.tasks.handle(1).line('kept 1', 'kept 2')
+    client.native.task(1).setState('running')
+    client.native.task(1).line('kept 1', 'kept 2')
     await flushPromises()
     wrapper.unmount() // the page goes away; the task goes on
 
     const list = [running(1, 'tail')]
     client = new FakeClient()
-    client.tasks.listResult = list
+    client.native.listed = list
     mountBoard()
     client.connect('en_US', { snapshot: { tasks: list } })
     await flushPromises()
@@ -573,18 +576,15 @@ describe('load and reconnect', () => {
     mountBoard()
     client.connect()
     await vi.advanceTimersByTimeAsync(10)
-    client.tasks.start.mockImplementationOnce(async (kind: string) => {
-      client.fire('task.state', snapshot(1, kind, 'running'))
-      await Promise.resolve()
-      return client.tasks.make(kind) as any
-    })
+    // The native side says the task runs before it answers tasks.start.
+    client.native.beforeStartAnswer = (task) => client.fire('task.state', { ...task.snapshot, state: 'running' })
     await fill('hash-root', '/mine')
     await byId('hash-start').trigger('click')
     await vi.advanceTimersByTimeAsync(10)
     expect(rows()).toHaveLength(1)
     expect(inRow(1, 'task-label').text()).toContain('/mine')
     // followed through its handle
-    client.tasks.handle(1).setState('running')
+    client.native.task(1).setState('running')
     await vi.advanceTimersByTimeAsync(10)
     expect(inRow(1, 'task-pause').exists()).toBe(true)
   })
@@ -621,7 +621,7 @@ describe('German', () => {
     await fill('hash-root', '/daten')
     await byId('hash-start').trigger('click')
     await flushPromises()
-    const handle = client.tasks.handle(1)
+    const handle = client.native.task(1)
     handle.setState('running')
     clock = 0
     handle.progress(0, 1_500_000_000)

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
-// Stands in for the conduit client in component tests: records invoke calls (the test answers
-// them, playing the native side), and fakes conduit.tasks with handles the test drives.
+// Stands in for the conduit client in component tests. `tasks` is the real conduit.tasks (its
+// start, list, attach, setLimit and forget wrapped in spies), over a client whose native side is
+// played by `native`: it answers the tasks.* commands and drives each task it made (FakeTask)
+// through task.* events and output chunks, as TaskGateway would. Every other invoke is recorded
+// for the test to answer.
 
-import { vi } from 'vitest'
+import { vi, type Mock } from 'vitest'
 import type { AppClient } from '../appClient'
-import type { Channel } from '../conduit/channel'
-import type { ConnectionState } from '../conduit/client'
-import type { TaskProgress, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
+import { channelDriver, type Channel } from '../conduit/channel'
+import type { ConduitClient, ConnectionState } from '../conduit/client'
+import type { TaskOutputItem, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
 import { ConduitError } from '../conduit/errors'
 import { finalTaskStates } from '../conduit/generated/api'
+import { Tasks } from '../conduit/tasks'
 
 export interface Invocation {
   cmd: string
@@ -37,118 +41,157 @@ export function snapshot(id: number, kind: string, state: TaskState, extra: Part
 
 const FINAL: readonly TaskState[] = finalTaskStates
 
-/** A TaskHandle look-alike: the test moves it with progress()/setState()/line(). */
-export class FakeHandle {
+/** One task as the native side has it: the test moves it with progress()/setState()/line(). */
+export class FakeTask {
   readonly id: number
   readonly kind: string
   snap: TaskSnapshot
-  output: Channel<string> | null
-  #progress = new Set<(p: TaskProgress) => void>()
-  #state = new Set<(s: TaskSnapshot) => void>()
+  /** The stream of the call that started or attached it ({seq, value} items), if any. */
+  stream: Channel<TaskOutputItem<unknown>> | null
+  #client: FakeClient
+  #chunk = 0
 
+  /** tasks.pause/resume/cancel for this task land here (a test may make them reject). */
   pause = vi.fn(async () => this.setState('paused'))
   resume = vi.fn(async () => this.setState('running'))
   cancel = vi.fn(async () =>
     this.setState('cancelled', { error: { code: 'cancelled', message: 'Cancelled by the page' } }),
   )
-  done = new Promise<unknown>(() => {})
 
-  constructor(snap: TaskSnapshot, output: Channel<string> | null) {
+  constructor(client: FakeClient, snap: TaskSnapshot, stream: Channel<TaskOutputItem<unknown>> | null) {
+    this.#client = client
     this.id = snap.id
     this.kind = snap.kind
     this.snap = snap
-    this.output = output
+    this.stream = stream
   }
 
   get snapshot(): TaskSnapshot {
     return { ...this.snap, progress: { ...this.snap.progress } }
   }
-  get state(): TaskState {
-    return this.snap.state
-  }
-  get finished(): boolean {
-    return FINAL.includes(this.snap.state)
-  }
-  onProgress(cb: (p: TaskProgress) => void): () => void {
-    this.#progress.add(cb)
-    return () => this.#progress.delete(cb)
-  }
-  onState(cb: (s: TaskSnapshot) => void): () => void {
-    this.#state.add(cb)
-    return () => this.#state.delete(cb)
-  }
-  listenerCount(): number {
-    return this.#progress.size + this.#state.size
-  }
 
-  // ---- the native side ----
+  /** A task.progress event. */
   progress(done: number, total = this.snap.progress.total): void {
     this.snap = { ...this.snap, progress: { ...this.snap.progress, done, total } }
-    for (const cb of [...this.#progress]) cb({ ...this.snap.progress })
+    this.#client.fire('task.progress', { id: this.id, ...this.snap.progress })
   }
+
+  /** A task.state event; a final state also ends the output stream, as TaskGateway does. */
   setState(state: TaskState, extra: Partial<TaskSnapshot> = {}): TaskSnapshot {
     this.snap = { ...this.snap, ...extra, state }
     if (FINAL.includes(state)) this.snap.finishedAt = '2025-05-01T10:02:06.000Z'
-    for (const cb of [...this.#state]) cb(this.snapshot)
-    return this.snapshot
+    const snap = this.snapshot
+    this.#client.fire('task.state', snap)
+    if (FINAL.includes(state) && this.stream) {
+      const error = snap.error && state !== 'completed' ? ConduitError.fromPayload(snap.error) : undefined
+      channelDriver().end(this.stream, error)
+    }
+    return snap
   }
-  line(...texts: string[]): void {
-    for (const text of texts) this.output?.onmessage?.(text)
+
+  /** Output items, in one chunk each. */
+  line(...values: unknown[]): void {
+    if (!this.stream) return
+    for (const value of values) {
+      this.snap.outputSeq++
+      channelDriver().chunk(this.stream, this.#chunk++, [{ seq: this.snap.outputSeq, value }])
+    }
   }
 }
 
-export class FakeTasks {
+/** The native side of the fake: its tasks, and its answers to the tasks.* commands. */
+export class FakeNative {
   nextId = 1
-  handles = new Map<number, FakeHandle>()
-  listResult: TaskSnapshot[] = []
+  tasks = new Map<number, FakeTask>()
+  /** What tasks.list answers, and what tasks.attach finds. */
+  listed: TaskSnapshot[] = []
+  /** tasks.start rejects with this while it is set. */
   startError: ConduitError | null = null
+  /** Called with a new task before tasks.start answers: events sent here overtake the result. */
+  beforeStartAnswer: ((task: FakeTask) => void) | null = null
+  #client: FakeClient
 
-  start = vi.fn(async (kind: string, params: object, options: { output?: Channel<string> } = {}) => {
-    void params
-    if (this.startError) throw this.startError
-    return this.make(kind, options.output ?? null) as any
-  })
-  list = vi.fn(async () => this.listResult.map((s) => ({ ...s })))
-  attach = vi.fn(async (id: number, options: { output?: Channel<string> } = {}) => {
-    const snap = this.listResult.find((s) => s.id === id)
-    if (!snap) throw new ConduitError('not_found', `no task ${id}`)
-    const handle = new FakeHandle({ ...snap }, options.output ?? null)
-    this.handles.set(id, handle)
-    return handle as any
-  })
-  setLimit = vi.fn(async (limit: number) => ({ limit }))
-  forget = vi.fn(async (id: number) => {
-    void id
-  })
-
-  make(kind: string, output: Channel<string> | null = null): FakeHandle {
-    const handle = new FakeHandle(snapshot(this.nextId++, kind, 'queued'), output)
-    this.handles.set(handle.id, handle)
-    return handle
+  constructor(client: FakeClient) {
+    this.#client = client
   }
 
-  handle(id: number): FakeHandle {
-    const handle = this.handles.get(id)
-    if (!handle) throw new Error(`no handle ${id}`)
-    return handle
+  task(id: number): FakeTask {
+    const task = this.tasks.get(id)
+    if (!task) throw new Error(`no task ${id}`)
+    return task
   }
+
+  /** The answer to a command, or null when the test answers it (see FakeClient.invocations). */
+  answer(cmd: string, args: any, options: any): Promise<unknown> | null {
+    const stream = (options?.channel ?? null) as Channel<TaskOutputItem<unknown>> | null
+    switch (cmd) {
+      case 'tasks.start': {
+        if (this.startError) return Promise.reject(this.startError)
+        const task = new FakeTask(this.#client, snapshot(this.nextId++, args.kind, 'queued', { params: args.params ?? {} }), stream)
+        this.tasks.set(task.id, task)
+        this.beforeStartAnswer?.(task)
+        return Promise.resolve(task.snapshot)
+      }
+      case 'tasks.attach': {
+        const found = this.listed.find((s) => s.id === args.id)
+        if (!found) return Promise.reject(new ConduitError('not_found', `no task ${args.id}`))
+        const task = new FakeTask(this.#client, { ...found, progress: { ...found.progress } }, stream)
+        this.tasks.set(task.id, task)
+        return Promise.resolve(task.snapshot)
+      }
+      case 'tasks.list':
+        return Promise.resolve(this.listed.map((s) => ({ ...s })))
+      case 'tasks.setLimit':
+        return Promise.resolve({ limit: args.limit })
+      case 'tasks.forget':
+        return Promise.resolve({})
+      case 'tasks.pause':
+      case 'tasks.resume':
+      case 'tasks.cancel': {
+        const task = this.tasks.get(args.id)
+        if (!task) return null // someone else's: the test answers
+        return task[cmd.slice('tasks.'.length) as 'pause' | 'resume' | 'cancel']()
+      }
+      default:
+        return null
+    }
+  }
+}
+
+type Spy = Mock<(...args: any[]) => any>
+
+/** conduit.tasks with spies on the calls the tests count. */
+export type FakeTasks = Tasks & { start: Spy; list: Spy; attach: Spy; setLimit: Spy; forget: Spy }
+
+function spied(tasks: Tasks): FakeTasks {
+  const target = tasks as unknown as Record<string, unknown>
+  for (const name of ['start', 'list', 'attach', 'setLimit', 'forget']) {
+    const original = (target[name] as (...args: unknown[]) => unknown).bind(tasks)
+    target[name] = vi.fn((...args: unknown[]) => original(...args))
+  }
+  return tasks as FakeTasks
 }
 
 export class FakeClient {
   state: ConnectionState = 'connecting'
+  welcome: Welcome | null = null
+  /** Invocations the fake native side does not answer, for the test to answer. */
   invocations: Invocation[] = []
   emitted: [string, unknown][] = []
-  tasks = new FakeTasks()
+  readonly native: FakeNative = new FakeNative(this)
   #listeners = new Map<string, Set<(payload: any) => void>>()
   #handlers = new Map<string, (args: any) => unknown>()
   #stateListeners = new Set<(state: ConnectionState) => void>()
   #resolveReady!: (welcome: Welcome) => void
   #ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
+  readonly tasks: FakeTasks = spied(new Tasks(this as unknown as ConduitClient))
 
   ready(): Promise<Welcome> {
     return this.#ready
   }
   invoke(cmd: string, args: unknown, options?: unknown): Promise<unknown> {
+    const answered = this.native.answer(cmd, args, options)
+    if (answered) return answered
     return new Promise((resolve, reject) => this.invocations.push({ cmd, args, options, resolve, reject }))
   }
   listen(event: string, cb: (payload: any) => void): () => void {
@@ -174,14 +217,15 @@ export class FakeClient {
     extra: Omit<Partial<Welcome>, 'snapshot'> & { snapshot?: Partial<Welcome['snapshot']> | null } & Record<string, unknown> = {},
   ): void {
     this.setState('connected')
-    this.#resolveReady({ session: 's', locale, version: '1.0.0', generation: 1, snapshot: null, ...extra } as Welcome)
+    this.welcome = { session: 's', locale, version: '1.0.0', generation: 1, snapshot: null, ...extra } as Welcome
+    this.#resolveReady(this.welcome)
   }
   setState(state: ConnectionState): void {
     this.state = state
     for (const cb of this.#stateListeners) cb(state)
   }
   fire(event: string, payload: unknown): void {
-    for (const cb of this.#listeners.get(event) ?? []) cb(payload)
+    for (const cb of [...(this.#listeners.get(event) ?? [])]) cb(payload)
   }
   request(cmd: string, args: unknown): Promise<unknown> {
     const handler = this.#handlers.get(cmd)

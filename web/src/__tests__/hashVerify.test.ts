@@ -111,7 +111,7 @@ describe('hash and verify results', () => {
     await fill('hash-root', '/data')
     await byId('hash-start').trigger('click')
     await flushPromises()
-    client.tasks.handle(1).setState('completed', {
+    client.native.task(1).setState('completed', {
       result: {
         files: 2,
         bytes: 10,
@@ -141,7 +141,7 @@ describe('hash and verify results', () => {
     await fill('hash-root', '/data')
     await byId('hash-start').trigger('click')
     await flushPromises()
-    client.tasks.handle(1).setState('completed', {
+    client.native.task(1).setState('completed', {
       result: { files: 2, bytes: 10, manifest: '/data/SHA256SUMS', skipped: [] },
     })
     await flushPromises()
@@ -151,7 +151,7 @@ describe('hash and verify results', () => {
   it('verify shows each line that is not OK, and counts the other problems', async () => {
     mountBoard()
     await startVerify()
-    client.tasks.handle(1).setState('completed', {
+    client.native.task(1).setState('completed', {
       result: {
         ok: false,
         checked: 5,
@@ -185,10 +185,10 @@ describe('hash and verify results', () => {
     mountBoard()
     await startVerify()
     await startVerify()
-    client.tasks.handle(1).setState('completed', {
+    client.native.task(1).setState('completed', {
       result: { ok: true, checked: 3, passed: 3, mismatched: [], missing: [], problems: [{ line: 2, verdict: 'malformed' }] },
     })
-    client.tasks.handle(2).setState('completed', {
+    client.native.task(2).setState('completed', {
       result: { ok: false, checked: 0, passed: 0, mismatched: [], missing: [], problems: [{ line: 1, verdict: 'malformed' }] },
     })
     await flushPromises()
@@ -210,7 +210,7 @@ describe('hash and verify results', () => {
       client = new FakeClient()
       mountBoard()
       await startVerify()
-      client.tasks.handle(1).setState('completed', {
+      client.native.task(1).setState('completed', {
         result: {
           ok: false,
           checked: 1,

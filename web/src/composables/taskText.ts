@@ -3,6 +3,7 @@
 // time left, labels and error texts, all in the current language.
 
 import type { TaskItem } from './useTasks'
+import { kindName } from '../kinds'
 import {
   formatByteRate,
   formatBytes,
@@ -14,6 +15,7 @@ import {
   tn,
 } from '../i18n'
 
+/** An amount in its unit: bytes as a size, files, lines and steps counted. */
 export function formatAmount(value: number, unit: string): string {
   if (unit === 'bytes') return formatBytes(value)
   const key = `task.units.${unit}`
@@ -21,6 +23,7 @@ export function formatAmount(value: number, unit: string): string {
   return t('task.units.other', { n: formatNumber(value), unit })
 }
 
+/** A rate in its unit per second. */
 export function formatRate(rate: number, unit: string): string {
   if (unit === 'bytes') return formatByteRate(rate)
   return t('task.perSecond', { value: formatNumber(rate, rate < 10 ? 1 : 0) })
@@ -52,23 +55,28 @@ export function amountText(item: TaskItem): string {
   return total > 0 ? t('task.progressOf', { done: formatAmount(done, unit), total: formatAmount(total, unit) }) : formatAmount(done, unit)
 }
 
+/** The smoothed rate of a running task, or ''. */
 export function rateText(item: TaskItem): string {
   return item.state === 'running' && item.rate !== null ? formatRate(item.rate, item.progress.unit) : ''
 }
 
+/** "2 min 5 s left" for a running task whose rate is known, or ''. */
 export function etaText(item: TaskItem): string {
   return item.state === 'running' && item.etaMs !== null ? t('task.left', { duration: formatDuration(item.etaMs) }) : ''
 }
 
+/** A kind's short name: its page part's, else the catalogue's (test kinds), else the kind itself. */
 export function kindText(kind: string): string {
-  const key = `task.kind.${kind}`
+  const key = kindName(kind) ?? `task.kind.${kind}`
   return hasMessage(key) ? t(key) : kind
 }
 
+/** The task's label, or "Task 7" when it has none. */
 export function labelText(item: TaskItem): string {
   return item.label || t('task.untitled', { id: item.id })
 }
 
+/** An error code in words, or the code itself when the catalogue has none. */
 export function errorCodeText(code: string): string {
   const key = `error.codes.${code}`
   return hasMessage(key) ? t(key) : code

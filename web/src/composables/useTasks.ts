@@ -1,37 +1,33 @@
 // SPDX-License-Identifier: MIT
 // The task dashboard's state: every task the native side knows, with a label, progress, a
-// smoothed rate and time left, results and errors; the concurrency limit; and the lines of `tail`
-// tasks. Tasks this page starts (or finds again after a reload) are followed through their
-// TaskHandle; tasks someone else started (devtools, automation) through the task.* events.
+// smoothed rate and time left, results and errors; the concurrency limit; and the output of
+// kinds that show it (kinds/<kind>/, `output`). Every live task is followed through a
+// TaskHandle of conduit.tasks: the page's own from start(), the ones found after a reload from
+// watch() (or attach(), for output the page showed before), and tasks someone else started from
+// onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
+// conduit.tasks' business; this file only shows what the handles say.
 
 import { markRaw, reactive, ref, toRaw, type Raw, type Ref } from 'vue'
 import type { AppClient } from '../appClient'
-import type {
-  CommandArgs,
-  TaskKind,
-  TaskParams,
-  TaskProgress,
-  TaskProgressEvent,
-  TaskSnapshot,
-  TaskState,
-  Welcome,
-} from '../conduit/api'
+import type { CommandArgs, TaskKind, TaskParams, TaskProgress, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
 import { Channel } from '../conduit/channel'
 import { ConduitError, type ErrorPayload } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
 import { isFinalTaskState, type TaskHandle } from '../conduit/tasks'
-import { TailBuffer } from './tailBuffer'
+import { labelFromParams, labelFromResult, outputOf } from '../kinds'
+import type { OutputBuffer } from '../kinds/KindDescriptor'
 
 /** The concurrency limit's range, as native states it (TaskManager::kMinLimit/kMaxLimit). */
 export const MIN_LIMIT = taskLimit.min
 export const MAX_LIMIT = taskLimit.max
 /** Rate and time left are measured over this much recent progress. */
 export const RATE_WINDOW_MS = 2000
-/** Lines of a tail task kept in sessionStorage for a reload. */
-export const PERSISTED_TAIL_LINES = 500
-const STORAGE_PREFIX = 'conduit.page.'
 const NOTICE_MS = 10_000
+/** What the board remembers with a task (conduit.tasks.remember) for a reload. */
+const LABEL = 'label'
+const OUTPUT = 'output'
 
+/** One row of the dashboard. */
 export interface TaskItem {
   id: number
   kind: string
@@ -50,70 +46,27 @@ export interface TaskItem {
   etaMs: number | null
   /** The last pause/resume/cancel/reveal failure, shown in the row. */
   actionError: string | null
-  tail: Raw<TailBuffer> | null
+  /** The task's output as its kind keeps it, for tasks whose output the page follows. */
+  output: Raw<OutputBuffer<unknown>> | null
 }
 
 interface Tracker {
   handle: TaskHandle<any, any> | null
-  channel: Channel<string> | null
+  channel: Channel<unknown> | null
   samples: { t: number; done: number }[]
   cleanups: (() => void)[]
+  persistTimer: ReturnType<typeof setTimeout> | null
 }
 
-export const isFinal = (state: TaskState): boolean => isFinalTaskState(state)
-
-function rank(state: TaskState): number {
-  return state === 'queued' ? 0 : isFinal(state) ? 2 : 1
-}
-
+/** `value` rounded into the limit's range (MIN_LIMIT for anything that is not a number). */
 export function clampLimit(value: number): number {
   if (!Number.isFinite(value)) return MIN_LIMIT
   return Math.min(MAX_LIMIT, Math.max(MIN_LIMIT, Math.round(value)))
 }
 
-// ---- sessionStorage (labels and tail lines survive a reload of the page) -----------------------
-
-function storage(): Storage | null {
-  try {
-    return globalThis.sessionStorage ?? null
-  } catch {
-    return null
-  }
-}
-
-function load<T>(key: string): T | null {
-  try {
-    const text = storage()?.getItem(STORAGE_PREFIX + key)
-    return text ? (JSON.parse(text) as T) : null
-  } catch {
-    return null
-  }
-}
-
-function save(key: string, value: unknown): void {
-  try {
-    if (value === null) storage()?.removeItem(STORAGE_PREFIX + key)
-    else storage()?.setItem(STORAGE_PREFIX + key, JSON.stringify(value))
-  } catch {
-    // quota or no storage: the page simply forgets on reload
-  }
-}
-
-/** The label a task's params give it. */
-export function labelOf(kind: string, params: unknown): string {
-  const p = (params ?? {}) as Record<string, unknown>
-  const value = kind === 'hash' ? p.root : kind === 'verify' ? p.manifest : kind === 'download' ? p.url : p.path
-  return typeof value === 'string' ? value : ''
-}
-
-/** A label from what a finished task reports, for tasks whose params the page never saw. */
-function labelFromResult(kind: string, result: unknown): string {
-  const r = (result ?? {}) as Record<string, unknown>
-  const value = kind === 'hash' ? r.manifest : kind === 'download' ? r.path : undefined
-  return typeof value === 'string' ? value : ''
-}
-
+/** The dashboard's state and actions (useTasks). */
 export interface TaskBoard {
+  /** Newest first. */
   items: TaskItem[]
   loading: Ref<boolean>
   loadError: Ref<string | null>
@@ -133,32 +86,29 @@ export interface TaskBoard {
   dispose(): void
 }
 
+/** For tests: the clock rates are measured by. */
 export interface TaskBoardOptions {
   now?: () => number
 }
 
+/** The dashboard's state over `client`; call dispose() when the view goes. */
 export function useTasks(client: AppClient, options: TaskBoardOptions = {}): TaskBoard {
   const now = options.now ?? (() => performance.now())
+  const tasks = client.tasks
   const items = reactive<TaskItem[]>([])
   const trackers = new Map<number, Tracker>()
   const forgotten = new Set<number>()
   const loading = ref(true)
   const loadError = ref<string | null>(null)
-  const limit = ref(clampLimit(load<number>('limit') ?? globalThis.navigator?.hardwareConcurrency ?? 4))
+  const limit = ref(clampLimit(globalThis.navigator?.hardwareConcurrency ?? 4))
   const limitError = ref<string | null>(null)
   const clearError = ref<string | null>(null)
   const restored = ref<number | null>(null)
-  let session = ''
   let disposed = false
   let ticker: ReturnType<typeof setInterval> | null = null
   let noticeTimer: ReturnType<typeof setTimeout> | null = null
 
-  // Events for ids the page does not know yet wait here while a start/restore is in flight: the
-  // task may be the one that call is creating.
-  let inFlight = 0
-  const stash = new Map<number, { snapshot?: TaskSnapshot; progress?: TaskProgressEvent }>()
-
-  // The reactive item of each id: events and calls find theirs without walking the list.
+  // The reactive item of each id: handles and calls find theirs without walking the list.
   const byId = new Map<number, TaskItem>()
   const find = (id: number): TaskItem | undefined => byId.get(id)
   /** Where `id` belongs in the newest-first list: the first item with a smaller id. */
@@ -172,6 +122,12 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       else high = middle
     }
     return low
+  }
+
+  /** The label kept with a task for a reload, else what its params say. */
+  function labelFor(snapshot: TaskSnapshot): string {
+    const kept = tasks.recall(snapshot.id, LABEL)
+    return typeof kept === 'string' && kept ? kept : labelFromParams(snapshot.kind, snapshot.params)
   }
 
   // ---- items -------------------------------------------------------------------------------
@@ -189,7 +145,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       rate: null,
       etaMs: null,
       actionError: null,
-      tail: null,
+      output: null,
     }
     if (snapshot.result !== undefined) item.result = snapshot.result
     if (snapshot.error) item.error = snapshot.error
@@ -197,16 +153,16 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     const index = indexFor(item.id)
     if (index === items.length) items.push(item)
     else items.splice(index, 0, item)
-    trackers.set(item.id, { handle: null, channel: null, samples: [], cleanups: [] })
+    trackers.set(item.id, { handle: null, channel: null, samples: [], cleanups: [], persistTimer: null })
     const proxy = items[index]!
     byId.set(item.id, proxy)
     return proxy
   }
 
-  function applySnapshot(item: TaskItem, snapshot: TaskSnapshot): void {
-    if (isFinal(item.state) || rank(snapshot.state) < rank(item.state)) return
+  /** What the handle says now; it never goes backwards, so it is taken as it is. */
+  function show(item: TaskItem, snapshot: TaskSnapshot): void {
     const wasRunning = item.state === 'running'
-    if (snapshot.progress) applyProgress(item, snapshot.progress)
+    if (snapshot.progress) showProgress(item, snapshot.progress)
     item.state = snapshot.state
     item.startedAt = snapshot.startedAt ?? item.startedAt
     item.finishedAt = snapshot.finishedAt ?? item.finishedAt
@@ -222,20 +178,15 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     } else if (!wasRunning && tracker) {
       tracker.samples = []
     }
-    if (isFinal(item.state)) finish(item)
+    if (isFinalTaskState(item.state)) finish(item)
     updateTicker()
   }
 
-  function applyProgress(item: TaskItem, progress: Partial<TaskProgress>): void {
-    if (isFinal(item.state)) return
-    const done = typeof progress.done === 'number' ? progress.done : item.progress.done
-    const total = typeof progress.total === 'number' ? progress.total : item.progress.total
-    const unit = typeof progress.unit === 'string' ? progress.unit : item.progress.unit
-    if (done < item.progress.done) return
-    item.progress = { done, total, unit }
+  function showProgress(item: TaskItem, progress: TaskProgress): void {
+    item.progress = { ...progress }
     const tracker = trackers.get(item.id)
     if (tracker && item.state === 'running') {
-      tracker.samples.push({ t: now(), done })
+      tracker.samples.push({ t: now(), done: progress.done })
       measure(item, tracker)
     }
   }
@@ -276,127 +227,87 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   function finish(item: TaskItem): void {
     const tracker = trackers.get(item.id)
     if (!tracker) return
-    for (const cleanup of tracker.cleanups) cleanup()
-    tracker.cleanups = []
+    release(tracker)
     tracker.handle = null
-    if (item.kind === 'tail') persistTail(item)
+    persistOutput(item)
   }
 
-  // ---- following: handles for the page's own tasks, events for the others -------------------
+  function release(tracker: Tracker): void {
+    for (const cleanup of tracker.cleanups) cleanup()
+    tracker.cleanups = []
+    if (tracker.persistTimer) clearTimeout(tracker.persistTimer)
+    tracker.persistTimer = null
+  }
 
+  /** Shows what `handle` says of `item`, now and on every change, until the task ends. */
   function follow(item: TaskItem, handle: TaskHandle<any, any>): void {
     const tracker = trackers.get(item.id)!
+    for (const cleanup of tracker.cleanups) cleanup()
+    tracker.cleanups = []
     tracker.handle = handle
-    applySnapshot(item, handle.snapshot)
+    show(item, handle.snapshot)
     if (handle.finished) return
     tracker.cleanups.push(
-      handle.onProgress((progress) => applyProgress(item, progress)),
-      handle.onState((snapshot) => applySnapshot(item, snapshot)),
+      handle.onProgress((progress) => {
+        if (!isFinalTaskState(item.state)) showProgress(item, progress)
+      }),
+      handle.onState((snapshot) => show(item, snapshot)),
     )
   }
 
-  function tailFor(id: () => number, restoredLines: string[]): { buffer: TailBuffer; channel: Channel<string> } {
-    let persistTimer: ReturnType<typeof setTimeout> | null = null
-    // markRaw: the buffer holds its own refs, and a proxy cannot reach its private fields.
+  // ---- output: kinds that show it get a buffer and a channel, and keep it for a reload --------
+
+  /**
+   * The buffer and channel for `kind`'s output, or null when the page does not read it. `saved`
+   * is what the buffer kept before a reload; `item` finds the row once the id is known.
+   */
+  function outputFor(kind: string, item: () => TaskItem | undefined, saved: unknown) {
+    const part = outputOf(kind)
+    if (!part) return null
+    // markRaw: a buffer holds its own refs, and a proxy cannot reach its private fields.
     const buffer = markRaw(
-      new TailBuffer(restoredLines, () => {
-        if (persistTimer || !session || disposed) return
-        persistTimer = setTimeout(() => {
-          persistTimer = null
-          const item = find(id())
-          if (item && !disposed) persistTail(item)
+      part.create(saved, () => {
+        const target = item()
+        const tracker = target && trackers.get(target.id)
+        if (!target || !tracker || tracker.persistTimer || disposed) return
+        tracker.persistTimer = setTimeout(() => {
+          tracker.persistTimer = null
+          if (!disposed) persistOutput(target)
         }, 1000)
       }),
     )
-    const channel = new Channel<string>()
-    channel.onmessage = (line) => buffer.push(typeof line === 'string' ? line : String(line))
-    channel.onend = () => {
-      buffer.flush()
-      buffer.ended.value = true
-    }
+    const channel = new Channel<unknown>()
+    channel.onmessage = (value) => buffer.push(value)
+    channel.onend = () => buffer.end()
     return { buffer, channel }
   }
 
-  function persistTail(item: TaskItem): void {
-    if (session && item.tail) save(`tail.${session}.${item.id}`, item.tail.tailText(PERSISTED_TAIL_LINES))
+  function persistOutput(item: TaskItem): void {
+    if (item.output) tasks.remember(item.id, OUTPUT, item.output.save())
   }
 
-  function onStateEvent(snapshot: TaskSnapshot): void {
-    if (!snapshot || typeof snapshot.id !== 'number' || forgotten.has(snapshot.id)) return
-    const item = find(snapshot.id)
-    if (item) {
-      if (!trackers.get(item.id)?.handle) applySnapshot(item, snapshot)
-      return
-    }
-    if (inFlight > 0) {
-      const early = stash.get(snapshot.id) ?? {}
-      if (!early.snapshot || rank(snapshot.state) >= rank(early.snapshot.state)) early.snapshot = snapshot
-      stash.set(snapshot.id, early)
-      return
-    }
-    adopt(snapshot)
-  }
-
-  function onProgressEvent(event: TaskProgressEvent): void {
-    if (!event || typeof event.id !== 'number') return
-    const item = find(event.id)
-    if (item) {
-      if (!trackers.get(item.id)?.handle) applyProgress(item, event)
-      return
-    }
-    if (inFlight > 0) {
-      const early = stash.get(event.id) ?? {}
-      early.progress = event
-      stash.set(event.id, early)
-    }
-  }
-
-  /** A task someone else started: shown, followed by events, its output left to its reader. */
-  function adopt(snapshot: TaskSnapshot): void {
-    const stored = session ? load<{ label?: string }>(`task.${session}.${snapshot.id}`) : null
-    add(snapshot, stored?.label ?? labelOf(snapshot.kind, (snapshot as { params?: unknown }).params))
-  }
-
-  async function inFlightCall<T>(fn: () => Promise<T>): Promise<T> {
-    inFlight++
-    try {
-      return await fn()
-    } finally {
-      // The caller registers its task in the continuation of this call (microtasks); what is
-      // still unknown after that belongs to someone else.
-      if (--inFlight === 0) setTimeout(adoptStashed, 0)
-    }
-  }
-
-  function adoptStashed(): void {
-    if (inFlight > 0 || disposed) return
-    const early = [...stash.entries()]
-    stash.clear()
-    for (const [id, { snapshot, progress }] of early) {
-      if (find(id) || forgotten.has(id) || !snapshot) continue
-      adopt(snapshot)
-      const item = find(id)!
-      if (progress) applyProgress(item, progress)
-    }
+  /** A task someone else started: shown, and followed by the task.* events. */
+  function onForeign(snapshot: TaskSnapshot): void {
+    if (disposed || forgotten.has(snapshot.id) || find(snapshot.id)) return
+    const item = add(snapshot, labelFor(snapshot))
+    if (!isFinalTaskState(item.state)) follow(item, tasks.watch(snapshot))
   }
 
   // ---- commands ----------------------------------------------------------------------------
 
   async function start<K extends TaskKind>(kind: K, params: TaskParams<K>): Promise<TaskItem> {
-    const label = labelOf(kind, params)
-    // Lines may arrive with the start's result: the pane and its channel exist before the call.
+    const label = labelFromParams(kind, params)
+    // Output may arrive with the start's result: the buffer and its channel exist before the call.
     let id = 0
-    const tail = kind === 'tail' ? tailFor(() => id, []) : null
-    const handle = await inFlightCall(() =>
-      client.tasks.start(kind, params, tail ? { output: tail.channel as Channel<any> } : {}),
-    )
+    const output = outputFor(kind, () => find(id), undefined)
+    const handle = await tasks.start(kind, params, output ? { output: output.channel } : {})
     id = handle.id
-    if (session) save(`task.${session}.${handle.id}`, { label })
-    const item = find(handle.id) ?? add(handle.snapshot, label)
+    tasks.remember(id, LABEL, label)
+    const item = find(id) ?? add(handle.snapshot, label)
     if (!item.label) item.label = label
-    if (tail) {
-      item.tail = tail.buffer
-      trackers.get(item.id)!.channel = tail.channel
+    if (output) {
+      item.output = output.buffer
+      trackers.get(id)!.channel = output.channel
     }
     follow(item, handle)
     return item
@@ -405,9 +316,8 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   async function command(item: TaskItem, what: 'pause' | 'resume' | 'cancel'): Promise<void> {
     item.actionError = null
     try {
-      const handle = trackers.get(item.id)?.handle
-      if (handle) await handle[what]()
-      else applySnapshot(item, await client.invoke(`tasks.${what}`, { id: item.id }))
+      // Only a live task has a handle, and only a live task offers these.
+      await trackers.get(item.id)?.handle?.[what]()
     } catch (caught) {
       item.actionError = ConduitError.from(caught).message
     }
@@ -419,9 +329,8 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     limit.value = wanted
     limitError.value = null
     try {
-      const answer = await client.tasks.setLimit(wanted)
+      const answer = await tasks.setLimit(wanted)
       limit.value = clampLimit(answer?.limit ?? wanted)
-      save('limit', limit.value)
     } catch (caught) {
       limit.value = before
       limitError.value = ConduitError.from(caught).message
@@ -432,14 +341,10 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     forgotten.add(item.id)
     const tracker = trackers.get(item.id)
     if (tracker) {
-      for (const cleanup of tracker.cleanups) cleanup()
+      release(tracker)
       tracker.channel?.close()
     }
     trackers.delete(item.id)
-    if (session) {
-      save(`task.${session}.${item.id}`, null)
-      save(`tail.${session}.${item.id}`, null)
-    }
     byId.delete(item.id)
     const index = indexFor(item.id)
     if (items[index]?.id === item.id) items.splice(index, 1)
@@ -447,8 +352,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
 
   async function clearFinished(): Promise<void> {
     clearError.value = null
-    const finished = items.filter((item) => isFinal(item.state))
-    const outcomes = await Promise.allSettled(finished.map((item) => client.tasks.forget(item.id)))
+    const finished = items.filter((item) => isFinalTaskState(item.state))
+    // forget() also drops what the board remembered with each task.
+    const outcomes = await Promise.allSettled(finished.map((item) => tasks.forget(item.id)))
     outcomes.forEach((outcome, i) => {
       const item = finished[i]!
       if (outcome.status === 'fulfilled') return drop(item)
@@ -470,7 +376,6 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   // ---- load and reload ---------------------------------------------------------------------
 
   async function restore(welcome: Welcome): Promise<void> {
-    session = welcome.session
     const snapshot = (welcome.snapshot ?? {}) as { tasks?: unknown; limit?: unknown }
     const generation = Number((welcome as { generation?: unknown }).generation ?? 0)
     // The first page of a native session has nothing to reconnect to, even when tasks already
@@ -479,32 +384,30 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     if (typeof snapshot.limit === 'number') limit.value = clampLimit(snapshot.limit)
     try {
       // The welcome carries every task as the native side knows it: no second trip for them.
-      const list = Array.isArray(snapshot.tasks)
-        ? (snapshot.tasks as TaskSnapshot[])
-        : await inFlightCall(() => client.tasks.list())
+      const list = Array.isArray(snapshot.tasks) ? (snapshot.tasks as TaskSnapshot[]) : await tasks.list()
       if (disposed) return
       const attaching: Promise<void>[] = []
       for (const task of [...list].sort((a, b) => b.id - a.id)) {
-        if (forgotten.has(task.id)) continue
-        const known = find(task.id)
-        if (known) {
-          if (!trackers.get(known.id)?.handle) applySnapshot(known, task)
-          continue
+        // Known already: the page's own, or announced by an event before this ran.
+        if (forgotten.has(task.id) || find(task.id)) continue
+        const item = add(task, labelFor(task))
+        const final = isFinalTaskState(item.state)
+        // Follow the output only of tasks whose output this page showed before the reload:
+        // another reader (automation, devtools) keeps its own place in the stream.
+        const saved = tasks.recall(task.id, OUTPUT)
+        const output = saved === undefined ? null : outputFor(item.kind, () => find(task.id), saved)
+        if (output) {
+          item.output = output.buffer
+          if (final) output.buffer.end()
         }
-        const stored = load<{ label?: string }>(`task.${session}.${task.id}`)
-        const item = add(task, stored?.label ?? labelOf(task.kind, (task as { params?: unknown }).params))
-        // Follow the lines only of tails this page followed before the reload: another reader
-        // (automation, devtools) keeps its own place in the stream.
-        const cachedLines = load<string[]>(`tail.${session}.${item.id}`)
-        if (item.kind === 'tail' && cachedLines) {
-          const tail = tailFor(() => item.id, cachedLines)
-          item.tail = tail.buffer
-          if (isFinal(item.state)) tail.buffer.ended.value = true
-          else trackers.get(item.id)!.channel = tail.channel
-          if (!isFinal(item.state)) attaching.push(attach(item, tail.channel))
+        if (final) continue
+        if (output) {
+          trackers.get(item.id)!.channel = output.channel
+          attaching.push(attach(item, task, output.channel))
+        } else {
+          // Followed by its task.* events: a thousand restored tasks cost no call each.
+          follow(item, tasks.watch(task))
         }
-        // Every other live task is followed by its task.state and task.progress events, like
-        // the tasks other pages start: a thousand of them cost no call each.
       }
       await Promise.all(attaching)
       if (fromPrevious && !disposed) {
@@ -519,23 +422,18 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     }
   }
 
-  async function attach(item: TaskItem, channel: Channel<string> | null): Promise<void> {
+  async function attach(item: TaskItem, snapshot: TaskSnapshot, channel: Channel<unknown>): Promise<void> {
     try {
-      const handle = await inFlightCall(() =>
-        client.tasks.attach<unknown, string>(item.id, channel ? { output: channel } : {}),
-      )
-      if (disposed || !find(item.id)) return
-      follow(item, handle)
+      const handle = await tasks.attach<unknown, unknown>(item.id, { output: channel })
+      if (!disposed && find(item.id)) follow(item, handle)
     } catch (caught) {
-      // Gone meanwhile (forgotten elsewhere): the events still tell its end if there is one.
+      // Gone meanwhile (forgotten elsewhere)? Its events still tell its end if there is one.
       item.actionError = ConduitError.from(caught).message
+      if (!disposed && find(item.id) && !isFinalTaskState(item.state)) follow(item, tasks.watch(snapshot))
     }
   }
 
-  const cleanups: (() => void)[] = [
-    client.listen('task.state', onStateEvent),
-    client.listen('task.progress', onProgressEvent),
-  ]
+  const stopForeign = tasks.onForeign(onForeign)
   void client.ready().then((welcome) => {
     if (!disposed) return restore(welcome)
   })
@@ -558,10 +456,10 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     dismissNotice: () => (restored.value = null),
     dispose() {
       disposed = true
-      for (const cleanup of cleanups) cleanup()
-      for (const item of items) if (item.kind === 'tail') persistTail(item)
+      stopForeign()
+      for (const item of items) persistOutput(item)
       for (const tracker of trackers.values()) {
-        for (const cleanup of tracker.cleanups) cleanup()
+        release(tracker)
         tracker.channel?.close()
       }
       if (ticker) clearInterval(ticker)

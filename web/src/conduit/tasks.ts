@@ -22,6 +22,7 @@ import { bridgeLimits, finalTaskStates } from './generated/api'
 import type { ConduitClient, InvokeOptions, Unlisten } from './client'
 import { ConduitError } from './errors'
 
+/** What to follow of a task: for start(), run(), attach() (and watch(), without output). */
 export interface TaskWatchOptions<O = unknown> {
   /** Every progress change (the final value included). */
   onProgress?: (progress: TaskProgress) => void
@@ -31,6 +32,7 @@ export interface TaskWatchOptions<O = unknown> {
   output?: Channel<O>
 }
 
+/** start(): what to follow, and how the task is queued and bounded. */
 export interface TaskStartOptions<O = unknown> extends TaskWatchOptions<O> {
   /** Higher runs first when tasks queue for a slot. */
   priority?: number
@@ -38,22 +40,24 @@ export interface TaskStartOptions<O = unknown> extends TaskWatchOptions<O> {
   timeoutMs?: number
 }
 
+/** run(): start()'s options and a signal that cancels the task. */
 export interface TaskRunOptions<O = unknown> extends TaskStartOptions<O> {
   /** Aborting cancels the native task and rejects with `cancelled`. */
   signal?: AbortSignal
 }
 
+/** attach(): what to follow of a task that exists already. */
 export type TaskAttachOptions<O = unknown> = TaskWatchOptions<O>
 
+/** Whether a task in `state` has ended for good (the generated `finalTaskStates`). */
 export function isFinalTaskState(state: TaskState): state is FinalTaskState {
   return (finalTaskStates as readonly TaskState[]).includes(state)
 }
 
 /** queued → running ⇄ paused → final: a state never moves to a lower rank. */
 function rank(state: TaskState): number {
-  if (state === 'queued') return 0
-  if (state === 'running' || state === 'paused') return 1
-  return 2
+  if (isFinalTaskState(state)) return 2
+  return state === 'queued' ? 0 : 1
 }
 
 /** Whether `next` may replace `current`: never out of a final state, never back down a rank. */
@@ -61,6 +65,7 @@ function advances(current: TaskState, next: TaskState): boolean {
   return !isFinalTaskState(current) && rank(next) >= rank(current)
 }
 
+/** Whether `next` is news: more done, or the same done with another total or unit. */
 function progressAdvances(current: TaskProgress, next: TaskProgress): boolean {
   if (next.done !== current.done) return next.done > current.done
   return next.total !== current.total || next.unit !== current.unit
@@ -102,13 +107,17 @@ function call(what: string, fn: () => void): void {
   }
 }
 
-// ---- last delivered output seq, per native session and task ---------------------------------
+// ---- what the page keeps per native session and task: output seqs, the page's own memos ----
 
 const KEY_PREFIX = 'conduit.task.'
 
-/** sessionStorage when the page may use it, memory otherwise (and always as a mirror). */
-class SeqStore {
-  #memory = new Map<string, number>()
+/**
+ * sessionStorage when the page may use it, memory otherwise (and always as a mirror). Every key
+ * starts with `conduit.task.<session>.<id>.`, so one native session's entries, or one task's, go
+ * together.
+ */
+class TaskStore {
+  #memory = new Map<string, string>()
   #storage: Storage | null
 
   constructor() {
@@ -124,52 +133,91 @@ class SeqStore {
     }
   }
 
-  static key(session: string, id: number): string {
-    return `${KEY_PREFIX}${encodeURIComponent(session)}.${id}.lastSeq`
+  /** Where a task's entries start. */
+  static taskPrefix(session: string, id: number): string {
+    return `${KEY_PREFIX}${encodeURIComponent(session)}.${id}.`
   }
 
-  get(key: string): number {
-    try {
-      const stored = this.#storage?.getItem(key)
-      if (stored != null) {
-        const n = Number(stored)
-        if (Number.isSafeInteger(n) && n >= 0) return n
-      }
-    } catch {
-      // fall through to memory
-    }
-    return this.#memory.get(key) ?? 0
+  static seqKey(session: string, id: number): string {
+    return `${TaskStore.taskPrefix(session, id)}lastSeq`
   }
 
-  set(key: string, seq: number): void {
-    this.#memory.set(key, seq)
+  static memoKey(session: string, id: number, name: string): string {
+    return `${TaskStore.taskPrefix(session, id)}memo.${encodeURIComponent(name)}`
+  }
+
+  /** The last delivered seq under `key`, 0 if none. */
+  seq(key: string): number {
+    const n = Number(this.#get(key) ?? 0)
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0
+  }
+
+  setSeq(key: string, seq: number): void {
+    this.#set(key, String(seq))
+  }
+
+  /** The JSON value under `key`, undefined if none (or not JSON). */
+  value(key: string): unknown {
+    const text = this.#get(key)
+    if (text === null) return undefined
     try {
-      this.#storage?.setItem(key, String(seq))
+      return JSON.parse(text) as unknown
     } catch {
-      // quota or revoked access: memory keeps it for this page's life
+      return undefined
     }
   }
 
-  remove(key: string): void {
-    this.#memory.delete(key)
+  /** Keeps `value` as JSON; undefined removes the entry. */
+  setValue(key: string, value: unknown): void {
+    if (value === undefined) return this.#removeWhere((k) => k === key)
+    let text: string
     try {
-      this.#storage?.removeItem(key)
+      text = JSON.stringify(value)
     } catch {
-      // nothing to do
+      return // not JSON (a cycle, a BigInt): nothing is kept
     }
+    this.#set(key, text)
+  }
+
+  /** Drops every entry under `prefix` (one task's). */
+  removePrefix(prefix: string): void {
+    this.#removeWhere((key) => key.startsWith(prefix))
   }
 
   /** Drops entries of other native sessions: their task ids mean other tasks now. */
   prune(session: string): void {
     const keep = `${KEY_PREFIX}${encodeURIComponent(session)}.`
-    for (const key of [...this.#memory.keys()]) if (!key.startsWith(keep)) this.#memory.delete(key)
+    this.#removeWhere((key) => key.startsWith(KEY_PREFIX) && !key.startsWith(keep))
+  }
+
+  #get(key: string): string | null {
+    try {
+      const stored = this.#storage?.getItem(key)
+      if (stored != null) return stored
+    } catch {
+      // fall through to memory
+    }
+    return this.#memory.get(key) ?? null
+  }
+
+  #set(key: string, text: string): void {
+    this.#memory.set(key, text)
+    try {
+      this.#storage?.setItem(key, text)
+    } catch {
+      // quota or revoked access: memory keeps it for this page's life
+    }
+  }
+
+  #removeWhere(matches: (key: string) => boolean): void {
+    for (const key of [...this.#memory.keys()]) if (matches(key)) this.#memory.delete(key)
     const storage = this.#storage
     if (!storage) return
     try {
       const stale: string[] = []
       for (let i = 0; i < storage.length; i++) {
         const key = storage.key(i)
-        if (key?.startsWith(KEY_PREFIX) && !key.startsWith(keep)) stale.push(key)
+        if (key !== null && matches(key)) stale.push(key)
       }
       for (const key of stale) storage.removeItem(key)
     } catch {
@@ -188,13 +236,13 @@ class SeqStore {
 class OutputSink<O> {
   readonly stream = new Channel<TaskOutputItem<O>>()
   #output: Channel<O>
-  #store: SeqStore
+  #store: TaskStore
   #key: string | null = null
   #lastSeq: number
   #nextLocalSeq = 0
   #persistScheduled = false
 
-  constructor(output: Channel<O>, store: SeqStore, lastSeq: number, key: string | null) {
+  constructor(output: Channel<O>, store: TaskStore, lastSeq: number, key: string | null) {
     this.#output = output
     this.#store = store
     this.#lastSeq = lastSeq
@@ -238,7 +286,7 @@ class OutputSink<O> {
     this.#persistScheduled = true
     queueMicrotask(() => {
       this.#persistScheduled = false
-      if (this.#key !== null) this.#store.set(this.#key, this.#lastSeq)
+      if (this.#key !== null) this.#store.setSeq(this.#key, this.#lastSeq)
     })
   }
 }
@@ -251,9 +299,26 @@ interface TaskHost {
   release(handle: TaskHandle<any, any>): void
 }
 
+/**
+ * How `conduit.tasks` feeds a handle the task.* events. Module-internal: set by TaskHandle's
+ * static block, which alone can reach its private members.
+ */
+interface HandleDriver {
+  /** A snapshot from an event or a command result; ignored if it would go backwards. */
+  snapshot(handle: TaskHandle<any, any>, next: TaskSnapshot): void
+  /** A `task.progress` event. */
+  progress(handle: TaskHandle<any, any>, event: Partial<TaskProgress>): void
+  /** Settles `done` once the snapshot is final (also for a task that ended earlier). */
+  settle(handle: TaskHandle<any, any>): void
+}
+
+let driveHandle: HandleDriver
+
 /** One native task as the page sees it; state and progress follow the `task.*` events. */
 export class TaskHandle<R = unknown, O = unknown> {
+  /** The native task id. */
   readonly id: number
+  /** The task's kind, as it was started. */
   readonly kind: string
   /** Resolves with the result on `completed`; rejects with `cancelled`, `timeout` or the failure's code. */
   readonly done: Promise<R>
@@ -267,7 +332,15 @@ export class TaskHandle<R = unknown, O = unknown> {
   #resolve!: (value: R) => void
   #reject!: (error: ConduitError) => void
 
-  /** @internal Made by conduit.tasks (start/attach/run). */
+  static {
+    driveHandle = {
+      snapshot: (handle, next) => handle.#applySnapshot(next),
+      progress: (handle, event) => handle.#applyProgress(event),
+      settle: (handle) => handle.#settleIfFinal(),
+    }
+  }
+
+  /** Made by conduit.tasks (start, attach, run, watch); a page has no use for it. */
   constructor(host: TaskHost, snapshot: TaskSnapshot, options: TaskWatchOptions<O>) {
     this.#host = host
     this.id = snapshot.id
@@ -284,10 +357,12 @@ export class TaskHandle<R = unknown, O = unknown> {
     if (options.onState) this.onState(options.onState)
   }
 
+  /** The task's state now. */
   get state(): TaskState {
     return this.#snapshot.state
   }
 
+  /** The task's progress now (a copy). */
   get progress(): TaskProgress {
     return { ...this.#snapshot.progress }
   }
@@ -302,10 +377,12 @@ export class TaskHandle<R = unknown, O = unknown> {
     return isFinalTaskState(this.#snapshot.state)
   }
 
+  /** Asks the native side to pause the work (`invalid_args` unless running). */
   pause(): Promise<TaskSnapshot> {
     return this.#command('tasks.pause')
   }
 
+  /** Asks the native side to go on with paused work. */
   resume(): Promise<TaskSnapshot> {
     return this.#command('tasks.resume')
   }
@@ -315,20 +392,21 @@ export class TaskHandle<R = unknown, O = unknown> {
     return this.#command('tasks.cancel')
   }
 
+  /** Calls `cb` on every progress change; returns what stops it. */
   onProgress(cb: (progress: TaskProgress) => void): Unlisten {
     const entry = (progress: TaskProgress): void => cb(progress)
     this.#progressListeners.add(entry)
     return () => this.#progressListeners.delete(entry)
   }
 
+  /** Calls `cb` on every state change; returns what stops it. */
   onState(cb: (snapshot: TaskSnapshot) => void): Unlisten {
     const entry = (snapshot: TaskSnapshot): void => cb(snapshot)
     this.#stateListeners.add(entry)
     return () => this.#stateListeners.delete(entry)
   }
 
-  /** @internal A snapshot from an event or a command result; ignored if it would go backwards. */
-  _applySnapshot(next: TaskSnapshot): void {
+  #applySnapshot(next: TaskSnapshot): void {
     const current = this.#snapshot
     if (!advances(current.state, next.state)) return
     const progress =
@@ -341,11 +419,10 @@ export class TaskHandle<R = unknown, O = unknown> {
       const snapshot = this.snapshot
       for (const cb of [...this.#stateListeners]) call(`task ${this.id} onState`, () => cb(snapshot))
     }
-    this._settleIfFinal()
+    this.#settleIfFinal()
   }
 
-  /** @internal A `task.progress` event. */
-  _applyProgress(event: Partial<TaskProgress>): void {
+  #applyProgress(event: Partial<TaskProgress>): void {
     const current = this.#snapshot
     if (isFinalTaskState(current.state)) return
     const next: TaskProgress = {
@@ -358,8 +435,7 @@ export class TaskHandle<R = unknown, O = unknown> {
     this.#emitProgress()
   }
 
-  /** @internal Settles `done` once the snapshot is final (also for a task that ended earlier). */
-  _settleIfFinal(): void {
+  #settleIfFinal(): void {
     const snapshot = this.#snapshot
     if (!isFinalTaskState(snapshot.state)) return
     this.#host.release(this)
@@ -375,28 +451,39 @@ export class TaskHandle<R = unknown, O = unknown> {
 
   async #command(cmd: 'tasks.pause' | 'tasks.resume' | 'tasks.cancel'): Promise<TaskSnapshot> {
     const snapshot = await this.#host.command(cmd, this.id)
-    this._applySnapshot(snapshot)
+    this.#applySnapshot(snapshot)
     return snapshot
   }
 }
 
 // ---- conduit.tasks ---------------------------------------------------------------------------
 
+/** Events for a task id without a handle, held while a start/attach is in flight. */
 interface EarlyEvents {
   snapshot?: TaskSnapshot
   progress?: TaskProgress
 }
 
+/** `snapshot` with `progress` if that is newer: what a task looked like last. */
+function withProgress(snapshot: TaskSnapshot, progress: TaskProgress | undefined): TaskSnapshot {
+  return progress && !isFinalTaskState(snapshot.state) && progressAdvances(snapshot.progress, progress)
+    ? { ...snapshot, progress: { ...progress } }
+    : snapshot
+}
+
+/** `conduit.tasks`: starts, finds and follows native tasks (docs/API.md §1.7). */
 export class Tasks {
   #client: ConduitClient
-  #store = new SeqStore()
+  #store = new TaskStore()
   /** Live handles by task id (a page may hold several for one task). */
   #handles = new Map<number, Set<TaskHandle<any, any>>>()
   /** While a start/attach is in flight, events for ids without a handle wait here. */
   #inFlight = 0
   #early = new Map<number, EarlyEvents>()
+  #foreignListeners = new Set<(snapshot: TaskSnapshot) => void>()
   #host: TaskHost
 
+  /** Made by the client (`conduit.tasks`); follows its task.* events from the start. */
   constructor(client: ConduitClient) {
     this.#client = client
     this.#host = {
@@ -434,7 +521,7 @@ export class Tasks {
       (invokeOptions) => this.#client.invoke('tasks.start', args, invokeOptions),
       sink,
       options,
-      (id) => sink?.setKey(this.#key(id)),
+      (id) => sink?.setKey(this.#seqKey(id)),
     )
   }
 
@@ -496,8 +583,8 @@ export class Tasks {
   async attach<R = unknown, O = unknown>(id: number, options: TaskAttachOptions<O> = {}): Promise<TaskHandle<R, O>> {
     // The remembered seq is per native session, which the welcome names.
     await this.#client.ready()
-    const key = this.#key(id)
-    const lastSeq = this.#store.get(key)
+    const key = this.#seqKey(id)
+    const lastSeq = this.#store.seq(key)
     const sink = options.output && !options.output.closed ? new OutputSink(options.output, this.#store, lastSeq, key) : null
     return this.#open(
       (invokeOptions) => this.#client.invoke('tasks.attach', { id, after: lastSeq }, invokeOptions),
@@ -507,19 +594,80 @@ export class Tasks {
     )
   }
 
+  /**
+   * A handle for a task the page has a snapshot of (from the welcome, list() or onForeign),
+   * followed by the task.* events alone: no call, no output (attach() for that). A thousand
+   * tasks restored after a reload cost nothing on the wire this way.
+   */
+  watch<R = unknown>(snapshot: TaskSnapshot, options: Omit<TaskWatchOptions, 'output'> = {}): TaskHandle<R> {
+    const handle = new TaskHandle<R>(this.#host, snapshot, options)
+    if (!handle.finished) this.#register(handle)
+    const early = this.#early.get(snapshot.id)
+    if (early?.progress) driveHandle.progress(handle, early.progress)
+    if (early?.snapshot) driveHandle.snapshot(handle, early.snapshot)
+    driveHandle.settle(handle)
+    return handle
+  }
+
+  /**
+   * Calls `cb` with the snapshot of each task.state event for a task the page holds no handle
+   * for: one started elsewhere (devtools, automation), or one it has not followed yet (watch()
+   * follows it). While a start() or attach() is in flight such events wait until it returns, so
+   * the task that call creates or finds never shows up here; what is left then is given once per
+   * task, its newest snapshot with the newest progress that came meanwhile.
+   */
+  onForeign(cb: (snapshot: TaskSnapshot) => void): Unlisten {
+    const entry = (snapshot: TaskSnapshot): void => cb(snapshot)
+    this.#foreignListeners.add(entry)
+    return () => this.#foreignListeners.delete(entry)
+  }
+
+  /**
+   * Keeps a JSON value with task `id` for this page session (sessionStorage, per native
+   * session, like the output seq): what the page wants back after a reload, such as a label or
+   * the lines it showed. `undefined` removes it; forget() removes them all.
+   */
+  remember(id: number, name: string, value: unknown): void {
+    this.#store.setValue(TaskStore.memoKey(this.#session(), id, name), value)
+  }
+
+  /** What remember() kept for task `id` under `name` in this native session, or undefined. */
+  recall(id: number, name: string): unknown {
+    return this.#store.value(TaskStore.memoKey(this.#session(), id, name))
+  }
+
   /** At most `limit` tasks run at once; the rest queue by priority. */
   setLimit(limit: number): Promise<{ limit: number }> {
     return this.#client.invoke('tasks.setLimit', { limit })
   }
 
-  /** Drops a finished task from the native list (and the page's memory of its output). */
+  /**
+   * Drops a finished task from the native list, and the page's memory of it (its output seq and
+   * what remember() kept), also when the native side no longer knows it (`not_found`).
+   */
   async forget(id: number): Promise<void> {
-    await this.#client.invoke('tasks.forget', { id })
-    this.#store.remove(this.#key(id))
+    const prefix = TaskStore.taskPrefix(this.#session(), id)
+    try {
+      await this.#client.invoke('tasks.forget', { id })
+    } catch (error) {
+      if (error instanceof ConduitError && error.code === 'not_found') this.#store.removePrefix(prefix)
+      throw error
+    }
+    this.#store.removePrefix(prefix)
   }
 
-  #key(id: number): string {
-    return SeqStore.key(this.#client.welcome?.session ?? '', id)
+  #session(): string {
+    return this.#client.welcome?.session ?? ''
+  }
+
+  #seqKey(id: number): string {
+    return TaskStore.seqKey(this.#session(), id)
+  }
+
+  #register(handle: TaskHandle<any, any>): void {
+    let set = this.#handles.get(handle.id)
+    if (!set) this.#handles.set(handle.id, (set = new Set()))
+    set.add(handle)
   }
 
   /** Sends tasks.start/attach and builds the handle, with the events that overtook the result. */
@@ -536,36 +684,47 @@ export class Tasks {
       const handle = new TaskHandle<any, O>(this.#host, snapshot, options)
       const early = this.#early.get(snapshot.id)
       this.#early.delete(snapshot.id)
-      if (!handle.finished) {
-        let set = this.#handles.get(handle.id)
-        if (!set) this.#handles.set(handle.id, (set = new Set()))
-        set.add(handle)
-      }
+      if (!handle.finished) this.#register(handle)
       // Events that overtook the result: applied in order, never moving the task backwards.
-      if (early?.progress) handle._applyProgress(early.progress)
-      if (early?.snapshot) handle._applySnapshot(early.snapshot)
-      handle._settleIfFinal()
+      if (early?.progress) driveHandle.progress(handle, early.progress)
+      if (early?.snapshot) driveHandle.snapshot(handle, early.snapshot)
+      driveHandle.settle(handle)
       return handle
     } finally {
-      if (--this.#inFlight === 0) this.#early.clear()
+      if (--this.#inFlight === 0) this.#releaseEarly()
     }
+  }
+
+  /** Nothing in flight any more: what waited for a task without a handle is someone else's. */
+  #releaseEarly(): void {
+    const early = [...this.#early]
+    this.#early.clear()
+    for (const [id, { snapshot, progress }] of early) {
+      if (snapshot && !this.#handles.has(id)) this.#announce(withProgress(snapshot, progress))
+    }
+  }
+
+  #announce(snapshot: TaskSnapshot): void {
+    for (const cb of [...this.#foreignListeners]) call(`task ${snapshot.id} onForeign`, () => cb(snapshot))
   }
 
   #onState(snapshot: TaskSnapshot): void {
     if (!snapshot || typeof snapshot.id !== 'number' || typeof snapshot.state !== 'string') return
     const handles = this.#handles.get(snapshot.id)
-    if (handles) for (const handle of [...handles]) handle._applySnapshot(snapshot)
+    if (handles) for (const handle of [...handles]) driveHandle.snapshot(handle, snapshot)
     if (this.#inFlight > 0) {
       const early = this.#early.get(snapshot.id) ?? {}
       if (!early.snapshot || advances(early.snapshot.state, snapshot.state)) early.snapshot = snapshot
       this.#early.set(snapshot.id, early)
+    } else if (!handles) {
+      this.#announce(snapshot)
     }
   }
 
   #onProgress(event: TaskProgressEvent): void {
     if (!event || typeof event.id !== 'number') return
     const handles = this.#handles.get(event.id)
-    if (handles) for (const handle of [...handles]) handle._applyProgress(event)
+    if (handles) for (const handle of [...handles]) driveHandle.progress(handle, event)
     if (this.#inFlight > 0) {
       const early = this.#early.get(event.id) ?? {}
       const progress = { done: event.done, total: event.total, unit: event.unit }

@@ -547,6 +547,112 @@ describe('list / setLimit / forget', () => {
   })
 })
 
+describe('watch / onForeign', () => {
+  it('watch follows a known task by its events alone: no call, never backwards, done settles', async () => {
+    const { transport, client } = await connected()
+    const states: TaskState[] = []
+    const task = client.tasks.watch<{ count: number }>(snap(4, 'running'), { onState: (s) => states.push(s.state) })
+    await tick()
+    expect(transport.sends).toHaveLength(0)
+    expect(task.state).toBe('running')
+    expect(task.output).toBeNull()
+    transport.deliver(progressEvent(4, 3), stateEvent(snap(4, 'queued')), stateEvent(snap(4, 'paused')))
+    expect(task.progress.done).toBe(3)
+    expect(states).toEqual(['paused'])
+    transport.deliver(stateEvent(snap(4, 'completed', { result: { count: 10 } })))
+    await expect(task.done).resolves.toEqual({ count: 10 })
+    // a watched task is paused, resumed and cancelled like any other
+    const other = client.tasks.watch(snap(5, 'running'))
+    const paused = other.pause()
+    await tick()
+    expect(answer(transport, snap(5, 'paused'))).toMatchObject({ cmd: 'tasks.pause', args: { id: 5 } })
+    await paused
+    expect(other.state).toBe('paused')
+  })
+
+  it('onForeign tells of tasks without a handle, but not of the one a start in flight creates', async () => {
+    const { transport, client } = await connected()
+    const foreign: TaskSnapshot[] = []
+    const off = client.tasks.onForeign((s) => foreign.push(s))
+
+    transport.deliver(stateEvent(snap(9, 'running')))
+    expect(foreign.map((s) => s.id)).toEqual([9])
+
+    // While tasks.start is in flight, events for ids without a handle wait…
+    const pending = client.tasks.start<{ count: number }, never>('count', { to: 10 })
+    await tick()
+    transport.deliver(
+      stateEvent(snap(1, 'running')),
+      stateEvent(snap(11, 'running')),
+      progressEvent(11, 4),
+      stateEvent(snap(11, 'queued')), // stale: the newest state wins
+    )
+    expect(foreign.map((s) => s.id)).toEqual([9])
+    answer(transport, snap(1, 'queued'))
+    const task = await pending
+    // …the started task's go to its handle; the rest is someone else's, newest first.
+    expect(task.state).toBe('running')
+    expect(foreign.map((s) => [s.id, s.state, s.progress.done])).toEqual([
+      [9, 'running', 0],
+      [11, 'running', 4],
+    ])
+
+    // a task with a handle is nobody else's; a watched one neither
+    transport.deliver(stateEvent(snap(1, 'paused')))
+    client.tasks.watch(snap(11, 'running'))
+    transport.deliver(stateEvent(snap(11, 'paused')))
+    expect(foreign).toHaveLength(2)
+    off()
+    transport.deliver(stateEvent(snap(12, 'running')))
+    expect(foreign).toHaveLength(2)
+  })
+})
+
+describe('remember / recall', () => {
+  it('keeps JSON with a task per native session, and forget drops it (also on not_found)', async () => {
+    const { transport, client } = await connected('sess-B')
+    client.tasks.remember(3, 'label', '/data')
+    client.tasks.remember(3, 'lines', ['a', 'b'])
+    client.tasks.remember(4, 'label', '/other')
+    expect(client.tasks.recall(3, 'label')).toBe('/data')
+    expect(client.tasks.recall(3, 'lines')).toEqual(['a', 'b'])
+    expect(client.tasks.recall(3, 'missing')).toBeUndefined()
+    expect(sessionStorage.getItem('conduit.task.sess-B.3.memo.label')).toBe('"/data"')
+    client.tasks.remember(3, 'lines', undefined)
+    expect(client.tasks.recall(3, 'lines')).toBeUndefined()
+
+    const forgotten = client.tasks.forget(3)
+    await tick()
+    answer(transport, {})
+    await forgotten
+    expect(client.tasks.recall(3, 'label')).toBeUndefined()
+    expect(client.tasks.recall(4, 'label')).toBe('/other')
+
+    const gone = track(client.tasks.forget(4))
+    await tick()
+    fail(transport, { code: 'not_found', message: 'no task 4' })
+    await tick()
+    expect(gone.error).toMatchObject({ code: 'not_found' })
+    expect(client.tasks.recall(4, 'label')).toBeUndefined()
+  })
+
+  it("another native session's memos are dropped at the welcome", async () => {
+    sessionStorage.setItem('conduit.task.old.3.memo.label', '"/old"')
+    const { client } = await connected('new')
+    expect(sessionStorage.getItem('conduit.task.old.3.memo.label')).toBeNull()
+    expect(client.tasks.recall(3, 'label')).toBeUndefined()
+  })
+})
+
+describe('TaskHandle', () => {
+  it('has no _prefixed members: what conduit.tasks drives is private', async () => {
+    const { transport, client } = await connected()
+    const task = await started(transport, client)
+    const names = [...Object.getOwnPropertyNames(task), ...Object.getOwnPropertyNames(Object.getPrototypeOf(task))]
+    expect(names.filter((name) => name.startsWith('_'))).toEqual([])
+  })
+})
+
 describe('typed API', () => {
   it('checks params per kind and lets unknown kinds through', async () => {
     const { transport, client } = await connected()

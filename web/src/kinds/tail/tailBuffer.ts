@@ -4,16 +4,22 @@
 // itself goes on.
 
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import type { OutputBuffer } from '../KindDescriptor'
 
+/** Lines a tail's pane keeps. */
 export const MAX_TAIL_LINES = 2000
+/** Lines kept in sessionStorage for a reload. */
+export const PERSISTED_TAIL_LINES = 500
 
+/** One line in the pane. */
 export interface TailLine {
   /** Page-local, increasing: the key for rendering. */
   key: number
   text: string
 }
 
-export class TailBuffer {
+/** The lines of one tail task, as its pane shows them. */
+export class TailBuffer implements OutputBuffer<string> {
   /** What the pane shows (at most MAX_TAIL_LINES). */
   readonly lines: ShallowRef<TailLine[]> = shallowRef([])
   /** True while the view is paused. */
@@ -31,6 +37,7 @@ export class TailBuffer {
   #flushScheduled = false
   #onChange: (() => void) | null
 
+  /** `restored`: lines shown before a reload; `onChange`: called when the shown lines changed. */
   constructor(restored: string[] = [], onChange: (() => void) | null = null) {
     this.#onChange = onChange
     if (restored.length > 0) {
@@ -39,8 +46,9 @@ export class TailBuffer {
     }
   }
 
+  /** One new line (appended with the others of this turn). */
   push(text: string): void {
-    this.#incoming.push({ key: ++this.#nextKey, text })
+    this.#incoming.push({ key: ++this.#nextKey, text: typeof text === 'string' ? text : String(text) })
     if (this.#incoming.length > MAX_TAIL_LINES) this.#incoming.splice(0, this.#incoming.length - MAX_TAIL_LINES)
     this.received.value++
     if (this.paused.value) this.held.value++
@@ -64,6 +72,18 @@ export class TailBuffer {
     this.#onChange?.()
   }
 
+  /** The stream ended: what arrived is shown, and the pane says it stopped. */
+  end(): void {
+    this.flush()
+    this.ended.value = true
+  }
+
+  /** The last lines shown, kept for a reload. */
+  save(): string[] {
+    return this.tailText(PERSISTED_TAIL_LINES)
+  }
+
+  /** "Pause view": holds new lines back (counting them) until resumed; the task goes on. */
   setPaused(paused: boolean): void {
     if (paused === this.paused.value) return
     this.flush()
