@@ -37,15 +37,22 @@ QStringList skipReasons()
     return reasons << kSymlink << kHardLink;
 }
 
-QJsonObject skippedJson(const FileTree::Skipped &entry)
+// {path, escaped?}: a name that is not UTF-8 is written escaped, and says so.
+QJsonObject pathJson(const QByteArray &path)
 {
     bool escaped = false;
-    QJsonObject json{{QStringLiteral("path"), ChecksumManifest::displayName(entry.path, &escaped)},
-                     {QStringLiteral("reason"), entry.reason}};
-    if (!entry.message.isEmpty())
-        json.insert(QStringLiteral("message"), entry.message);
+    QJsonObject json{{QStringLiteral("path"), ChecksumManifest::displayName(path, &escaped)}};
     if (escaped)
         json.insert(QStringLiteral("escaped"), true);
+    return json;
+}
+
+QJsonObject skippedJson(const FileTree::Skipped &entry)
+{
+    QJsonObject json = pathJson(entry.path);
+    json.insert(QStringLiteral("reason"), entry.reason);
+    if (!entry.message.isEmpty())
+        json.insert(QStringLiteral("message"), entry.message);
     return json;
 }
 } // namespace
@@ -76,9 +83,18 @@ const TaskKind &DuplicatesTask::declaration()
             .required(QStringLiteral("size"),
                       Schema::integer().describe(QStringLiteral("of each file, bytes")))
             .required(QStringLiteral("sha256"), Schema::string())
-            .required(QStringLiteral("paths"), Schema::arrayOf(Schema::string())
-                                                   .describe(QStringLiteral("relative to root, "
-                                                                            "sorted"))));
+            .required(
+                QStringLiteral("paths"),
+                Schema::arrayOf(
+                    Schema::named(
+                        QStringLiteral("DuplicatePath"),
+                        Schema::object()
+                            .required(QStringLiteral("path"),
+                                      Schema::string().describe(QStringLiteral("relative to root")))
+                            .optional(QStringLiteral("escaped"),
+                                      Schema::boolean().describe(QStringLiteral(
+                                          "path is escaped (ChecksumManifest::displayName)")))))
+                    .describe(QStringLiteral("sorted by path"))));
     static const TaskKind kind = TaskKind::of<DuplicatesTask>(
         QStringLiteral("duplicates"),
         QStringLiteral("Finds identical files under a folder (as fdupes -r); deletes nothing."),
@@ -261,7 +277,7 @@ void DuplicatesTask::collectGroups(size_t first, size_t last)
             for (;
                  j < hashed.size() && state.digests[hashed[j]].hex == state.digests[hashed[i]].hex;
                  ++j)
-                paths.append(ChecksumManifest::displayName(state.candidates[hashed[j]].path));
+                paths.append(pathJson(state.candidates[hashed[j]].path));
             if (paths.size() >= 2) {
                 bucketGroups.push_back(QJsonObject{
                     {QStringLiteral("size"), double(size)},
@@ -275,8 +291,11 @@ void DuplicatesTask::collectGroups(size_t first, size_t last)
         // Within one size, groups go by their first path.
         std::sort(bucketGroups.begin(), bucketGroups.end(),
                   [](const QJsonObject &a, const QJsonObject &b) {
-                      return a.value(QStringLiteral("paths")).toArray().first().toString()
-                             < b.value(QStringLiteral("paths")).toArray().first().toString();
+                      const auto first = [](const QJsonObject &group) {
+                          return group.value(QStringLiteral("paths"))[0][QStringLiteral("path")]
+                              .toString();
+                      };
+                      return first(a) < first(b);
                   });
         for (QJsonObject &group : bucketGroups) {
             state.groups.append(group);

@@ -50,8 +50,8 @@ const SHA_B = 'b2'.repeat(32)
 function found(extra: Partial<TaskResult<'duplicates'>> = {}): TaskResult<'duplicates'> {
   return {
     groups: [
-      { size: 2_500_000, sha256: SHA_A, paths: ['2024/beach.jpg', 'backup/beach.jpg', 'beach (1).jpg'] },
-      { size: 10, sha256: SHA_B, paths: ['a.txt', 'b.txt'] },
+      { size: 2_500_000, sha256: SHA_A, paths: [{ path: '2024/beach.jpg' }, { path: 'backup/beach.jpg' }, { path: 'beach (1)\\xe9.jpg', escaped: true }] },
+      { size: 10, sha256: SHA_B, paths: [{ path: 'a.txt' }, { path: 'b.txt' }] },
     ],
     files: 12,
     duplicates: 3,
@@ -166,8 +166,13 @@ describe('duplicates result', () => {
     expect(groups[0]!.findAll('.paths li').map((li) => li.text())).toEqual([
       '2024/beach.jpg',
       'backup/beach.jpg',
-      'beach (1).jpg',
+      'beach (1)\\xe9.jpg',
     ])
+    // A name that is not UTF-8 arrives escaped and says so.
+    const escaped = groups[0]!.findAll('.paths code')[2]!
+    expect(escaped.classes()).toContain('escaped')
+    expect(escaped.attributes('title')).toContain('UTF-8')
+    expect(groups[0]!.findAll('.paths code')[0]!.attributes('title')).toBeUndefined()
     expect(norm(groups[0]!.get('.group-head span').text())).toBe('3 files of 2.5 MB each')
     expect(groups[0]!.get('.sha').text()).toBe(`${SHA_A.slice(0, 12)}…`)
     expect(groups[0]!.get('.sha').attributes('title')).toBe(`SHA-256: ${SHA_A}`)
@@ -210,7 +215,7 @@ describe('duplicates result', () => {
     const groups = Array.from({ length: FIRST_ROWS + 170 }, (_, i) => ({
       size: 1000 - i,
       sha256: i.toString(16).padStart(64, '0'),
-      paths: [`a/${i}`, `b/${i}`],
+      paths: [{ path: `a/${i}` }, { path: `b/${i}` }],
     }))
     client.native.task(id).setState('completed', {
       result: found({ groups, duplicates: groups.length, reclaimableBytes: 123_456 }),

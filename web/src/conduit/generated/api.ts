@@ -14,7 +14,9 @@ export type TaskSnapshot = { id: number; kind: string; state: TaskState; progres
 
 export type TaskProgressEvent = { id: number; done: number; /** -1 while unknown */ total: number; /** the kind's progress unit: bytes, lines, … */ unit: string }
 
-export type DuplicateGroup = { /** of each file, bytes */ size: number; sha256: string; /** relative to root, sorted */ paths: string[] }
+export type DuplicatePath = { /** relative to root */ path: string; /** path is escaped (ChecksumManifest::displayName) */ escaped?: boolean }
+
+export type DuplicateGroup = { /** of each file, bytes */ size: number; sha256: string; /** sorted by path */ paths: DuplicatePath[] }
 
 export type DuplicateSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'symlink' | 'hard_link'
 
