@@ -17,7 +17,8 @@ class Task;
 
 // A task kind, said once by its class (a static declaration()) and registered with one line,
 // its name in CONDUIT_TASK_KINDS (worker/CMakeLists.txt): the manager checks params and results
-// against it, and the page's types are generated from it. The manager itself has no code for any one kind.
+// against it, and the page's types are generated from it. The manager itself has no code for any
+// one kind.
 struct TaskKind
 {
     enum class Runs { Pool, EventLoop };
