@@ -9,7 +9,7 @@ mkdir -p docs/screenshots
 for lang in en de; do
     for scheme in light dark; do
         [ "$scheme" = dark ] && pref=0 || pref=1
-        for view in tasks console; do
+        for view in tasks duplicates console; do
             out=docs/screenshots/${view}-${lang}-${scheme}.png
             LANGUAGE=$lang LANG=${lang}_$( [ "$lang" = en ] && echo US || echo DE ).UTF-8 LC_ALL= \
             QTWEBENGINE_DISABLE_SANDBOX=1 \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// conduit_screenshots <out.png> <view: tasks|console>: the real window with a few real tasks,
-// grabbed after the page has settled. scripts/take-screenshots.sh runs it per language and
+// conduit_screenshots <out.png> <view: tasks|duplicates|console>: the real window with a few real
+// tasks, grabbed after the page has settled. scripts/take-screenshots.sh runs it per language and
 // colour scheme (QtWebEngine takes both from the process: LANGUAGE and Chromium's
 // --blink-settings=preferredColorScheme).
 #include "PageHarness.h"
@@ -42,7 +42,7 @@ int main(int argc, char *argv[])
     if (argc != 3)
         return 2;
     const QString out = QString::fromLocal8Bit(argv[1]);
-    const bool console = QByteArray(argv[2]) == "console";
+    const QByteArray view = argv[2]; // tasks, duplicates or console
 
     QTemporaryDir dir;
     const QString photos = dir.filePath(QStringLiteral("Photos 2026"));
@@ -85,7 +85,13 @@ int main(int argc, char *argv[])
                 .arg(testid));
     };
 
-    if (console) {
+    if (view == "duplicates") {
+        // The photos repeat every 26 files: the search finds 14 pairs of copies.
+        click(QStringLiteral("form-kind-duplicates"));
+        set(QStringLiteral("duplicates-root"), photos);
+        click(QStringLiteral("duplicates-start"));
+        QTest::qWait(2000);
+    } else if (view == "console") {
         click(QStringLiteral("nav-console"));
         QTest::qWait(300);
         for (const QString &text :
