@@ -53,7 +53,7 @@ Q_SIGNALS:
     void outputAppended(qint64 lastSeq);
 
 protected:
-    void enableOutput(int window = 256);
+    void enableOutput(int window = TaskOutputLog::kDefaultWindow);
     // Each records the outcome once and signals finished() from the event loop.
     void complete(const QJsonValue &result);
     void fail(const TaskError &error);

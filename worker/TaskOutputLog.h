@@ -16,7 +16,10 @@ namespace Conduit {
 class TaskOutputLog
 {
 public:
-    explicit TaskOutputLog(int window = 256);
+    // How far a producer may run ahead of the acknowledged items, unless its kind says otherwise.
+    static constexpr int kDefaultWindow = 256;
+
+    explicit TaskOutputLog(int window = kDefaultWindow);
 
     int window() const { return m_window; }
     qint64 lastSeq() const { return m_lastSeq; }

@@ -33,7 +33,8 @@ using ConduitTest::drainEvents;
 namespace {
 
 constexpr int kWait = 20000; // generous: a shared two-core machine
-constexpr int kWindow = 256; // TaskOutputLog's default: how far a producer runs ahead of acks
+// How far a producer runs ahead of acks.
+constexpr int kWindow = TaskOutputLog::kDefaultWindow;
 
 QJsonObject countArgs(qint64 to, qint64 stepMs)
 {

@@ -278,15 +278,16 @@ void tst_TailTask::backpressureStopsAtTheWindow()
     const QStringList all = numbered(1, 1000);
     rewrite(m_path, joined(all.mid(0, 700)));
     const quint64 id = startTail(true, false); // nobody acknowledges
-    QTRY_COMPARE(m_manager->snapshot(id).outputSeq, 256);
+    QTRY_COMPARE(m_manager->snapshot(id).outputSeq, TaskOutputLog::kDefaultWindow);
     append(m_path, joined(all.mid(700)));
     QTest::qWait(400);
-    QCOMPARE(m_manager->snapshot(id).outputSeq, 256); // the producer stopped at the window
-    QCOMPARE(m_manager->snapshot(id).done, 256);
+    QCOMPARE(m_manager->snapshot(id).outputSeq,
+             TaskOutputLog::kDefaultWindow); // the producer stopped at the window
+    QCOMPARE(m_manager->snapshot(id).done, TaskOutputLog::kDefaultWindow);
 
     // A consumer that went away and came back replays everything unacknowledged.
     QJsonArray replay = m_manager->readOutput(id, 0, 10000);
-    QCOMPARE(replay.size(), 256);
+    QCOMPARE(replay.size(), TaskOutputLog::kDefaultWindow);
     QCOMPARE(replay.first().toObject().value("value").toString(), QStringLiteral("line 1"));
 
     // Acknowledging in uneven steps lets it go on, nothing lost or repeated.

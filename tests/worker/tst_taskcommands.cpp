@@ -9,6 +9,7 @@
 #include <worker/TaskCommands.h>
 #include <worker/TaskKind.h>
 #include <worker/TaskManager.h>
+#include <worker/TaskOutputLog.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -555,12 +556,13 @@ void tst_TaskCommands::outputIsForwardedAsAcknowledged()
         {{"kind", "tail"}, {"params", QJsonObject{{"path", log.fileName()}, {"fromStart", true}}}});
     QCOMPARE(id, 1ULL);
 
-    // Nothing acknowledged: the producer stops at its window of 256.
-    QTRY_COMPARE_WITH_TIMEOUT(output(id).size(), 256, kWait);
+    // Nothing acknowledged: the producer stops at its window.
+    constexpr int window = TaskOutputLog::kDefaultWindow;
+    QTRY_COMPARE_WITH_TIMEOUT(output(id).size(), window, kWait);
     QTest::qWait(300); // a poll of the file and more: still nothing beyond the window
-    QCOMPARE(output(id).size(), 256);
+    QCOMPARE(output(id).size(), window);
     for (const ProcessMessage &event : events("task.output", id))
-        QVERIFY(event.body["items"].toArray().size() <= 256);
+        QVERIFY(event.body["items"].toArray().size() <= window);
 
     // Unacknowledged items are still held; read() gives them by seq.
     const ProcessMessage read = run("tasks.read", {{"id", 1}, {"after", 250}, {"max", 3}});
