@@ -296,6 +296,15 @@ void TaskGateway::pump(quint64 id)
         return;
     Record &record = *it;
     StreamOutbox &streams = m_bridge.streams();
+    // A stream ended from elsewhere (its call refused) must not pace the producer forever.
+    record.readers.removeIf([&](const Reader &reader) {
+        if (streams.isOpen(reader.stream))
+            return false;
+        m_readerTasks.remove(reader.stream);
+        return true;
+    });
+    if (record.readers.isEmpty())
+        return;
     const auto seqOf = [](const QJsonObject &item) {
         return qint64(item.value(kSeq).toDouble());
     };

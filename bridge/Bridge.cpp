@@ -345,7 +345,14 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     try {
         call.args = validateArguments(*registered, args.toObject());
         if (!stream.isUndefined()) {
-            call.stream = StreamHandle{m_generation, qint64(stream.toDouble())};
+            const StreamHandle handle{m_generation, qint64(stream.toDouble())};
+            // Refused before it is ours: the call that owns the stream keeps it, unharmed.
+            if (m_streams.isOpen(handle))
+                throw CommandError(
+                    ErrorCode::InvalidArgs,
+                    QStringLiteral("stream %1 is in use by another call").arg(handle.id),
+                    {{QStringLiteral("stream"), stream}});
+            call.stream = handle;
             m_streams.open(call.stream, registered->streamMode);
         }
         future = registered->handler(call);

@@ -28,13 +28,14 @@ constexpr qint64 kBatchBytes = 64 * 1024 * 1024;
 
 const QString kSymlink = QStringLiteral("symlink");
 const QString kHardLink = QStringLiteral("hard_link");
+const QString kChanged = QStringLiteral("changed");
 
 // FileTree's, less the manifest (no file is excluded here), and the two of this kind.
 QStringList skipReasons()
 {
     QStringList reasons = FileTree::skipReasons();
     reasons.removeOne(QStringLiteral("manifest"));
-    return reasons << kSymlink << kHardLink;
+    return reasons << kSymlink << kHardLink << kChanged;
 }
 
 // {path, escaped?}: a name that is not UTF-8 is written escaped, and says so.
@@ -45,6 +46,19 @@ QJsonObject pathJson(const QByteArray &path)
     if (escaped)
         json.insert(QStringLiteral("escaped"), true);
     return json;
+}
+
+// Why a file that was to be hashed is left out.
+QString skipReason(FileDigest::Outcome::Status status)
+{
+    switch (status) {
+    case FileDigest::Outcome::Status::Special:
+        return QStringLiteral("special");
+    case FileDigest::Outcome::Status::Changed:
+        return kChanged;
+    default:
+        return QStringLiteral("unreadable");
+    }
 }
 
 QJsonObject skippedJson(const FileTree::Skipped &entry)
@@ -59,9 +73,15 @@ QJsonObject skippedJson(const FileTree::Skipped &entry)
 
 struct DuplicatesTask::State
 {
+    struct Candidate
+    {
+        QByteArray path; // relative to root
+        qint64 size = 0;
+        FileDigest::Expected identity; // as the walk found it: the file hashed must be this one
+    };
     // Files that share their size with another: largest first, then by path bytes. Files of
     // one size (a bucket) are next to each other.
-    std::vector<FileTree::File> candidates;
+    std::vector<Candidate> candidates;
     std::vector<FileDigest::Outcome> digests; // by candidate index, each written by one job
     std::vector<FileTree::Skipped> skipped;
     qint64 files = 0; // regular files looked at (links and second names not counted)
@@ -119,21 +139,22 @@ const TaskKind &DuplicatesTask::declaration()
             .required(QStringLiteral("reclaimableBytes"),
                       Schema::integer().describe(
                           QStringLiteral("what deleting every copy but one would free")))
-            .required(QStringLiteral("skipped"),
-                      Schema::arrayOf(
-                          Schema::named(
-                              QStringLiteral("DuplicateSkipped"),
-                              Schema::object()
-                                  .required(QStringLiteral("path"), Schema::string())
-                                  .optional(QStringLiteral("escaped"), Schema::boolean())
-                                  .required(QStringLiteral("reason"),
-                                            Schema::named(QStringLiteral("DuplicateSkipReason"),
-                                                          Schema::oneOf(skipReasons())))
-                                  .optional(QStringLiteral("message"),
-                                            Schema::string().describe(QStringLiteral(
-                                                "the system's error, or for a hard link the name "
-                                                "it shares its file with")))))
-                          .describe(QStringLiteral("every file left out, by path"))),
+            .required(
+                QStringLiteral("skipped"),
+                Schema::arrayOf(
+                    Schema::named(
+                        QStringLiteral("DuplicateSkipped"),
+                        Schema::object()
+                            .required(QStringLiteral("path"), Schema::string())
+                            .optional(QStringLiteral("escaped"), Schema::boolean())
+                            .required(QStringLiteral("reason"),
+                                      Schema::named(QStringLiteral("DuplicateSkipReason"),
+                                                    Schema::oneOf(skipReasons())))
+                            .optional(QStringLiteral("message"),
+                                      Schema::string().describe(QStringLiteral(
+                                          "the system's error, what changed since the walk, or "
+                                          "for a hard link the name it shares its file with")))))
+                    .describe(QStringLiteral("every file left out, by path"))),
         group);
     return kind;
 }
@@ -163,7 +184,7 @@ void DuplicatesTask::begin()
                 listed.begin(), listed.end(),
                 [](const FileTree::File &a, const FileTree::File &b) { return a.path < b.path; });
             std::map<std::pair<dev_t, ino_t>, QByteArray> firstName;
-            std::vector<FileTree::File> kept;
+            std::vector<State::Candidate> kept;
             for (const FileTree::File &file : listed) {
                 struct stat info;
                 if (::lstat((root + '/' + file.path).constData(), &info) != 0) {
@@ -183,11 +204,12 @@ void DuplicatesTask::begin()
                     continue;
                 }
                 ++state->files;
-                if (file.size >= minSize)
-                    kept.push_back(file);
+                const qint64 size = qint64(info.st_size);
+                if (size >= minSize)
+                    kept.push_back({file.path, size, {info.st_dev, info.st_ino, size}});
             }
             std::sort(kept.begin(), kept.end(),
-                      [](const FileTree::File &a, const FileTree::File &b) {
+                      [](const State::Candidate &a, const State::Candidate &b) {
                           return a.size != b.size ? a.size > b.size : a.path < b.path;
                       });
             qint64 total = 0;
@@ -234,7 +256,8 @@ void DuplicatesTask::hashNextBatch()
         [state, last, root = QFile::encodeName(m_root)](TaskJob &job) {
             FileDigest digest(QCryptographicHash::Sha256);
             for (size_t i = state->next++; i < last; i = state->next++) {
-                auto outcome = digest.digest(root + '/' + state->candidates[i].path, job);
+                const State::Candidate &file = state->candidates[i];
+                auto outcome = digest.digest(root + '/' + file.path, job, &file.identity);
                 if (outcome.status == FileDigest::Outcome::Status::Cancelled)
                     return;
                 state->digests[i] = std::move(outcome);
@@ -259,11 +282,8 @@ void DuplicatesTask::collectGroups(size_t first, size_t last)
             if (outcome.status == FileDigest::Outcome::Status::Ok)
                 hashed.push_back(end);
             else
-                state.skipped.push_back({state.candidates[end].path,
-                                         outcome.status == FileDigest::Outcome::Status::Special
-                                             ? QStringLiteral("special")
-                                             : QStringLiteral("unreadable"),
-                                         outcome.message});
+                state.skipped.push_back(
+                    {state.candidates[end].path, skipReason(outcome.status), outcome.message});
         }
         begin = end;
         // Equal digests side by side, each run in path order (the bucket is in path order).

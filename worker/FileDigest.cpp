@@ -64,10 +64,17 @@ FileDigest::~FileDigest()
     EVP_MD_CTX_free(m_context);
 }
 
-FileDigest::Outcome FileDigest::digest(const QByteArray &path, TaskJob &job)
+FileDigest::Outcome FileDigest::digest(const QByteArray &path, TaskJob &job,
+                                       const Expected *expected)
 {
     using Status = Outcome::Status;
-    const Descriptor file{::open(path.constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+    const auto changed = [](const QString &what) {
+        return Outcome{Status::Changed, {}, what};
+    };
+    const Descriptor file{::open(path.constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
+                                                       | (expected ? O_NOFOLLOW : 0))};
+    if (file.fd < 0 && expected && errno == ELOOP)
+        return changed(QStringLiteral("it became a symbolic link"));
     if (file.fd < 0)
         return failure(errno == ENOENT || errno == ENOTDIR ? Status::Missing : Status::Unreadable,
                        errno);
@@ -78,6 +85,13 @@ FileDigest::Outcome FileDigest::digest(const QByteArray &path, TaskJob &job)
         return failure(Status::Unreadable, EISDIR);
     if (!S_ISREG(info.st_mode))
         return {Status::Special, {}, FileTree::describeType(info.st_mode)};
+    if (expected && (info.st_dev != expected->device || info.st_ino != expected->inode))
+        return changed(QStringLiteral("another file took its name"));
+    if (expected && qint64(info.st_size) != expected->size)
+        return changed(QStringLiteral("its size changed from %1 to %2 bytes")
+                           .arg(expected->size)
+                           .arg(qint64(info.st_size)));
+    qint64 read = 0;
     if (!m_context || EVP_DigestInit_ex(m_context, m_algorithm, nullptr) != 1)
         throw TaskError(QStringLiteral("internal"), QStringLiteral("cannot start the digest"));
     for (;;) {
@@ -91,8 +105,13 @@ FileDigest::Outcome FileDigest::digest(const QByteArray &path, TaskJob &job)
         if (n == 0)
             break;
         EVP_DigestUpdate(m_context, m_buffer.constData(), size_t(n));
+        if (expected && read + n > expected->size)
+            return changed(QStringLiteral("it grew while it was read"));
         job.progress().add(n);
+        read += n;
     }
+    if (expected && read != expected->size)
+        return changed(QStringLiteral("it shrank while it was read"));
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(m_context, digest, &length);

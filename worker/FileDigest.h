@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QString>
 
+#include <sys/types.h>
+
 struct evp_md_st;
 struct evp_md_ctx_st;
 
@@ -23,15 +25,26 @@ class FileDigest
 public:
     struct Outcome
     {
-        enum class Status { Ok, Cancelled, Missing, Unreadable, Special };
+        // Changed: not the file that was expected (see Expected).
+        enum class Status { Ok, Cancelled, Missing, Unreadable, Special, Changed };
         Status status = Status::Ok;
         QByteArray hex;  // lower case, for Ok
-        QString message; // strerror, for Missing / Unreadable / Special
+        QString message; // strerror, for Missing / Unreadable / Special; what changed
+    };
+    // The file as a scan found it. A search that compares files by their size must hash that
+    // file and no other: not a link swapped in since (not followed), not one grown or shrunk.
+    struct Expected
+    {
+        dev_t device = 0;
+        ino_t inode = 0;
+        qint64 size = 0;
     };
 
     explicit FileDigest(QCryptographicHash::Algorithm algorithm);
 
-    Outcome digest(const QByteArray &path, TaskJob &job);
+    // With `expected`, anything but that file at that size is Changed, and the progress added
+    // is never more than its size.
+    Outcome digest(const QByteArray &path, TaskJob &job, const Expected *expected = nullptr);
 
     FileDigest(const FileDigest &) = delete;
     FileDigest &operator=(const FileDigest &) = delete;

@@ -207,6 +207,7 @@ void VerifyTask::begin()
                             entry.verdict = Verdict::Missing;
                             break;
                         case Status::Unreadable:
+                        case Status::Changed: // only with an Expected, which verify never gives
                             entry.verdict = Verdict::Unreadable;
                             break;
                         case Status::Special:

@@ -250,6 +250,7 @@ private Q_SLOTS:
     void attachPastTheEndFollowsWhatComesNext();
     void aRefusedStartEndsItsStream();
     void forgetEndsALaggingReader();
+    void aStreamInUseIsRefusedAndKept();
 
     // welcome and reload
     void welcomeReportsTasksAndTheRealLimit();
@@ -910,6 +911,29 @@ void tst_TaskGateway::forgetEndsALaggingReader()
     QCOMPARE(error.value("code").toString(), QStringLiteral("not_found"));
     QCOMPARE(error.value("details")["id"].toInt(), 1);
     QCOMPARE(r.page.items(7).size(), 5);
+}
+
+void tst_TaskGateway::aStreamInUseIsRefusedAndKept()
+{
+    LogFile log;
+    log.append(1, 10);
+    Runtime r;
+    QVERIFY(!r.hello().isEmpty());
+    QCOMPARE(r.start(tailArgs(log.path()), 7), 1ULL);
+    r.page.grant(7, 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.items(7).size(), 10, kWait);
+
+    // A second call on stream 7 (of a task that does not exist, or of the same one) is refused
+    // with invalid_args, and stream 7 goes on unharmed: nothing ends it, nothing doubles it.
+    for (const int id : {999, 1}) {
+        const QJsonObject refused = r.call("tasks.attach", {{"id", id}}, {{"stream", 7}});
+        QCOMPARE(refused.value("error")["code"].toString(), QStringLiteral("invalid_args"));
+        QCOMPARE(refused.value("error")["details"]["stream"].toInt(), 7);
+    }
+    log.append(11, 10 + 3 * kWindow);
+    QTRY_COMPARE_WITH_TIMEOUT(r.page.items(7).size(), 10 + 3 * kWindow, kWait);
+    QVERIFY_IN_ORDER(r.page, 7, 1);
+    QVERIFY(r.page.ofStream("end", 7).isEmpty());
 }
 
 // ---- welcome and reload ----------------------------------------------------------------------

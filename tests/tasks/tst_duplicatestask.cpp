@@ -123,6 +123,7 @@ private Q_SLOTS:
     void matchesFdupes_data();
     void matchesFdupes();
     void streamsEveryGroupWithoutAReader();
+    void aFileChangedAfterTheWalkIsLeftOut();
     void readsAndWritesNothingElse();
     void cancelStopsTheSearch();
     void refusesBadParams_data();
@@ -338,6 +339,58 @@ void tst_DuplicatesTask::streamsEveryGroupWithoutAReader()
     QCOMPARE(snapshot.result.toObject().value(QStringLiteral("reclaimableBytes")).toInteger(),
              qint64(10 * 8 + 90 * 9 + 500 * 10));
     m_manager.forget(snapshot.id);
+}
+
+void tst_DuplicatesTask::aFileChangedAfterTheWalkIsLeftOut()
+{
+    // Two sparse 1 GiB files (zeros, no disk) are the first batch; the small files are hashed
+    // only after it. The task is paused while the big ones hash, and the small ones change.
+    const QByteArray root = QFile::encodeName(m_dir.filePath(QStringLiteral("changing")));
+    QVERIFY(::mkdir(root.constData(), 0755) == 0);
+    for (const char *name : {"/big1", "/big2"}) {
+        QVERIFY(writeRaw(root + name, {}));
+        QVERIFY(::truncate((root + name).constData(), qint64(1) << 30) == 0);
+    }
+    for (const char *name : {"/a", "/b", "/c", "/d"})
+        QVERIFY(writeRaw(root + name, QByteArray(10, name[1]))); // all different, all 10 bytes
+    QVERIFY(writeRaw(root + "/e", QByteArray(20, 'x')));
+    QVERIFY(writeRaw(root + "/f", QByteArray(20, 'x')));
+
+    const quint64 id
+        = m_manager.start(QStringLiteral("duplicates"), {{"root", QFile::decodeName(root)}});
+    QVERIFY(QTest::qWaitFor([&] { return m_manager.snapshot(id).done > 0; }, 30000));
+    m_manager.pause(id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_manager.snapshot(id).state, TaskState::Paused, 30000);
+    QVERIFY2(m_manager.snapshot(id).done < qint64(2) << 30, "the big files were hashed already");
+    // b becomes a link to a, d a second name of c: each would now "match" its twin.
+    QVERIFY(::unlink((root + "/b").constData()) == 0);
+    QVERIFY(::symlink("a", (root + "/b").constData()) == 0);
+    QVERIFY(::unlink((root + "/d").constData()) == 0);
+    QVERIFY(::link((root + "/c").constData(), (root + "/d").constData()) == 0);
+    // e and f are still equal, but no longer the size the walk found.
+    QVERIFY(writeRaw(root + "/e", QByteArray(5, 'y')));
+    QVERIFY(writeRaw(root + "/f", QByteArray(5, 'y')));
+    m_manager.resume(id);
+    QVERIFY(QTest::qWaitFor([&] { return isFinalState(m_manager.snapshot(id).state); }, 60000));
+
+    const TaskSnapshot snapshot = m_manager.snapshot(id);
+    QCOMPARE(snapshot.state, TaskState::Completed);
+    const QJsonObject result = snapshot.result.toObject();
+    const QJsonArray groups = result.value(QStringLiteral("groups")).toArray();
+    QCOMPARE(groups.size(), 1); // only the big files
+    QCOMPARE(groups.first()["paths"].toArray(),
+             (QJsonArray{QJsonObject{{"path", "big1"}}, QJsonObject{{"path", "big2"}}}));
+    QCOMPARE(result.value(QStringLiteral("reclaimableBytes")).toInteger(), qint64(1) << 30);
+    QStringList changed;
+    for (const QJsonValue &skipped : result.value(QStringLiteral("skipped")).toArray()) {
+        QCOMPARE(skipped["reason"].toString(), QStringLiteral("changed"));
+        QVERIFY(!skipped["message"].toString().isEmpty());
+        changed << skipped["path"].toString();
+    }
+    changed.sort();
+    QCOMPARE(changed, (QStringList{"b", "d", "e", "f"}));
+    QVERIFY(snapshot.done <= snapshot.total);
+    m_manager.forget(id);
 }
 
 void tst_DuplicatesTask::readsAndWritesNothingElse()

@@ -138,6 +138,11 @@ export class ConduitClient implements ChannelHost {
     }
     const id = this.#newId()
     return new Promise<unknown>((resolve, reject) => {
+      // One stream per call: a second call on a channel still in use would share its items.
+      if (channel && this.#streams.get(channel.id) === channel) {
+        reject(new ConduitError('invalid_args', `Channel ${channel.id} is already in use by a call`, { stream: channel.id }))
+        return
+      }
       let timer: ReturnType<typeof setTimeout> | undefined
       const onAbort = (): void => {
         this.#cancel(id, 'aborted', new ConduitError('cancelled', 'Aborted', abortDetails(signal)))

@@ -270,6 +270,7 @@ export const de: MessageSchema = {
         link_outside_root: 'Verknüpfung aus dem Ordner hinaus, nicht verfolgt',
         symlink: 'Verknüpfung, nicht verfolgt',
         hard_link: 'weiterer Name einer schon durchsuchten Datei',
+        changed: 'während der Suche verändert',
       },
     },
     tail: {

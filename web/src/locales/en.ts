@@ -271,6 +271,7 @@ export const en = {
         link_outside_root: 'link out of the folder, not followed',
         symlink: 'link, not followed',
         hard_link: 'another name of a file already looked at',
+        changed: 'changed during the search',
       },
     },
     tail: {

@@ -270,6 +270,7 @@ export const fr: MessageSchema = {
         link_outside_root: 'lien hors du dossier, non suivi',
         symlink: 'lien, non suivi',
         hard_link: 'autre nom d’un fichier déjà examiné',
+        changed: 'modifié pendant la recherche',
       },
     },
     tail: {

@@ -425,6 +425,23 @@ describe('Channel', () => {
     expect(b.id).toBe(a.id + 1)
   })
 
+  it('refuses a second call on a channel still in use, and the first keeps it', async () => {
+    const channel = new client.Channel<string>()
+    const got: string[] = []
+    channel.onmessage = (item) => got.push(item)
+    void client.invoke('tail', { path: '/x' }, { channel })
+    await tick()
+    transport.clear()
+    await expect(client.invoke('tail', { path: '/y' }, { channel })).rejects.toMatchObject({
+      code: 'invalid_args',
+      details: { stream: channel.id },
+    })
+    await tick()
+    expect(transport.envelopes()).toEqual([]) // nothing went out for it
+    transport.deliver({ t: 'chunk', stream: channel.id, seq: 0, items: ['a'] })
+    expect(got).toEqual(['a'])
+  })
+
   it('sends stream id and initial credit, delivers in seq order, drops duplicates, ends once', async () => {
     const channel = new client.Channel<string>()
     const got: string[] = []

@@ -18,9 +18,9 @@ export type DuplicatePath = { /** relative to root */ path: string; /** path is 
 
 export type DuplicateGroup = { /** of each file, bytes */ size: number; sha256: string; /** sorted by path */ paths: DuplicatePath[] }
 
-export type DuplicateSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'symlink' | 'hard_link'
+export type DuplicateSkipReason = 'special' | 'unreadable' | 'broken_link' | 'link_to_folder' | 'link_outside_root' | 'symlink' | 'hard_link' | 'changed'
 
-export type DuplicateSkipped = { path: string; escaped?: boolean; reason: DuplicateSkipReason; /** the system's error, or for a hard link the name it shares its file with */ message?: string }
+export type DuplicateSkipped = { path: string; escaped?: boolean; reason: DuplicateSkipReason; /** the system's error, what changed since the walk, or for a hard link the name it shares its file with */ message?: string }
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512'
 
