@@ -8,6 +8,7 @@
 // deliberate differences (docs/API.md, "hash and verify against coreutils") are asserted, not
 // skipped: links out of root and paths leaving root are refused; FIFOs are never opened; an
 // empty manifest verifies.
+#include "RawFile.h"
 #include "TestPrivileges.h"
 #include <worker/ChecksumManifest.h>
 #include <worker/TaskManager.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 using namespace Conduit;
+using ConduitTest::writeRaw;
 
 namespace {
 constexpr int kTreesPerAlgorithm = 6;
@@ -45,15 +47,6 @@ QString toolFor(QCryptographicHash::Algorithm algorithm)
 QByteArray tagFor(QCryptographicHash::Algorithm algorithm)
 {
     return ChecksumManifest::algorithmName(algorithm).toUpper().toLatin1();
-}
-
-bool writeRaw(const QByteArray &path, const QByteArray &content, mode_t mode = 0644)
-{
-    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, content.constData(), size_t(content.size())) == content.size();
-    return ::close(fd) == 0 && ok;
 }
 
 QByteArray escaped(const QByteArray &name)

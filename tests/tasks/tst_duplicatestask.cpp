@@ -6,6 +6,7 @@
 // file, chosen by readdir order, where Conduit takes the first by bytes and reports the others
 // as skipped (hard_link). The seed is printed; CONDUIT_DIFF_SEED=<n> replays. Also: what it
 // streams equals its result, it never waits on a reader, it writes nothing, and cancel stops it.
+#include "RawFile.h"
 #include "TestPrivileges.h"
 #include <worker/TaskManager.h>
 
@@ -27,21 +28,13 @@
 #include <set>
 
 using namespace Conduit;
+using ConduitTest::writeRaw;
 
 namespace {
 constexpr int kTrees = 24;
 
 using Inode = std::pair<dev_t, ino_t>;
 using Groups = std::set<std::set<Inode>>; // each group as the set of its files
-
-bool writeRaw(const QByteArray &path, const QByteArray &content, mode_t mode = 0644)
-{
-    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, content.constData(), size_t(content.size())) == content.size();
-    return ::close(fd) == 0 && ok;
-}
 
 std::optional<Inode> inodeOf(const QByteArray &path)
 {
