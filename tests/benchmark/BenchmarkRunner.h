@@ -44,10 +44,23 @@ public:
     void printReport(QTextStream &out) const;
 
 private:
-    // BridgeGui is a diagnostic: the bridge with a command answered in the GUI thread, to
-    // tell the envelope's cost from the worker thread's hops.
-    enum class Path { Bridge, Raw, BridgeGui };
-    static constexpr int kPaths = 3;
+    // Each bridge path against its hand-written twin: Bridge (a command answered by the async
+    // process's thread) against RawThread (an invokable returning a QFuture a worker QThread
+    // answers), BridgeGui (a command answered in the GUI thread) against Raw (a plain invokable).
+    enum class Path { Bridge, Raw, BridgeGui, RawThread };
+    static constexpr int kPaths = 4;
+    // One in-flight measurement: n calls started at once on a path.
+    struct InFlightRun
+    {
+        int calls = 0;
+        double bridgePerSecond = 0, rawThreadPerSecond = 0;
+    };
+    // One page→native measurement: n items, as the bridge's emits and as raw calls.
+    struct EmitRun
+    {
+        int items = 0;
+        double bridgePerSecond = 0, rawPerSecond = 0;
+    };
     struct InvokeRound
     {
         double medianMs = 0; // median over the round's blocks of time per call
@@ -83,6 +96,8 @@ private:
     bool setUp();
     bool measureInvokes();
     bool measureEvents();
+    bool measureInFlight();
+    bool measureEmits();
     bool measureCancels();
     bool measureFlood();
     bool measureHashes();
@@ -102,6 +117,8 @@ private:
     bool waitUntil(const std::function<bool()> &ready);
     bool fail(const QString &why);
     double roundTripMs() const; // the bridge's serial invoke round trip, median of (a)
+    void printWireTables(QTextStream &out) const;
+    void printWireResults(QTextStream &out) const;
     void printTaskTables(QTextStream &out) const;
     void printTaskResults(QTextStream &out) const;
 
@@ -116,7 +133,9 @@ private:
     QString m_error;
     double m_timerStepMs = 0;
     QList<InvokeRound> m_invokes[kPaths];
-    QList<double> m_events[kPaths]; // Bridge and Raw only
+    QList<double> m_events[2]; // Bridge and Raw
+    QList<InFlightRun> m_inFlight;
+    QList<EmitRun> m_emits;
 
     std::unique_ptr<TaskStateTap> m_tap;
     ClockSync m_clockBefore, m_clockAfter; // around the cancels: the offset must not move

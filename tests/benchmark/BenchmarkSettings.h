@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QList>
 #include <QtGlobal>
 
 #include <chrono>
@@ -12,11 +13,14 @@ namespace Conduit::Benchmark {
 // (ctest smoke run).
 struct BenchmarkSettings
 {
-    int warmupCalls = 300; // per path, before the first round
-    int calls = 1000;      // sequential invokes per path and round
-    int events = 20000;    // native→page events per path and round
-    int rounds = 7;        // the medians are taken over these
-    int cancels = 60;      // measured cancels (after cancelWarmup)
+    int warmupCalls = 300;                    // per path, before the first round
+    int calls = 1000;                         // sequential invokes per path and round
+    int events = 20000;                       // native→page events per path and round
+    int rounds = 7;                           // the medians are taken over these
+    QList<int> inFlight{1000, 20000, 100000}; // calls started at once, per run
+    int emits = 100000;                       // page→native items per path and round
+    bool wireOnly = false;                    // skip the task runtime's measurements
+    int cancels = 60;                         // measured cancels (after cancelWarmup)
     int cancelWarmup = 3;
     int floodTasks = 8;                            // count tasks publishing progress at once
     std::chrono::milliseconds floodDuration{3000}; // frame gaps measured per phase
@@ -31,6 +35,8 @@ struct BenchmarkSettings
         settings.warmupCalls = 20;
         settings.calls = 50;
         settings.events = 1000;
+        settings.inFlight = {100, 1000};
+        settings.emits = 1000;
         settings.rounds = 2;
         settings.cancels = 10;
         settings.cancelWarmup = 1;

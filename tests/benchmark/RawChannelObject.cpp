@@ -26,6 +26,12 @@ void RawChannelObject::done(int count)
         m_doneReceiver(count);
 }
 
+void RawChannelObject::item(int i)
+{
+    Q_UNUSED(i)
+    ++m_items;
+}
+
 void RawChannelObject::report(const QString &json)
 {
     if (m_reportReceiver)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "RawThreadEcho.h"
+
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
@@ -22,6 +24,12 @@ public:
 
     // The raw twin of the `echo` command: answered in the GUI thread, no envelope, no worker.
     Q_INVOKABLE QString echo(const QString &text) const { return text; }
+    // The raw twin of an async command: a QFuture answered by a worker QThread (RawThreadEcho).
+    Q_INVOKABLE QFuture<QString> echoThread(const QString &text) { return m_threadEcho.echo(text); }
+    // One page→native item per call, the baseline for the page's emits.
+    Q_INVOKABLE void item(int i);
+    int itemsReceived() const { return m_items; }
+    void resetItems() { m_items = 0; }
     // The page has received `count` events.
     Q_INVOKABLE void done(int count);
     // The page hands back the outcome of a measurement it ran, as JSON text.
@@ -51,6 +59,8 @@ Q_SIGNALS:
 
 private:
     QElapsedTimer m_clock;
+    RawThreadEcho m_threadEcho;
+    int m_items = 0;
     std::function<void(int)> m_doneReceiver;
     std::function<void(const QString &)> m_reportReceiver;
 };

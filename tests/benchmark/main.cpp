@@ -83,7 +83,11 @@ int main(int argc, char *argv[])
         QStringLiteral("hash-mb"),
         QStringLiteral("MiB hashed per case (one file; then a folder of as much)."),
         QStringLiteral("n"));
-    parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb});
+    const QCommandLineOption wireOnly(
+        QStringLiteral("wire-only"),
+        QStringLiteral(
+            "Only the wire: round trips, events, calls in flight, page-to-native items."));
+    parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb, wireOnly});
     parser.process(app);
 
     auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
@@ -93,6 +97,7 @@ int main(int argc, char *argv[])
         || !readCount(parser, warmup, settings.warmupCalls)
         || !readCount(parser, cancels, settings.cancels))
         return 2;
+    settings.wireOnly = parser.isSet(wireOnly);
     int floodDuration = int(settings.floodDuration.count());
     int hashMiB = int(settings.hashBytes >> 20);
     if (!readCount(parser, floodMs, floodDuration) || !readCount(parser, hashMb, hashMiB))

@@ -15,6 +15,8 @@
   const calls = {
     bridge: () => conduit.invoke('echo', { text: 'x' }).then((value) => value && value.text),
     raw: () => raw.echo('x'),
+    // The hand-written async baseline: a QFuture answered by a worker QThread (RawThreadEcho).
+    'raw-thread': () => raw.echoThread('x'),
     // Diagnostic: a bridge command answered in the GUI thread (registered by the benchmark).
     'bridge-gui': () => conduit.invoke('bench.echo', { text: 'x' }).then((value) => value && value.text),
   }
@@ -178,6 +180,33 @@
       const result = {}
       for (const kind of kinds) result[kind] = { medianMs: median(perCall[kind]), meanMs: totalMs[kind] / n }
       return result
+    },
+    // n calls started at once on one path, all awaited: calls per second with n in flight.
+    async inFlight(kind, n) {
+      const call = calls[kind]
+      if (!call) throw new Error(`no such path: ${kind}`)
+      const start = performance.now()
+      const pending = new Array(n)
+      for (let i = 0; i < n; ++i) pending[i] = call()
+      const values = await Promise.all(pending)
+      const ms = performance.now() - start
+      const wrong = values.findIndex((value) => value !== 'x')
+      if (wrong >= 0) throw new Error(`${kind} call ${wrong} answered ${JSON.stringify(values[wrong])}`)
+      return { ms, perSecond: n / (ms / 1000) }
+    },
+    // n page→native items, then one call that is answered after all of them were handled: the
+    // bridge's emits (batched) against one raw invokable call per item.
+    async emits(kind, n) {
+      const start = performance.now()
+      if (kind === 'bridge') {
+        for (let i = 0; i < n; ++i) conduit.emit('bench.item', { i })
+        await conduit.invoke('bench.echo', { text: 'x' })
+      } else {
+        for (let i = 0; i < n; ++i) raw.item(i)
+        await raw.echo('x')
+      }
+      const ms = performance.now() - start
+      return { ms, perSecond: n / (ms / 1000) }
     },
     // Both listeners stay connected; arm() says which path is being counted.
     async connectEvents() {

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// The wire at volume (docs/DESIGN.md §9, "bytes at the speed of the platform"): many calls in
+// flight, and many small items page→native, each against its hand-written QWebChannel twin in
+// the same run. Part of BenchmarkRunner.
+#include "BenchmarkRunner.h"
+
+#include "Statistics.h"
+
+#include "PageHarness.h"
+
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace Conduit::Benchmark {
+
+namespace {
+
+constexpr double kInFlightTarget = 2.0; // bridge/raw-thread calls per second at 20 000, at least
+constexpr int kInFlightTargetAt = 20000;
+constexpr double kFlatTarget = 1.5;  // cost per call at the most in flight / at the fewest, at most
+constexpr double kEmitsTarget = 5.0; // bridge emits / raw calls per second, at least
+
+QString number(double value, int decimals)
+{
+    return QString::number(value, 'f', decimals);
+}
+
+double perSecondOf(const std::optional<QJsonValue> &value)
+{
+    return value ? value->toObject().value(QStringLiteral("perSecond")).toDouble() : 0;
+}
+
+} // namespace
+
+bool BenchmarkRunner::measureInFlight()
+{
+    for (const int calls : m_settings.inFlight) {
+        InFlightRun run;
+        run.calls = calls;
+        QList<double> bridge, rawThread;
+        for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
+            for (const bool bridgeFirst : {round % 2 == 0, round % 2 != 0}) {
+                const QString kind
+                    = bridgeFirst ? QStringLiteral("bridge") : QStringLiteral("raw-thread");
+                const double perSecond = perSecondOf(
+                    startInPage(QStringLiteral("__bench.inFlight('%1', %2)").arg(kind).arg(calls)));
+                if (perSecond <= 0)
+                    return fail(QStringLiteral("%1 calls in flight on %2 failed: %3")
+                                    .arg(calls)
+                                    .arg(kind, m_error));
+                (bridgeFirst ? bridge : rawThread).append(perSecond);
+            }
+        }
+        run.bridgePerSecond = median(bridge);
+        run.rawThreadPerSecond = median(rawThread);
+        m_inFlight.append(run);
+    }
+    return true;
+}
+
+bool BenchmarkRunner::measureEmits()
+{
+    for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
+        EmitRun run;
+        run.items = m_settings.emits;
+        for (const QString &kind : {QStringLiteral("bridge"), QStringLiteral("raw")}) {
+            m_raw.resetItems();
+            int bridgeItems = 0;
+            const auto counter = connect(&m_harness->bridge(), &Bridge::pageEvent, this,
+                                         [&bridgeItems](const QString &event) {
+                                             if (event == QLatin1String("bench.item"))
+                                                 ++bridgeItems;
+                                         });
+            const double perSecond = perSecondOf(startInPage(
+                QStringLiteral("__bench.emits('%1', %2)").arg(kind).arg(m_settings.emits)));
+            disconnect(counter);
+            const int received
+                = kind == QLatin1String("bridge") ? bridgeItems : m_raw.itemsReceived();
+            if (perSecond <= 0 || received != m_settings.emits)
+                return fail(QStringLiteral("%1 page→native items: %2 of %3 arrived")
+                                .arg(kind)
+                                .arg(received)
+                                .arg(m_settings.emits));
+            (kind == QLatin1String("bridge") ? run.bridgePerSecond : run.rawPerSecond) = perSecond;
+        }
+        m_emits.append(run);
+    }
+    return true;
+}
+
+void BenchmarkRunner::printWireTables(QTextStream &out) const
+{
+    out << "\n(c) calls in flight: n echo calls started at once and all awaited, bridge (async "
+           "thread) against raw-thread (QFuture from a worker QThread)\n";
+    out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+               .arg(QStringLiteral("in flight"), 10)
+               .arg(QStringLiteral("bridge/s"), 12)
+               .arg(QStringLiteral("µs/call"), 9)
+               .arg(QStringLiteral("raw-thread/s"), 13)
+               .arg(QStringLiteral("µs/call"), 9)
+               .arg(QStringLiteral("ratio"), 7);
+    for (const InFlightRun &run : m_inFlight) {
+        out << QStringLiteral("  %1 %2 %3 %4 %5 %6x\n")
+                   .arg(run.calls, 10)
+                   .arg(number(run.bridgePerSecond, 0), 12)
+                   .arg(number(1e6 / std::max(run.bridgePerSecond, 1.0), 2), 9)
+                   .arg(number(run.rawThreadPerSecond, 0), 13)
+                   .arg(number(1e6 / std::max(run.rawThreadPerSecond, 1.0), 2), 9)
+                   .arg(number(run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0), 2), 6);
+    }
+
+    out << "\n(d) page->native items: n emits (batched) against n raw invokable calls, each "
+           "followed by one awaited call\n";
+    for (const EmitRun &run : m_emits) {
+        out << QStringLiteral("  %1 items: bridge %2/s, raw %3/s, ratio %4x\n")
+                   .arg(run.items)
+                   .arg(number(run.bridgePerSecond, 0))
+                   .arg(number(run.rawPerSecond, 0))
+                   .arg(number(run.bridgePerSecond / std::max(run.rawPerSecond, 1.0), 2));
+    }
+}
+
+void BenchmarkRunner::printWireResults(QTextStream &out) const
+{
+    double atTarget = 0;
+    for (const InFlightRun &run : m_inFlight) {
+        const double ratio = run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0);
+        out << "RESULT inflight_" << run.calls << "_bridge_per_s=" << number(run.bridgePerSecond, 0)
+            << '\n'
+            << "RESULT inflight_" << run.calls
+            << "_raw_thread_per_s=" << number(run.rawThreadPerSecond, 0) << '\n'
+            << "RESULT inflight_" << run.calls << "_ratio=" << number(ratio, 2) << '\n';
+        if (run.calls == kInFlightTargetAt)
+            atTarget = ratio;
+    }
+    // Flat: the cost per call with the most calls in flight against the fewest.
+    double flatness = 0;
+    if (m_inFlight.size() > 1)
+        flatness = m_inFlight.constFirst().bridgePerSecond
+                   / std::max(m_inFlight.constLast().bridgePerSecond, 1.0);
+    QList<double> emitRatios;
+    for (const EmitRun &run : m_emits)
+        emitRatios.append(run.bridgePerSecond / std::max(run.rawPerSecond, 1.0));
+    const double emitRatio = median(emitRatios);
+    out << "RESULT inflight_cost_growth=" << number(flatness, 2) << '\n'
+        << "RESULT emits_ratio=" << number(emitRatio, 2) << '\n';
+    if (atTarget > 0)
+        out << "RESULT inflight_target_met=" << (atTarget >= kInFlightTarget ? 1 : 0) << '\n';
+    if (flatness > 0)
+        out << "RESULT inflight_flat_target_met=" << (flatness <= kFlatTarget ? 1 : 0) << '\n';
+    out << "RESULT emits_target_met=" << (emitRatio >= kEmitsTarget ? 1 : 0) << '\n';
+}
+
+} // namespace Conduit::Benchmark
