@@ -44,6 +44,7 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
     , m_streams(limits.maxPendingStreamItems)
     , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
+    m_home->bridge = this;
     m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
     connect(&m_streams, &StreamOutbox::due, this, &Bridge::requestFlush);
     m_api.declareConstant(QStringLiteral("bridgeLimits"), BridgeLimits{}.forPage(),
@@ -58,6 +59,10 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
 
 Bridge::~Bridge()
 {
+    {
+        const QMutexLocker locker(&m_home->lock);
+        m_home->bridge = nullptr;
+    }
     forgetPendingCalls();
     abandonRequests();
 }
@@ -66,11 +71,8 @@ void Bridge::forgetPendingCalls()
 {
     auto calls = std::move(m_calls);
     m_calls.clear();
-    for (auto &[id, call] : calls) {
-        if (call.watcher)
-            call.watcher->disconnect(this);
+    for (auto &[id, call] : calls)
         call.future.cancel();
-    }
 }
 
 void Bridge::abandonRequests()
@@ -173,7 +175,7 @@ void Bridge::rejectPendingCalls(const CommandError &error)
     forgetPendingCalls();
     // Straight to the page, ahead of whatever is held: a page that is still alive hears it.
     if (!batch.isEmpty())
-        Q_EMIT m_endpoint.receive(EnvelopeCodec::encodeBatch(batch));
+        Q_EMIT m_endpoint.receive(QJsonDocument(batch));
 }
 
 void Bridge::shutdown()
@@ -377,7 +379,6 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         finishCall(id);
         return;
     }
-    watchCall(id, pending);
     if (!deadline.isUndefined()) {
         pending.deadline = std::make_unique<QTimer>();
         pending.deadline->setSingleShot(true);
@@ -389,6 +390,8 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
             });
         pending.deadline->start(int(deadline.toDouble()));
     }
+    // Last: a future that finishes while it is being watched ends the call (and `pending`).
+    watchCall(id, pending);
 }
 
 void Bridge::handleCancel(qint64 id, const QJsonObject &envelope)
@@ -458,20 +461,23 @@ void Bridge::watchCall(qint64 id, PendingCall &pending)
 {
     pending.token = m_nextCallToken++;
     // A future finished in this thread (the usual case: the gateway fulfils it when the async
-    // process answers) is answered at once; one finished elsewhere (a pool thread) reaches us
-    // through the watcher's queued event.
-    pending.future.then(QtFuture::Launch::Sync,
-                        [this, id, token = pending.token, home = thread(),
-                         alive = std::weak_ptr<int>(m_alive)](const QFuture<QJsonValue> &) {
-                            if (QThread::currentThread() == home && alive.lock())
-                                finishCall(id, token);
-                        });
-    if (!m_calls.count(id))
-        return; // finished while attaching the continuation
-    pending.watcher = std::make_unique<QFutureWatcher<QJsonValue>>();
-    connect(pending.watcher.get(), &QFutureWatcherBase::finished, this,
-            [this, id, token = pending.token] { finishCall(id, token); });
-    pending.watcher->setFuture(pending.future);
+    // process answers) is answered at once; one finished elsewhere (a pool thread) is posted
+    // here. No QFutureWatcher: destroying one sweeps the whole posted-event queue, so each call
+    // cost more the more calls were in flight.
+    pending.future.then(QtFuture::Launch::Sync, [id, token = pending.token, home = m_home,
+                                                 thread = thread()](const QFuture<QJsonValue> &) {
+        if (QThread::currentThread() == thread) {
+            if (home->bridge)
+                home->bridge->finishCall(id, token);
+            return;
+        }
+        const QMutexLocker locker(&home->lock);
+        if (Bridge *bridge = home->bridge) {
+            QMetaObject::invokeMethod(
+                bridge, [bridge, id, token] { bridge->finishCall(id, token); },
+                Qt::QueuedConnection);
+        }
+    });
 }
 
 void Bridge::finishCall(qint64 id, quint64 token)
@@ -482,8 +488,6 @@ void Bridge::finishCall(qint64 id, quint64 token)
     QFuture<QJsonValue> future = it->second.future;
     const StreamHandle stream = it->second.stream;
     const bool streamOutlivesCall = it->second.streamOutlivesCall;
-    if (it->second.watcher)
-        it->second.watcher->disconnect(this);
     m_calls.erase(it);
 
     std::optional<CommandError> error;
@@ -518,8 +522,6 @@ void Bridge::abortCall(qint64 id, const CommandError &error)
         return;
     PendingCall call = std::move(it->second);
     m_calls.erase(it);
-    if (call.watcher)
-        call.watcher->disconnect(this);
     call.future.cancel();
     sendError(id, error);
     m_streams.end(call.stream, error);
@@ -600,7 +602,7 @@ void Bridge::flush()
     for (const QJsonValue &envelope : m_streams.takeDue())
         batch.append(envelope);
     if (!batch.isEmpty())
-        Q_EMIT m_endpoint.receive(EnvelopeCodec::encodeBatch(batch));
+        Q_EMIT m_endpoint.receive(QJsonDocument(batch));
     if (!m_outbox.isEmpty() || m_streams.hasDue())
         postFlush(); // the rest in the next turn, so the page gets to breathe in between
 }

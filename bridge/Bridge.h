@@ -10,10 +10,10 @@
 #include "StreamOutbox.h"
 
 #include <QFuture>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMutex>
 #include <QObject>
 #include <QPromise>
 #include <QTimer>
@@ -91,7 +91,6 @@ private:
     {
         quint64 generation = 0;
         QFuture<QJsonValue> future;
-        std::unique_ptr<QFutureWatcher<QJsonValue>> watcher;
         std::unique_ptr<QTimer> deadline;
         StreamHandle stream; // the call's stream, if the page opened one
         // The handler ends `stream` itself once the call succeeds (StreamLifetime::Handler);
@@ -153,7 +152,14 @@ private:
     bool m_flushScheduled = false;
     bool m_dispatching = false;
     quint64 m_nextCallToken = 1;
-    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+    // Where a future finished in another thread posts its call's end; outlives the bridge, and
+    // stops posting once ~Bridge has cleared it.
+    struct Home
+    {
+        QMutex lock;
+        Bridge *bridge = nullptr;
+    };
+    std::shared_ptr<Home> m_home = std::make_shared<Home>();
     quint64 m_generation = 0;
     qint64 m_nextRequestId = 1;
     QList<QJsonObject> m_outbox;

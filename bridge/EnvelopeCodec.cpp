@@ -72,9 +72,4 @@ DecodedEnvelope EnvelopeCodec::decode(const QString &text) const
     return decoded;
 }
 
-QString EnvelopeCodec::encodeBatch(const QJsonArray &envelopes)
-{
-    return QString::fromUtf8(QJsonDocument(envelopes).toJson(QJsonDocument::Compact));
-}
-
 } // namespace Conduit

@@ -20,14 +20,13 @@ struct DecodedEnvelope
 };
 
 // Turns the page's JSON text into envelopes, refusing what is too large or malformed before any
-// handler sees it, and turns native envelopes into one JSON text per batch.
+// handler sees it.
 class EnvelopeCodec
 {
 public:
     explicit EnvelopeCodec(qsizetype maxEnvelopeChars);
 
     DecodedEnvelope decode(const QString &text) const;
-    static QString encodeBatch(const QJsonArray &envelopes);
 
     // Reads `{"t":"…","id":N` from the start of an envelope without parsing the rest, so an
     // oversize envelope can still be answered. The client writes `t` and `id` first.

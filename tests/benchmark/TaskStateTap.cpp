@@ -25,14 +25,12 @@ std::optional<TaskStateTap::Final> TaskStateTap::final(quint64 id) const
     return *it;
 }
 
-void TaskStateTap::onBatch(const QString &batch)
+void TaskStateTap::onBatch(const QJsonDocument &batch)
 {
-    const double at = m_clockMs(); // before any parsing
-    if (!batch.contains(QLatin1String("task.state")))
-        return;
+    const double at = m_clockMs(); // before looking inside
     static const QStringList finalStates{QStringLiteral("completed"), QStringLiteral("failed"),
                                          QStringLiteral("cancelled"), QStringLiteral("timed_out")};
-    const QJsonArray envelopes = QJsonDocument::fromJson(batch.toUtf8()).array();
+    const QJsonArray envelopes = batch.array();
     for (const QJsonValue &value : envelopes) {
         const QJsonObject envelope = value.toObject();
         if (envelope.value(QLatin1String("t")).toString() != QLatin1String("event")

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonDocument>
 #include <QObject>
 #include <QString>
 
@@ -35,7 +36,7 @@ public:
     void forget(quint64 id) { m_finals.remove(id); }
 
 private:
-    void onBatch(const QString &batch);
+    void onBatch(const QJsonDocument &batch);
 
     std::function<double()> m_clockMs;
     QHash<quint64, Final> m_finals;

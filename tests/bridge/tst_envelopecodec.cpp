@@ -35,8 +35,6 @@ private Q_SLOTS:
     void capIsInclusive();
     void peekHeader_data();
     void peekHeader();
-    void encodeBatchRoundTrip();
-    void encodeBatchIsCompact();
 };
 
 void tst_EnvelopeCodec::decodesGoodEnvelopes_data()
@@ -210,42 +208,6 @@ void tst_EnvelopeCodec::peekHeader()
     QCOMPARE(peekedId.has_value(), id != kNoId);
     if (id != kNoId)
         QCOMPARE(*peekedId, id);
-}
-
-void tst_EnvelopeCodec::encodeBatchRoundTrip()
-{
-    const QJsonArray batch{
-        QJsonObject{{"t", "welcome"}, {"session", "s"}, {"snapshot", QJsonObject{}}},
-        QJsonObject{{"t", "result"}, {"id", 1}, {"ok", true}, {"value", QJsonValue::Null}},
-        QJsonObject{{"t", "event"},
-                    {"event", "e"},
-                    {"payload", QJsonObject{{"text", QStringLiteral("ünïcødé \"quoted\"\n")},
-                                            {"list", QJsonArray{1, 2.5, false}}}}},
-        QJsonObject{{"t", "chunk"}, {"stream", 3}, {"seq", 0}, {"items", QJsonArray{"a", "b"}}},
-    };
-    const QString text = EnvelopeCodec::encodeBatch(batch);
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
-    QCOMPARE(error.error, QJsonParseError::NoError);
-    QVERIFY(document.isArray());
-    QCOMPARE(document.array(), batch);
-
-    // What the native side encodes, the native side's own decoder reads back.
-    const EnvelopeCodec codec(1 << 20);
-    for (const QJsonValue &envelope : batch) {
-        const QString one = EnvelopeCodec::encodeBatch({envelope}).mid(1).chopped(1);
-        const DecodedEnvelope decoded = codec.decode(one);
-        QVERIFY(!decoded.error);
-        QCOMPARE(decoded.envelope, envelope.toObject());
-    }
-}
-
-void tst_EnvelopeCodec::encodeBatchIsCompact()
-{
-    QCOMPARE(EnvelopeCodec::encodeBatch({}), QStringLiteral("[]"));
-    const QString text = EnvelopeCodec::encodeBatch({QJsonObject{{"t", "event"}, {"event", "e"}}});
-    QVERIFY(!text.contains(QLatin1Char('\n')));
-    QCOMPARE(text, QStringLiteral(R"([{"event":"e","t":"event"}])"));
 }
 
 QTEST_GUILESS_MAIN(tst_EnvelopeCodec)

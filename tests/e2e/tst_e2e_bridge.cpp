@@ -211,18 +211,18 @@ void tst_E2eBridge::malformedEnvelopeIsDropped()
     QSignalSpy dropped(&m_harness->bridge(), &Bridge::envelopeDropped);
     QSignalSpy toProcess(&m_harness->runtime().processGateway(), &ProcessGateway::toProcess);
     // Straight onto the channel, past the client, as a hostile script could.
-    m_harness->run(QStringLiteral("window.__conduitChannel.objects.conduit.send(['{not json', "
-                                  "'42', '{\"t\":\"emit\"}']); true"));
+    m_harness->run(QStringLiteral("window.__conduitChannel.objects.conduit.inbox = ['{not json', "
+                                  "'42', '{\"t\":\"emit\"}']; true"));
     QTRY_COMPARE_WITH_TIMEOUT(dropped.count(), 3, 5000);
     QCOMPARE(toProcess.count(), 0);
     // A malformed invoke that still has an id is answered with an error instead of dropped.
     const QJsonObject r = m_harness->await(QStringLiteral(R"js(
         const got = new Promise((resolve) => {
           window.__conduitChannel.objects.conduit.receive.connect(function onBatch(batch) {
-            for (const e of JSON.parse(batch)) if (e.t === 'result' && e.id === 900001) resolve(e);
+            for (const e of batch) if (e.t === 'result' && e.id === 900001) resolve(e);
           });
         });
-        window.__conduitChannel.objects.conduit.send(['{"t":"invoke","id":900001,"cmd":"echo","args":{"text":1}']);
+        window.__conduitChannel.objects.conduit.inbox = ['{"t":"invoke","id":900001,"cmd":"echo","args":{"text":1}'];
         return await got;)js"));
     QVERIFY(r.value("ok").toBool());
     QCOMPARE(r.value("value").toObject().value("ok").toBool(true), false);

@@ -210,7 +210,7 @@ void tst_E2eLiveness::secondHelloRejectsPendingCalls()
     m_harness->run(startHangingCalls(3));
     QTRY_COMPARE_WITH_TIMEOUT(m_harness->bridge().pendingCallCount(), 3, 5000);
     m_harness->run(
-        QStringLiteral("window.__conduitChannel.objects.conduit.send([JSON.stringify(%1)]); true")
+        QStringLiteral("window.__conduitChannel.objects.conduit.inbox = [JSON.stringify(%1)]; true")
             .arg(hello));
     QTRY_COMPARE_WITH_TIMEOUT(m_harness->run(QStringLiteral("__outcomes.join(',')")).toString(),
                               QStringLiteral("cancelled,cancelled,cancelled"), 5000);

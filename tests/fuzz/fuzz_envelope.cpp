@@ -85,12 +85,12 @@ public:
     Harness()
         : m_bridge(smallLimits())
     {
-        QObject::connect(m_bridge.endpoint(), &ChannelEndpoint::receive, [](const QString &text) {
-            const QJsonDocument batch = QJsonDocument::fromJson(text.toUtf8());
-            CONDUIT_FUZZ_CHECK(batch.isArray() && !batch.array().isEmpty());
-            for (const QJsonValue &envelope : batch.array())
-                checkEnvelope(envelope);
-        });
+        QObject::connect(m_bridge.endpoint(), &ChannelEndpoint::receive,
+                         [](const QJsonDocument &batch) {
+                             CONDUIT_FUZZ_CHECK(batch.isArray() && !batch.array().isEmpty());
+                             for (const QJsonValue &envelope : batch.array())
+                                 checkEnvelope(envelope);
+                         });
         m_bridge.addWelcomeField(QStringLiteral("app"), Schema::string(), QStringLiteral("fuzz"));
         m_bridge.setSnapshotProvider(
             [] {

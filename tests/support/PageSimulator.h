@@ -52,12 +52,11 @@ public:
         : m_bridge(bridge)
     {
         connect(bridge.endpoint(), &Conduit::ChannelEndpoint::receive, this,
-                [this](const QString &batch) {
-                    QJsonParseError error;
-                    const QJsonDocument document = QJsonDocument::fromJson(batch.toUtf8(), &error);
-                    if (error.error != QJsonParseError::NoError || !document.isArray())
+                [this](const QJsonDocument &batch) {
+                    // What the page gets: the document as JSON in the channel's message.
+                    if (!batch.isArray())
                         ++m_unparsable;
-                    m_batches.append(document.array());
+                    m_batches.append(batch.array());
                 });
     }
 

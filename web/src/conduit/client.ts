@@ -337,16 +337,12 @@ export class ConduitClient implements ChannelHost {
     this.#scheduleFlush()
   }
 
-  #receive(batch: string): void {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(batch)
-    } catch {
-      console.warn('conduit: dropped a batch that is not JSON')
+  #receive(batch: unknown): void {
+    if (!Array.isArray(batch)) {
+      console.warn('conduit: dropped a batch that is not an array of envelopes')
       return
     }
-    const envelopes = Array.isArray(parsed) ? parsed : [parsed]
-    for (const envelope of envelopes) {
+    for (const envelope of batch) {
       if (!envelope || typeof envelope !== 'object' || typeof envelope.t !== 'string') {
         console.warn('conduit: dropped a malformed envelope', envelope)
         continue

@@ -5,8 +5,8 @@
 export interface Transport {
   /** page → native: each string is the JSON text of one envelope. */
   send(envelopes: string[]): void
-  /** native → page: each batch is the JSON text of an array of envelopes. */
-  onReceive(cb: (batch: string) => void): void
+  /** native → page: each batch is an array of envelopes, already parsed (anything else is dropped). */
+  onReceive(cb: (batch: unknown) => void): void
 }
 
 // The parts of qwebchannel.js that are used here.
@@ -14,8 +14,9 @@ interface QtSignal<A extends unknown[]> {
   connect(cb: (...args: A) => void): void
 }
 interface ConduitEndpoint {
-  send(envelopes: string[]): unknown
-  receive: QtSignal<[batch: string]>
+  /** Write-only: QWebChannel answers a method call with a message; a property write, not. */
+  inbox: string[]
+  receive: QtSignal<[batch: unknown]>
 }
 interface QWebChannelInstance {
   objects: Record<string, unknown>
@@ -80,16 +81,14 @@ export function connectQWebChannel(options: ConnectOptions = {}): Promise<Transp
       new Ctor(qtTransport, (channel) => {
         target.__conduitChannel = channel
         const endpoint = channel.objects[objectName] as ConduitEndpoint | undefined
-        if (!endpoint || typeof endpoint.send !== 'function' || !endpoint.receive) {
+        if (!endpoint || !('inbox' in endpoint) || !endpoint.receive) {
           console.error(`conduit: no "${objectName}" object on the web channel`)
           return
         }
         resolve({
+          // One message, and no answer to it: the answers come as receive() batches.
           send: (envelopes) => {
-            // Qt 6 returns a Promise when no callback is given; nothing is returned, but a
-            // rejection (object gone during shutdown) must not surface as an unhandled one.
-            const pending = endpoint.send(envelopes) as PromiseLike<unknown> | undefined
-            if (pending && typeof pending.then === 'function') pending.then(undefined, () => {})
+            endpoint.inbox = envelopes
           },
           onReceive: (cb) => endpoint.receive.connect(cb),
         })

@@ -308,6 +308,23 @@ describe('invoke', () => {
     await tick()
     expect(call.settled).toBe(false)
   })
+
+  it('drops a batch that is not an array of envelopes, and the next one still settles the call', async () => {
+    const { transport, client } = await connected()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const call = track(client.invoke('echo', { text: 'a' }))
+    await tick()
+    const id = transport.sent('invoke')[0].id
+    for (const bad of ['[{"t":"result"}]', { t: 'result', id, ok: true, value: 1 }, null, 7, [null, 3, { id }]])
+      transport.deliverRaw(bad)
+    await tick()
+    expect(call.settled).toBe(false)
+    expect(warn).toHaveBeenCalledTimes(7)
+    transport.deliver({ t: 'result', id, ok: true, value: { text: 'a' } })
+    await tick()
+    expect(call.value).toEqual({ text: 'a' })
+    warn.mockRestore()
+  })
 })
 
 describe('events', () => {

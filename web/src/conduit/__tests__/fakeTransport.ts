@@ -5,19 +5,23 @@ import type { Transport } from '../transport'
 export class FakeTransport implements Transport {
   /** Every send() call, as the raw strings the client passed. */
   readonly sends: string[][] = []
-  #receivers: ((batch: string) => void)[] = []
+  #receivers: ((batch: unknown) => void)[] = []
 
   send(envelopes: string[]): void {
     this.sends.push([...envelopes])
   }
 
-  onReceive(cb: (batch: string) => void): void {
+  onReceive(cb: (batch: unknown) => void): void {
     this.#receivers.push(cb)
   }
 
-  /** native → page: one batch holding these envelopes. */
+  /** native → page: one batch holding these envelopes (a copy, as the channel's message is). */
   deliver(...envelopes: object[]): void {
-    const batch = JSON.stringify(envelopes)
+    this.deliverRaw(JSON.parse(JSON.stringify(envelopes)))
+  }
+
+  /** native → page: anything as a batch, as a misbehaving native side could send it. */
+  deliverRaw(batch: unknown): void {
     for (const cb of this.#receivers) cb(batch)
   }
 
