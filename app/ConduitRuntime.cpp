@@ -20,11 +20,22 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     m_process->moveToThread(m_thread);
     connect(m_thread, &QThread::started, m_process, &AsyncProcess::start);
     connect(m_thread, &QThread::finished, m_process, &QObject::deleteLater);
-    // The two channels: queued in both directions, so each side runs only in its own thread.
-    connect(&m_processGateway, &ProcessGateway::toProcess, m_process, &AsyncProcess::post,
-            Qt::QueuedConnection);
-    connect(m_process, &AsyncProcess::output, &m_processGateway, &ProcessGateway::fromProcess,
-            Qt::QueuedConnection);
+    // The two channels: a mailbox each way, emptied in the receiver's thread, so each side runs
+    // only in its own thread and a burst wakes the other thread once.
+    connect(&m_processGateway, &ProcessGateway::toProcess, m_toProcess.get(),
+            &ProcessMessageMailbox::put);
+    connect(
+        m_toProcess.get(), &ProcessMessageMailbox::ready, m_process,
+        [mailbox = m_toProcess, process = m_process] { process->postAll(mailbox->take()); },
+        Qt::QueuedConnection);
+    connect(m_process, &AsyncProcess::output, m_fromProcess.get(), &ProcessMessageMailbox::put,
+            Qt::DirectConnection);
+    connect(
+        m_fromProcess.get(), &ProcessMessageMailbox::ready, &m_processGateway,
+        [mailbox = m_fromProcess, gateway = &m_processGateway] {
+            gateway->fromProcessAll(mailbox->take());
+        },
+        Qt::QueuedConnection);
 
     m_processGateway.registerCommands();
     m_taskGateway.registerCommands(kinds);

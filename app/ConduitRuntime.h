@@ -5,11 +5,13 @@
 #include "ProcessGateway.h"
 #include "TaskGateway.h"
 #include <bridge/Bridge.h>
+#include <worker/ProcessMessageMailbox.h>
 
 #include <QObject>
 #include <QThread>
 
 #include <chrono>
+#include <memory>
 
 namespace Conduit {
 
@@ -42,6 +44,11 @@ private:
     ProcessGateway m_processGateway;
     TaskGateway m_taskGateway;
     DesktopIntegration m_desktop;
+    // The two channels, one each way. Each outlives both threads' use of it: a queued delivery
+    // still posted when the runtime goes holds it.
+    std::shared_ptr<ProcessMessageMailbox> m_toProcess = std::make_shared<ProcessMessageMailbox>();
+    std::shared_ptr<ProcessMessageMailbox> m_fromProcess
+        = std::make_shared<ProcessMessageMailbox>();
     // Owned, but left alive (with m_process) if it is still running when the runtime goes: work
     // that ignored cancellation past the deadline must not have its thread destroyed under it.
     QThread *m_thread = new QThread;

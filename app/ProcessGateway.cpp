@@ -20,8 +20,12 @@ ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
     qRegisterMetaType<Conduit::ProcessMessage>();
     connect(&m_bridge, &Bridge::pageEvent, this,
             [this](const QString &event, const QJsonValue &payload) {
-                Q_EMIT toProcess(ProcessMessage::event(event, payload));
+                send(ProcessMessage::event(event, payload));
             });
+    connect(&m_bridge, &Bridge::pageBatchHandled, this, [this] {
+        for (const ProcessMessage &message : std::exchange(m_held, {}))
+            Q_EMIT toProcess(message);
+    });
 }
 
 void ProcessGateway::registerCommands()
@@ -69,7 +73,7 @@ QFuture<QJsonValue> ProcessGateway::call(const QString &command, const QJsonValu
     auto promise = std::make_shared<QPromise<QJsonValue>>();
     promise->start();
     m_calls.emplace(id, promise);
-    Q_EMIT toProcess(ProcessMessage::command(id, command, args));
+    send(ProcessMessage::command(id, command, args));
     return promise->future();
 }
 
@@ -119,16 +123,31 @@ void ProcessGateway::fromProcess(const ProcessMessage &message)
     }
 }
 
+void ProcessGateway::send(const ProcessMessage &message)
+{
+    // What one page batch starts leaves back to back when the batch is done, so the process,
+    // woken by the first, finds the rest waiting instead of being woken for each.
+    if (m_bridge.isDispatching())
+        m_held.append(message);
+    else
+        Q_EMIT toProcess(message);
+}
+
+void ProcessGateway::fromProcessAll(const QList<ProcessMessage> &messages)
+{
+    for (const ProcessMessage &message : messages)
+        fromProcess(message);
+}
+
 void ProcessGateway::forwardRequest(const ProcessMessage &request)
 {
     const quint64 id = request.id;
     m_bridge.request(request.name, request.body.toObject())
-        .then(this,
-              [this, id](const QJsonValue &answer) {
-                  Q_EMIT toProcess(ProcessMessage::reply(id, true, answer));
-              })
+        .then(
+            this,
+            [this, id](const QJsonValue &answer) { send(ProcessMessage::reply(id, true, answer)); })
         .onFailed(this, [this, id](const CommandError &error) {
-            Q_EMIT toProcess(ProcessMessage::reply(id, false, error.toJson()));
+            send(ProcessMessage::reply(id, false, error.toJson()));
         });
 }
 

@@ -31,6 +31,8 @@ public:
     void registerCommands();
     // A message the process sent (its output, through a queued connection).
     void fromProcess(const Conduit::ProcessMessage &message);
+    // fromProcess() for each, in order (from a ProcessMessageBatcher).
+    void fromProcessAll(const QList<Conduit::ProcessMessage> &messages);
     // Sends a command to the process; the future carries its result or a CommandError.
     QFuture<QJsonValue> call(const QString &command, const QJsonValue &args);
     // Fails every call the process has not answered (it stopped); see Bridge::abandonRequests.
@@ -44,11 +46,13 @@ Q_SIGNALS:
 
 private:
     void forwardRequest(const ProcessMessage &request);
+    void send(const ProcessMessage &message); // toProcess(), or held while a page batch runs
 
     Bridge &m_bridge;
     quint64 m_nextCallId = 1;
     std::unordered_map<quint64, std::shared_ptr<QPromise<QJsonValue>>> m_calls;
     QHash<QString, std::function<void(const QJsonValue &)>> m_routes;
+    QList<ProcessMessage> m_held;
 };
 
 } // namespace Conduit

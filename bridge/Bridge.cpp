@@ -212,6 +212,7 @@ void Bridge::receive(const QJsonArray &envelopes)
     m_dispatching = true;
     const auto flushAfterDispatch = qScopeGuard([this] {
         m_dispatching = false;
+        Q_EMIT pageBatchHandled();
         if (!m_outbox.isEmpty() || m_streams.hasDue())
             requestFlush();
     });

@@ -72,6 +72,8 @@ public:
     void abandonRequests();
 
     bool isPageAttached() const { return m_attached; }
+    // True while the envelopes of one page batch are being handled (pageBatchHandled() follows).
+    bool isDispatching() const { return m_dispatching; }
     bool isPageSuspended() const { return m_suspended; }
     // The token the attached document sent with its hello ("" before one): tells a document
     // that stayed through a navigation from the one that replaced it.
@@ -83,6 +85,8 @@ public:
 Q_SIGNALS:
     void pageAttached(quint64 generation);
     void pageEvent(const QString &event, const QJsonValue &payload);
+    // A page batch has been dispatched: what its envelopes started may now leave together.
+    void pageBatchHandled();
     // A malformed or refused envelope without an id, dropped (also logged as a warning).
     void envelopeDropped(const QString &reason);
 

@@ -19,7 +19,7 @@ void AsyncProcess::start()
     if (m_console)
         return;
     const auto emitOutput = [this](const ProcessMessage &message) {
-        Q_EMIT output(message);
+        send(message);
     };
     m_console = new ConsoleModel(m_tickInterval, emitOutput, this);
     m_console->startTicking();
@@ -52,19 +52,39 @@ void AsyncProcess::post(const ProcessMessage &message)
     }
 }
 
+void AsyncProcess::postAll(const QList<ProcessMessage> &messages)
+{
+    // What a batch produces leaves back to back at its end, so the receiver, woken by the
+    // first, finds the rest waiting instead of being woken for each.
+    m_holding = true;
+    for (const ProcessMessage &message : messages)
+        post(message);
+    m_holding = false;
+    for (const ProcessMessage &message : std::exchange(m_held, {}))
+        Q_EMIT output(message);
+}
+
+void AsyncProcess::send(const ProcessMessage &message)
+{
+    if (m_holding)
+        m_held.append(message);
+    else
+        Q_EMIT output(message);
+}
+
 void AsyncProcess::runCommand(const ProcessMessage &command)
 {
     if (!m_console) {
-        Q_EMIT output(ProcessMessage::failure(command.id, QStringLiteral("shutting_down"),
-                                              QStringLiteral("the process is not running")));
+        send(ProcessMessage::failure(command.id, QStringLiteral("shutting_down"),
+                                     QStringLiteral("the process is not running")));
         return;
     }
     if (TaskCommands::handles(command.name))
-        Q_EMIT output(m_tasks->run(command));
+        send(m_tasks->run(command));
     else if (ConsoleModel::handles(command.name))
-        Q_EMIT output(m_console->run(command));
+        send(m_console->run(command));
     else
-        Q_EMIT output(ProcessMessage::failure(
+        send(ProcessMessage::failure(
             command.id, QStringLiteral("unknown_command"),
             QStringLiteral("the process has no command '%1'").arg(command.name)));
 }

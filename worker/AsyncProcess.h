@@ -4,6 +4,7 @@
 #include "ProcessMessage.h"
 #include "TaskKinds.h"
 
+#include <QList>
 #include <QObject>
 
 #include <chrono>
@@ -32,18 +33,23 @@ public:
     // Stops ticking and shuts the tasks down within the deadline; true if all work stopped.
     bool stop(std::chrono::milliseconds deadline = std::chrono::seconds(5));
     void post(const Conduit::ProcessMessage &message);
+    // post() for each, in order (from a ProcessMessageBatcher).
+    void postAll(const QList<Conduit::ProcessMessage> &messages);
 
 Q_SIGNALS:
     void output(const Conduit::ProcessMessage &message);
 
 private:
     void runCommand(const ProcessMessage &command);
+    void send(const ProcessMessage &message); // output(), or held while postAll() runs
 
     std::chrono::milliseconds m_tickInterval;
     TaskKinds m_kinds; // for m_tasks
     // Both created in start(), in this object's thread, so their timers run there.
     ConsoleModel *m_console = nullptr;
     TaskCommands *m_tasks = nullptr;
+    bool m_holding = false;
+    QList<ProcessMessage> m_held;
 };
 
 } // namespace Conduit

@@ -87,7 +87,15 @@ int main(int argc, char *argv[])
         QStringLiteral("wire-only"),
         QStringLiteral(
             "Only the wire: round trips, events, calls in flight, page-to-native items."));
-    parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb, wireOnly});
+    const QCommandLineOption inFlight(
+        QStringLiteral("in-flight"),
+        QStringLiteral("Calls in flight per run, comma-separated (default 1000,20000,100000)."),
+        QStringLiteral("n,…"));
+    const QCommandLineOption emits(QStringLiteral("emits"),
+                                   QStringLiteral("Page-to-native items per path and round."),
+                                   QStringLiteral("n"));
+    parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb, wireOnly,
+                       inFlight, emits});
     parser.process(app);
 
     auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
@@ -95,8 +103,21 @@ int main(int argc, char *argv[])
     if (!readCount(parser, rounds, settings.rounds) || !readCount(parser, calls, settings.calls)
         || !readCount(parser, events, settings.events)
         || !readCount(parser, warmup, settings.warmupCalls)
-        || !readCount(parser, cancels, settings.cancels))
+        || !readCount(parser, cancels, settings.cancels)
+        || !readCount(parser, emits, settings.emits))
         return 2;
+    if (parser.isSet(inFlight)) {
+        settings.inFlight.clear();
+        for (const QString &part : parser.value(inFlight).split(QLatin1Char(','))) {
+            bool ok = false;
+            const int n = part.toInt(&ok);
+            if (!ok || n <= 0) {
+                std::fprintf(stderr, "conduit_bench: --in-flight wants positive numbers\n");
+                return 2;
+            }
+            settings.inFlight.append(n);
+        }
+    }
     settings.wireOnly = parser.isSet(wireOnly);
     int floodDuration = int(settings.floodDuration.count());
     int hashMiB = int(settings.hashBytes >> 20);
