@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ConduitRuntime.h"
 
+#include "LogGateway.h"
 #include <worker/AsyncProcess.h>
 
 #include <QDeadlineTimer>
@@ -40,6 +41,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     m_processGateway.registerCommands();
     m_taskGateway.registerCommands(kinds);
     m_desktop.registerCommands();
+    (new LogGateway(m_bridge, m_processGateway, this))->registerCommands();
     m_bridge.addWelcomeField(QStringLiteral("locale"),
                              Schema::string().describe(QStringLiteral("e.g. de_DE")),
                              QLocale().name());

@@ -2,6 +2,7 @@
 #include "AsyncProcess.h"
 
 #include "ConsoleModel.h"
+#include "LogFiles.h"
 #include "TaskCommands.h"
 
 namespace Conduit {
@@ -24,12 +25,15 @@ void AsyncProcess::start()
     m_console = new ConsoleModel(m_tickInterval, emitOutput, this);
     m_console->startTicking();
     m_tasks = new TaskCommands(m_kinds, emitOutput, this);
+    m_logs = new LogFiles(emitOutput, this);
 }
 
 bool AsyncProcess::stop(std::chrono::milliseconds deadline)
 {
     if (m_console)
         m_console->stopTicking();
+    if (m_logs)
+        m_logs->shutdown(deadline / 10);
     return !m_tasks || m_tasks->shutdown(deadline);
 }
 
@@ -83,6 +87,8 @@ void AsyncProcess::runCommand(const ProcessMessage &command)
         send(m_tasks->run(command));
     else if (ConsoleModel::handles(command.name))
         send(m_console->run(command));
+    else if (LogFiles::handles(command.name))
+        m_logs->run(command); // answers through the output, now or later
     else
         send(ProcessMessage::failure(
             command.id, QStringLiteral("unknown_command"),

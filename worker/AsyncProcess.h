@@ -12,6 +12,7 @@
 namespace Conduit {
 
 class ConsoleModel;
+class LogFiles;
 class TaskCommands;
 
 // The asynchronous process the page talks to: a host in its own QThread for the parts that
@@ -19,6 +20,7 @@ class TaskCommands;
 // everything it owns is touched by its own thread only. It routes each message:
 //   `tasks.*` commands            → its TaskCommands (the TaskManager and the task kinds)
 //   echo, tell; replies; events   → its ConsoleModel (the message console's model)
+//   `log.*` commands              → its LogFiles (line indexes of log files, for the log view)
 // and anything else is answered unknown_command.
 class AsyncProcess final : public QObject
 {
@@ -48,6 +50,7 @@ private:
     // Both created in start(), in this object's thread, so their timers run there.
     ConsoleModel *m_console = nullptr;
     TaskCommands *m_tasks = nullptr;
+    LogFiles *m_logs = nullptr;
     bool m_holding = false;
     QList<ProcessMessage> m_held;
 };

@@ -4,7 +4,6 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskDashboard from '../components/tasks/TaskDashboard.vue'
 import App from '../App.vue'
 import { clientKey } from '../appClient'
-import { MAX_TAIL_LINES } from '../kinds/tail/tailBuffer'
 import { ConduitError } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
 import { setLocale } from '../i18n'
@@ -432,43 +431,91 @@ describe('results', () => {
     expect(inRow(1, 'task-result').exists()).toBe(false)
   })
 
-  it('tail: shows lines, and Pause view buffers new ones without stopping the task', async () => {
+  it('tail: shows the whole file, follows it, and Pause view holds new lines back without stopping the task', async () => {
+    const logs = client.native.logs
+    logs.files.set('/var/log/app.log', ['one', 'two'])
     mountBoard()
     await fill('tail-path', '/var/log/app.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
     const handle = client.native.task(1)
     handle.setState('running')
-    handle.line('one', 'two')
     await flushPromises()
     const pane = inRow(1, 'tail-lines')
+    const texts = () => pane.findAll('.row .text').map((l) => l.text())
     expect(pane.attributes('role')).toBe('log')
-    expect(pane.findAll('.line').map((l) => l.text())).toEqual(['one', 'two'])
+    expect(pane.attributes('data-state')).toBe('open')
+    expect(texts()).toEqual(['one', 'two'])
+    expect(logs.open.size).toBe(1)
+
+    // the task's own output is only counted: the view reads the file
+    handle.line('streamed')
+    await flushPromises()
+    expect(texts()).toEqual(['one', 'two'])
 
     const toggle = inRow(1, 'tail-pause-view')
     expect(toggle.attributes('aria-pressed')).toBe('false')
     await toggle.trigger('click')
     expect(toggle.attributes('aria-pressed')).toBe('true')
     expect(toggle.text()).toContain('Resume view')
-    handle.line('three', 'four')
+    logs.grow('/var/log/app.log', 'three', 'four')
     await flushPromises()
-    expect(pane.findAll('.line')).toHaveLength(2)
+    expect(texts()).toEqual(['one', 'two'])
     expect(inRow(1, 'tail-new-lines').text()).toBe('2 new lines')
     expect(handle.pause).not.toHaveBeenCalled()
     expect(row(1).attributes('data-state')).toBe('running')
 
     await toggle.trigger('click')
     await flushPromises()
-    expect(pane.findAll('.line').map((l) => l.text())).toEqual(['one', 'two', 'three', 'four'])
+    expect(texts()).toEqual(['one', 'two', 'three', 'four'])
     expect(inRow(1, 'tail-new-lines').text()).toBe('')
 
-    // at most the last MAX_TAIL_LINES stay
-    handle.line(...Array.from({ length: MAX_TAIL_LINES + 10 }, (_, i) => `line ${i}`))
+    // a paused task does not follow the file, and neither does its view
+    handle.setState('paused')
     await flushPromises()
-    const lines = pane.findAll('.line')
-    expect(lines).toHaveLength(MAX_TAIL_LINES)
-    expect(lines.at(-1)!.text()).toBe(`line ${MAX_TAIL_LINES + 9}`)
-    expect(row(1).text()).toContain('Showing the last 2,000 lines.')
+    logs.grow('/var/log/app.log', 'five')
+    await flushPromises()
+    expect(texts()).toEqual(['one', 'two', 'three', 'four'])
+    expect(inRow(1, 'tail-new-lines').text()).toBe('1 new line')
+    handle.setState('running')
+    await flushPromises()
+    expect(texts()).toEqual(['one', 'two', 'three', 'four', 'five'])
+
+    // no cap: every line stays reachable, and only what is in view is in the DOM
+    logs.grow('/var/log/app.log', ...Array.from({ length: 5000 }, (_, i) => `line ${i}`))
+    await flushPromises()
+    expect(pane.attributes('data-lines')).toBe('5005')
+    expect(inRow(1, 'tail-count').text()).toContain('5,005 lines')
+    const shown = pane.findAll('.row')
+    expect(shown.length).toBeLessThan(40)
+    expect(shown.at(-1)!.attributes('data-line')).toBe('5004')
+    expect(shown.at(-1)!.find('.text').text()).toBe('line 4999')
+
+    // the task ends: the view stops following and lets the file go
+    handle.setState('cancelled', { error: { code: 'cancelled', message: 'Cancelled by the page' } })
+    await flushPromises()
+    expect(logs.open.size).toBe(0)
+    expect(row(1).text()).toContain('Stopped following.')
+  })
+
+  it('tail: says why it cannot show a file', async () => {
+    mountBoard()
+    await fill('tail-path', '/var/log/gone.log')
+    await byId('tail-start').trigger('click')
+    await flushPromises()
+    expect(inRow(1, 'tail-error').text()).toBe('Cannot show the file — Not found: no file /var/log/gone.log')
+  })
+
+  it('tail: lets the file go when the row goes', async () => {
+    client.native.logs.files.set('/var/log/app.log', ['one'])
+    mountBoard()
+    await fill('tail-path', '/var/log/app.log')
+    await byId('tail-start').trigger('click')
+    await flushPromises()
+    expect(client.native.logs.open.size).toBe(1)
+    wrapper.unmount()
+    await flushPromises()
+    expect(client.native.logs.open.size).toBe(0)
   })
 })
 
@@ -487,9 +534,10 @@ describe('load and reconnect', () => {
 
   it('lists existing tasks, attaches to the tails it followed, follows the rest by events, and says what it restored', async () => {
     // The page followed task 1's lines before the reload (and kept them with conduit.tasks).
-    sessionStorage.setItem('conduit.task.s.1.memo.output', JSON.stringify(['before reload']))
+    sessionStorage.setItem('conduit.task.s.1.memo.output', JSON.stringify({ top: null }))
+    client.native.logs.files.set('/var/log/app.log', ['before reload'])
     client.native.listed = [
-      running(1, 'tail'),
+      { ...running(1, 'tail'), params: { path: '/var/log/app.log' } },
       { ...running(2, 'hash'), progress: { done: 50, total: 100, unit: 'bytes' } },
       snapshot(3, 'download', 'completed', { result: { bytes: 10, path: '/tmp/x', sha256: 'f'.repeat(64) } }),
     ]
@@ -513,6 +561,7 @@ describe('load and reconnect', () => {
 
     // the attached handle drives the tail's row, events drive the hash's
     client.native.task(1).line('after reload')
+    client.native.logs.grow('/var/log/app.log', 'after reload')
     client.fire('task.progress', { id: 2, done: 100, total: 100, unit: 'bytes' })
     client.fire('task.state', {
       ...running(2, 'hash'),
@@ -549,7 +598,8 @@ describe('load and reconnect', () => {
     expect(byId('reconnected-notice').text()).toContain('Reconnected — no tasks restored')
   })
 
-  it('keeps labels and tail lines across a reload of the page (same native session)', async () => {
+  it('keeps labels and the tail view across a reload of the page (same native session)', async () => {
+    client.native.logs.files.set('/var/log/kept.log', ['kept 1', 'kept 2'])
     mountBoard()
     client.connect()
     await flushPromises()
@@ -561,14 +611,16 @@ describe('load and reconnect', () => {
     await flushPromises()
     wrapper.unmount() // the page goes away; the task goes on
 
-    const list = [running(1, 'tail')]
+    const list = [{ ...running(1, 'tail'), params: { path: '/var/log/kept.log' } }]
+    const files = client.native.logs.files
     client = new FakeClient()
+    client.native.logs.files = files
     client.native.listed = list
     mountBoard()
     client.connect('en_US', { snapshot: { tasks: list } })
     await flushPromises()
     expect(inRow(1, 'task-label').text()).toContain('/var/log/kept.log')
-    expect(inRow(1, 'tail-lines').findAll('.line').map((l) => l.text())).toEqual(['kept 1', 'kept 2'])
+    expect(inRow(1, 'tail-lines').findAll('.row .text').map((l) => l.text())).toEqual(['kept 1', 'kept 2'])
   })
 
   it('does not mistake its own new task for a foreign one when events overtake the start result', async () => {

@@ -2,8 +2,8 @@
 // Stands in for the conduit client in component tests. `tasks` is the real conduit.tasks (its
 // start, list, attach, setLimit and forget wrapped in spies), over a client whose native side is
 // played by `native`: it answers the tasks.* commands and drives each task it made (FakeTask)
-// through task.* events and output chunks, as TaskGateway would. Every other invoke is recorded
-// for the test to answer.
+// through task.* events and output chunks, as TaskGateway would; `native.logs` answers log.*
+// (FakeLogs). Every other invoke is recorded for the test to answer.
 
 import { vi, type Mock } from 'vitest'
 import type { AppClient } from '../appClient'
@@ -13,6 +13,7 @@ import type { TaskOutputItem, TaskSnapshot, TaskState, Welcome } from '../condui
 import { ConduitError } from '../conduit/errors'
 import { finalTaskStates } from '../conduit/generated/api'
 import { Tasks } from '../conduit/tasks'
+import { FakeLogs } from './fakeLogs'
 
 export interface Invocation {
   cmd: string
@@ -109,10 +110,13 @@ export class FakeNative {
   startError: ConduitError | null = null
   /** Called with a new task before tasks.start answers: events sent here overtake the result. */
   beforeStartAnswer: ((task: FakeTask) => void) | null = null
+  /** The log files behind log.* (the tail view's). */
+  readonly logs: FakeLogs
   #client: FakeClient
 
   constructor(client: FakeClient) {
     this.#client = client
+    this.logs = new FakeLogs((event, payload) => client.fire(event, payload))
   }
 
   task(id: number): FakeTask {
@@ -153,7 +157,7 @@ export class FakeNative {
         return task[cmd.slice('tasks.'.length) as 'pause' | 'resume' | 'cancel']()
       }
       default:
-        return null
+        return this.logs.answer(cmd, args)
     }
   }
 }

@@ -112,7 +112,10 @@ describe('kinds', () => {
 
   it('reads the output only of kinds that show it', () => {
     expect(Object.keys(kinds).filter((kind) => outputOf(kind))).toEqual(['tail'])
-    const buffer = outputOf('tail')!.create(['kept', 7, 'too'], () => {})
-    expect(buffer.save()).toEqual(['kept', 'too'])
+    // a tail keeps where its view was, and knows its file from the params
+    const buffer = outputOf('tail')!.create({ top: 7 }, () => {}, { path: '/var/log/syslog' })
+    expect(buffer.save()).toEqual({ top: 7 })
+    expect((buffer as unknown as { path: string }).path).toBe('/var/log/syslog')
+    expect(outputOf('tail')!.create(['old lines'], () => {}, {}).save()).toEqual({ top: null })
   })
 })

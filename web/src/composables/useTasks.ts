@@ -261,20 +261,24 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
    * The buffer and channel for `kind`'s output, or null when the page does not read it. `saved`
    * is what the buffer kept before a reload; `item` finds the row once the id is known.
    */
-  function outputFor(kind: string, item: () => TaskItem | undefined, saved: unknown) {
+  function outputFor(kind: string, item: () => TaskItem | undefined, saved: unknown, params: unknown) {
     const part = outputOf(kind)
     if (!part) return null
     // markRaw: a buffer holds its own refs, and a proxy cannot reach its private fields.
     const buffer = markRaw(
-      part.create(saved, () => {
-        const target = item()
-        const tracker = target && trackers.get(target.id)
-        if (!target || !tracker || tracker.persistTimer || disposed) return
-        tracker.persistTimer = setTimeout(() => {
-          tracker.persistTimer = null
-          if (!disposed) persistOutput(target)
-        }, 1000)
-      }),
+      part.create(
+        saved,
+        () => {
+          const target = item()
+          const tracker = target && trackers.get(target.id)
+          if (!target || !tracker || tracker.persistTimer || disposed) return
+          tracker.persistTimer = setTimeout(() => {
+            tracker.persistTimer = null
+            if (!disposed) persistOutput(target)
+          }, 1000)
+        },
+        params,
+      ),
     )
     const channel = new Channel<unknown>()
     channel.onmessage = (value) => buffer.push(value)
@@ -299,7 +303,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     const label = labelFromParams(kind, params)
     // Output may arrive with the start's result: the buffer and its channel exist before the call.
     let id = 0
-    const output = outputFor(kind, () => find(id), undefined)
+    const output = outputFor(kind, () => find(id), undefined, params)
     const handle = await tasks.start(kind, params, output ? { output: output.channel } : {})
     id = handle.id
     tasks.remember(id, LABEL, label)
@@ -395,7 +399,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
         // Follow the output only of tasks whose output this page showed before the reload:
         // another reader (automation, devtools) keeps its own place in the stream.
         const saved = tasks.recall(task.id, OUTPUT)
-        const output = saved === undefined ? null : outputFor(item.kind, () => find(task.id), saved)
+        const output = saved === undefined ? null : outputFor(item.kind, () => find(task.id), saved, task.params)
         if (output) {
           item.output = output.buffer
           if (final) output.buffer.end()

@@ -5,7 +5,7 @@
 // lists them all, and the type check fails while a kind declared natively has none.
 
 import type { Component } from 'vue'
-import type { TaskKind, TaskOutput, TaskParams, TaskResult } from '../conduit/api'
+import type { TaskKind, TaskOutput, TaskParams, TaskResult, TaskState } from '../conduit/api'
 import type { MessageKey } from '../i18n'
 
 /** The props every kind's form gets: how to start the task once the fields are valid. */
@@ -39,15 +39,18 @@ export interface KindOutputProps<B> {
   label: string
   /** The task id, for ids in the view. */
   id: number
+  /** The task's state now (a view may hold still while the task is paused). */
+  state?: TaskState
 }
 
 /** How a kind that streams output shows it while it runs. */
 export interface KindOutput<O, B extends OutputBuffer<O> = OutputBuffer<O>> {
   /**
    * A buffer for one task's output. `saved` is what its save() returned before a reload
-   * (undefined for a new task); call `changed` when there is something new to save.
+   * (undefined for a new task); call `changed` when there is something new to save. `params`
+   * are the task's, as started (native filled in the defaults).
    */
-  create(saved: unknown, changed: () => void): B
+  create(saved: unknown, changed: () => void, params: unknown): B
   /** Shows the buffer in the task's row. */
   view: Component<KindOutputProps<B>>
 }

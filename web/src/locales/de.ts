@@ -280,7 +280,6 @@ export const de: MessageSchema = {
       pauseViewHint: 'Hält nur die Anzeige an; die Aufgabe läuft weiter.',
       newLines: '{n} neue Zeile | {n} neue Zeilen',
       waiting: 'Warte auf neue Zeilen…',
-      capped: 'Es werden die letzten {n} Zeilen gezeigt.',
       jump: 'Zur neuesten Zeile springen',
       ended: 'Verfolgung beendet.',
     },
@@ -311,5 +310,15 @@ export const de: MessageSchema = {
     hours: '{h} Std. {m} Min.',
     minutes: '{m} Min. {s} s',
     seconds: '{s} s',
+  },
+  // The log view of a followed file (kinds/tail/TailPane.vue).
+  logView: {
+    opening: 'Die Datei wird gelesen…',
+    lines: '{n} Zeile | {n} Zeilen',
+    summary: '{lines} · {size}',
+    failed: 'Die Datei kann nicht angezeigt werden — {code}: {message}',
+    cut: '… hier gekürzt (die Zeile hat {size})',
+    replaced: 'Die Datei wurde gekürzt oder ersetzt; sie wird von ihrem Anfang an gezeigt.',
+    keys: 'Bild auf, Bild ab, Pos1, Ende und die Pfeiltasten blättern durch die Zeilen.',
   },
 }

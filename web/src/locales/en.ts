@@ -281,7 +281,6 @@ export const en = {
       pauseViewHint: 'Stops updating the lines; the task goes on.',
       newLines: '{n} new line | {n} new lines',
       waiting: 'Waiting for new lines…',
-      capped: 'Showing the last {n} lines.',
       jump: 'Jump to the newest line',
       ended: 'Stopped following.',
     },
@@ -312,6 +311,16 @@ export const en = {
     hours: '{h} h {m} min',
     minutes: '{m} min {s} s',
     seconds: '{s} s',
+  },
+  // The log view of a followed file (kinds/tail/TailPane.vue).
+  logView: {
+    opening: 'Reading the file…',
+    lines: '{n} line | {n} lines',
+    summary: '{lines} · {size}',
+    failed: 'Cannot show the file — {code}: {message}',
+    cut: '… cut here (the line has {size})',
+    replaced: 'The file was truncated or replaced; it is shown from its start.',
+    keys: 'Page Up, Page Down, Home, End and the arrow keys scroll the lines.',
   },
 }
 

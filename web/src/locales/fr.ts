@@ -280,7 +280,6 @@ export const fr: MessageSchema = {
       pauseViewHint: 'Fige seulement l’affichage ; la tâche continue.',
       newLines: '{n} nouvelle ligne | {n} nouvelles lignes',
       waiting: 'En attente de nouvelles lignes…',
-      capped: 'Affichage des {n} dernières lignes.',
       jump: 'Aller à la ligne la plus récente',
       ended: 'Suivi arrêté.',
     },
@@ -311,5 +310,15 @@ export const fr: MessageSchema = {
     hours: '{h} h {m} min',
     minutes: '{m} min {s} s',
     seconds: '{s} s',
+  },
+  // The log view of a followed file (kinds/tail/TailPane.vue).
+  logView: {
+    opening: 'Lecture du fichier…',
+    lines: '{n} ligne | {n} lignes',
+    summary: '{lines} · {size}',
+    failed: 'Impossible d’afficher le fichier — {code} : {message}',
+    cut: '… coupée ici (la ligne fait {size})',
+    replaced: 'Le fichier a été tronqué ou remplacé ; il est affiché depuis son début.',
+    keys: 'Page précédente, Page suivante, Début, Fin et les flèches font défiler les lignes.',
   },
 }

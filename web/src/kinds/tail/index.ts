@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
-// tail: follows a growing file line by line until cancelled; it has no result, only its lines.
+// tail: follows a growing file until cancelled; it has no result. Its view shows the whole file
+// through the native line index (log.*), following the end.
 
 import type { KindDescriptor } from '../KindDescriptor'
 import { tailLabel } from './labels'
-import { TailBuffer } from './tailBuffer'
+import { TailLog } from './tailLog'
 import TailForm from './TailForm.vue'
 import TailPane from './TailPane.vue'
-
-/** Lines saved before a reload, if `saved` is such a list. */
-function savedLines(saved: unknown): string[] {
-  return Array.isArray(saved) ? saved.filter((line): line is string => typeof line === 'string') : []
-}
 
 /** The tail kind's page part. */
 export const tail = {
@@ -20,7 +16,7 @@ export const tail = {
   form: TailForm,
   result: null,
   output: {
-    create: (saved, changed) => new TailBuffer(savedLines(saved), changed),
+    create: (saved, changed, params) => new TailLog(params, saved, changed),
     view: TailPane,
   },
   label: tailLabel,
