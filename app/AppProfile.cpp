@@ -10,9 +10,9 @@
 
 namespace Conduit {
 
-AppProfile::AppProfile(QObject *parent)
+AppProfile::AppProfile(std::shared_ptr<ByteTokens> bytes, QObject *parent)
     : QWebEngineProfile(parent)
-    , m_schemeHandler(new AppSchemeHandler(this))
+    , m_schemeHandler(new AppSchemeHandler(std::move(bytes), this))
 {
     installUrlSchemeHandler(AppScheme::kName, m_schemeHandler);
     setHttpCacheType(QWebEngineProfile::MemoryHttpCache);

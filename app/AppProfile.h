@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <bridge/ByteTokens.h>
+
 #include <QWebEngineProfile>
+
+#include <memory>
 
 namespace Conduit {
 
@@ -15,7 +19,8 @@ class AppProfile final : public QWebEngineProfile
     Q_OBJECT
 
 public:
-    explicit AppProfile(QObject *parent = nullptr);
+    // `bytes`: what the bridge's bytes commands answered, served at app://conduit/bytes/.
+    explicit AppProfile(std::shared_ptr<ByteTokens> bytes, QObject *parent = nullptr);
 
 private:
     AppSchemeHandler *m_schemeHandler = nullptr;

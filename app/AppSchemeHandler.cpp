@@ -6,9 +6,15 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QUrlQuery>
 #include <QWebEngineUrlRequestJob>
 
 namespace Conduit {
+
+AppSchemeHandler::AppSchemeHandler(std::shared_ptr<ByteTokens> bytes, QObject *parent)
+    : QWebEngineUrlSchemeHandler(parent)
+    , m_bytes(std::move(bytes))
+{}
 
 QByteArray AppSchemeHandler::mimeTypeFor(const QString &path)
 {
@@ -38,6 +44,10 @@ void AppSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
         job->fail(QWebEngineUrlRequestJob::RequestDenied);
         return;
     }
+    if (path.startsWith(QLatin1String(ByteTokens::kPath))) {
+        serveBytes(job, path.mid(qsizetype(std::size(ByteTokens::kPath)) - 1), QUrlQuery(url));
+        return;
+    }
     // qwebchannel.js comes from QtWebChannel's own resources (the page asks for it only when
     // the injected copy is missing: see AppPage's renderer recovery).
     QFile file(path == QLatin1String("/qwebchannel.js")
@@ -50,6 +60,42 @@ void AppSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
     auto *body = new QBuffer(job);
     body->setData(file.readAll());
     job->reply(mimeTypeFor(path), body);
+}
+
+void AppSchemeHandler::serveBytes(QWebEngineUrlRequestJob *job, const QString &token,
+                                  const QUrlQuery &query)
+{
+    // Only the page's own documents: not another origin, not a navigation typed or linked in.
+    if (!AppScheme::isAppUrl(job->initiator()) || !m_bytes) {
+        job->fail(QWebEngineUrlRequestJob::RequestDenied);
+        return;
+    }
+    if (query.hasQueryItem(QStringLiteral("at"))) {
+        // One chunk of a pass (ConduitBytes.stream()): ?at=<offset>&n=<bytes>.
+        bool atOk = false, nOk = false;
+        const qint64 at = query.queryItemValue(QStringLiteral("at")).toLongLong(&atOk);
+        const qint64 n = query.queryItemValue(QStringLiteral("n")).toLongLong(&nOk);
+        const std::optional<QByteArray> chunk
+            = atOk && nOk ? m_bytes->read(token, at, std::min(n, kMaxChunk)) : std::nullopt;
+        if (!chunk) {
+            job->fail(QWebEngineUrlRequestJob::UrlNotFound);
+            return;
+        }
+        auto *body = new QBuffer(job);
+        body->setData(*chunk);
+        job->reply(Bytes::kDefaultType, body);
+        return;
+    }
+    const std::optional<Bytes> bytes = m_bytes ? m_bytes->take(token) : std::nullopt;
+    std::unique_ptr<QIODevice> device = bytes ? bytes->open() : nullptr;
+    if (!device) {
+        job->fail(QWebEngineUrlRequestJob::UrlNotFound);
+        return;
+    }
+    // QtWebEngine reads it as the page consumes the response, and the job's end deletes it.
+    QIODevice *body = device.release();
+    body->setParent(job);
+    job->reply(bytes->type(), body);
 }
 
 } // namespace Conduit

@@ -15,6 +15,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     , m_processGateway(m_bridge)
     , m_taskGateway(m_bridge, m_processGateway)
     , m_desktop(m_bridge)
+    , m_preview(m_bridge)
     , m_process(new AsyncProcess(tickInterval, kinds))
 {
     m_thread->setObjectName(QStringLiteral("AsyncProcess"));
@@ -42,6 +43,7 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     m_taskGateway.registerCommands(kinds);
     m_desktop.registerCommands();
     (new LogGateway(m_bridge, m_processGateway, this))->registerCommands();
+    m_preview.registerCommands();
     m_bridge.addWelcomeField(QStringLiteral("locale"),
                              Schema::string().describe(QStringLiteral("e.g. de_DE")),
                              QLocale().name());

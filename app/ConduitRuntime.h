@@ -2,6 +2,7 @@
 #pragma once
 
 #include "DesktopIntegration.h"
+#include "FilePreview.h"
 #include "ProcessGateway.h"
 #include "TaskGateway.h"
 #include <bridge/Bridge.h>
@@ -44,6 +45,7 @@ private:
     ProcessGateway m_processGateway;
     TaskGateway m_taskGateway;
     DesktopIntegration m_desktop;
+    FilePreview m_preview;
     // The two channels, one each way. Each outlives both threads' use of it: a queued delivery
     // still posted when the runtime goes holds it.
     std::shared_ptr<ProcessMessageMailbox> m_toProcess = std::make_shared<ProcessMessageMailbox>();

@@ -25,7 +25,7 @@ constexpr qreal kZoomStep = 0.1;
 MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent)
     : QMainWindow(parent)
     , m_runtime(runtime)
-    , m_profile(new AppProfile(this))
+    , m_profile(new AppProfile(runtime.bridge().byteTokens(), this))
     , m_page(new AppPage(m_profile, runtime.bridge(), this))
     , m_view(new QWebEngineView(this))
 {

@@ -115,6 +115,13 @@ QString ApiCatalogue::typeScript(const CommandRegistry &commands) const
                    .arg(quoted(it.key()), it->args.typeScript(), it->result.typeScript());
     }
     out += QStringLiteral("}\n");
+    // Bytes results are the client's own class, declared beside it.
+    static const QString bytesType = Schema::bytes().typeScript();
+    if (out.contains(bytesType)) {
+        const qsizetype afterHeader = out.indexOf(QStringLiteral("\n\n")) + 1;
+        out.insert(afterHeader,
+                   QStringLiteral("\nimport type { %1 } from '../bytes'\n").arg(bytesType));
+    }
     return out;
 }
 

@@ -54,6 +54,9 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
         QStringLiteral("idRange"),
         QJsonObject{{QStringLiteral("min"), 1}, {QStringLiteral("max"), Schema::kMaxSafeInteger}},
         QStringLiteral("The ids of calls, requests and streams."));
+    m_api.declareConstant(QStringLiteral("bytesPath"), QLatin1String(ByteTokens::kPath),
+                          QStringLiteral("Where the page fetches the bytes a command answered "
+                                         "with: bytesPath + token, once."));
     m_api.declareType(welcomeSchema());
 }
 
@@ -195,6 +198,7 @@ void Bridge::detachPage()
     m_attached = false;
     m_suspended = false;
     m_document.clear();
+    m_byteTokens->setGeneration(0); // no page: nothing may be fetched
     // Results and chunks were meant for the page that left; events and questions wait for the
     // next one (questions are re-sent from m_requests at hello).
     m_outbox.erase(std::remove_if(m_outbox.begin(), m_outbox.end(),
@@ -283,6 +287,7 @@ void Bridge::handleHello(const QJsonObject &envelope)
     ++m_generation;
     m_attached = true;
     m_document = document;
+    m_byteTokens->setGeneration(m_generation); // the bytes offered to earlier pages are gone
 
     QJsonObject welcome = m_welcomeFields;
     welcome.insert(kT, QStringLiteral("welcome"));
@@ -358,7 +363,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
             call.stream = handle;
             m_streams.open(call.stream, registered->streamMode);
         }
-        future = registered->handler(call);
+        future = startCall(*registered, call);
     } catch (const CommandError &error) {
         sendError(id, error);
         m_streams.end(call.stream, error);
@@ -376,6 +381,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     pending.future = future;
     pending.stream = call.stream;
     pending.streamOutlivesCall = registered->streamLifetime == StreamLifetime::Handler;
+    pending.bytes = bool(registered->bytesHandler);
     if (future.isFinished()) {
         finishCall(id);
         return;
@@ -489,6 +495,7 @@ void Bridge::finishCall(qint64 id, quint64 token)
     QFuture<QJsonValue> future = it->second.future;
     const StreamHandle stream = it->second.stream;
     const bool streamOutlivesCall = it->second.streamOutlivesCall;
+    const bool bytes = it->second.bytes;
     m_calls.erase(it);
 
     std::optional<CommandError> error;
@@ -511,7 +518,7 @@ void Bridge::finishCall(qint64 id, quint64 token)
     if (error)
         sendError(id, *error);
     else
-        sendResult(id, value);
+        sendResult(id, value, bytes);
     if (error || !streamOutlivesCall)
         m_streams.end(stream, error);
 }
@@ -539,12 +546,39 @@ void Bridge::failRequest(qint64 id, const CommandError &error)
     promise->finish();
 }
 
-void Bridge::sendResult(qint64 id, const QJsonValue &value)
+void Bridge::sendResult(qint64 id, const QJsonValue &value, bool bytes)
 {
     enqueue(QJsonObject{{kT, QStringLiteral("result")},
                         {kId, double(id)},
                         {QStringLiteral("ok"), true},
-                        {QStringLiteral("value"), value}});
+                        {bytes ? QStringLiteral("bytes") : QStringLiteral("value"), value}});
+}
+
+QFuture<QJsonValue> Bridge::startCall(const Command &command, const CommandCall &call)
+{
+    if (!command.bytesHandler)
+        return command.handler(call);
+    // Offered for the page load that asked, from whichever thread finishes the bytes.
+    return command.bytesHandler(call).then(
+        QtFuture::Launch::Sync,
+        [tokens = m_byteTokens, generation = m_generation, limit = command.maxBytes,
+         name = command.name](const Bytes &bytes) -> QJsonValue {
+            if (bytes.size() > limit)
+                throw CommandError(ErrorCode::TooLarge,
+                                   QStringLiteral("'%1' answered %2 bytes; the limit is %3")
+                                       .arg(name)
+                                       .arg(bytes.size())
+                                       .arg(limit),
+                                   {{QStringLiteral("limit"), double(limit)},
+                                    {QStringLiteral("size"), double(bytes.size())}});
+            const QString token = tokens->offer(generation, bytes);
+            if (token.isEmpty())
+                throw CommandError(ErrorCode::Cancelled,
+                                   QStringLiteral("the page that asked has gone"));
+            return QJsonObject{{QStringLiteral("token"), token},
+                               {QStringLiteral("size"), double(bytes.size())},
+                               {QStringLiteral("type"), QString::fromLatin1(bytes.type())}};
+        });
 }
 
 void Bridge::sendError(qint64 id, const CommandError &error)

@@ -3,6 +3,7 @@
 
 #include "ApiCatalogue.h"
 #include "BridgeLimits.h"
+#include "ByteTokens.h"
 #include "ChannelEndpoint.h"
 #include "CommandError.h"
 #include "CommandRegistry.h"
@@ -40,6 +41,8 @@ public:
     CommandRegistry &commands() { return m_commands; }
     ApiCatalogue &api() { return m_api; }
     StreamOutbox &streams() { return m_streams; }
+    // The bytes commands answered with, until the page fetches them (the app:// handler).
+    std::shared_ptr<ByteTokens> byteTokens() const { return m_byteTokens; }
     const BridgeLimits &limits() const { return m_limits; }
 
     // A field of the application's in every `welcome` (its locale, its version), with its
@@ -100,7 +103,8 @@ private:
         // The handler ends `stream` itself once the call succeeds (StreamLifetime::Handler);
         // a call that fails or is cancelled always ends it, or the page would wait forever.
         bool streamOutlivesCall = false;
-        quint64 token = 0; // tells this call from a later one that reuses its id
+        bool bytes = false; // the value is a bytes offer: sent as the result's `bytes`
+        quint64 token = 0;  // tells this call from a later one that reuses its id
     };
     struct PendingRequest
     {
@@ -126,7 +130,9 @@ private:
     void finishCall(qint64 id, quint64 token = 0);
     void abortCall(qint64 id, const CommandError &error);
     void failRequest(qint64 id, const CommandError &error);
-    void sendResult(qint64 id, const QJsonValue &value);
+    void sendResult(qint64 id, const QJsonValue &value, bool bytes = false);
+    // The call's future: its handler's, or for a bytes command the token of its bytes.
+    QFuture<QJsonValue> startCall(const Command &command, const CommandCall &call);
     void sendError(qint64 id, const CommandError &error);
     void drop(const QString &reason);
 
@@ -143,6 +149,7 @@ private:
     CommandRegistry m_commands;
     ApiCatalogue m_api;
     StreamOutbox m_streams;
+    std::shared_ptr<ByteTokens> m_byteTokens = std::make_shared<ByteTokens>();
     QString m_session;
     QJsonObject m_welcomeFields;
     Schema m_welcomeFieldShapes = Schema::object(); // the application's fields of m_welcomeFields

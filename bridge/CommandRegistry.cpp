@@ -11,8 +11,13 @@ Command &CommandRegistry::add(const QString &name, const Schema &args, CommandHa
     Q_ASSERT_X(!m_commands.contains(name), "CommandRegistry::add", "command registered twice");
     Q_ASSERT_X(args.type() == Schema::Type::Object, "CommandRegistry::add",
                "args must be an object");
-    return *m_commands.insert(
-        name, Command{name, args, std::move(handler), streamMode, streamLifetime, Schema::any()});
+    Command command;
+    command.name = name;
+    command.args = args;
+    command.handler = std::move(handler);
+    command.streamMode = streamMode;
+    command.streamLifetime = streamLifetime;
+    return *m_commands.insert(name, std::move(command));
 }
 
 Command &CommandRegistry::addSync(const QString &name, const Schema &args,
@@ -21,6 +26,14 @@ Command &CommandRegistry::addSync(const QString &name, const Schema &args,
     return add(name, args, [handler = std::move(handler)](const CommandCall &call) {
         return QtFuture::makeReadyFuture(handler(call));
     });
+}
+
+Command &CommandRegistry::addBytes(const QString &name, const Schema &args, BytesHandler handler)
+{
+    Command &command = add(name, args, {});
+    command.bytesHandler = std::move(handler);
+    command.result = Schema::bytes();
+    return command;
 }
 
 const Command *CommandRegistry::find(const QString &name) const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "Bytes.h"
 #include "CommandCall.h"
 #include <schema/Schema.h>
 
@@ -29,6 +30,9 @@ enum class StreamLifetime {
 // cancels that future. It may throw CommandError before returning, or fail the future with one.
 using CommandHandler = std::function<QFuture<QJsonValue>(const CommandCall &call)>;
 using SyncCommandHandler = std::function<QJsonValue(const CommandCall &call)>;
+// A handler whose result is bytes (a file, a buffer): they travel beside the JSON, and the page
+// gets a ConduitBytes to read them from.
+using BytesHandler = std::function<QFuture<Bytes>(const CommandCall &call)>;
 
 struct Command
 {
@@ -37,11 +41,21 @@ struct Command
     CommandHandler handler;
     StreamMode streamMode = StreamMode::Ordered;
     StreamLifetime streamLifetime = StreamLifetime::Call;
-    Schema result; // what the handler resolves with, for the generated page API
+    Schema result;             // what the handler resolves with, for the generated page API
+    BytesHandler bytesHandler; // instead of handler, for addBytes()
+    qint64 maxBytes = kDefaultMaxBytes; // bytes answered past it are refused with too_large
+
+    static constexpr qint64 kDefaultMaxBytes = qint64(1) << 30;
 
     Command &returns(const Schema &shape)
     {
         result = shape;
+        return *this;
+    }
+    // The most bytes a bytes command may answer with.
+    Command &limitBytes(qint64 bytes)
+    {
+        maxBytes = bytes;
         return *this;
     }
 };
@@ -55,6 +69,8 @@ public:
                  StreamMode streamMode = StreamMode::Ordered,
                  StreamLifetime streamLifetime = StreamLifetime::Call);
     Command &addSync(const QString &name, const Schema &args, SyncCommandHandler handler);
+    // A command that answers with bytes; its result is typed Schema::bytes().
+    Command &addBytes(const QString &name, const Schema &args, BytesHandler handler);
 
     const Command *find(const QString &name) const;
     QStringList names() const;

@@ -89,6 +89,11 @@ Schema Schema::any()
     return Schema(Type::Any);
 }
 
+Schema Schema::bytes()
+{
+    return Schema(Type::Bytes);
+}
+
 Schema Schema::boolean()
 {
     return Schema(Type::Boolean);
@@ -233,6 +238,10 @@ QJsonValue Schema::check(const QJsonValue &value, const QString &where) const
     switch (d.type) {
     case Type::Any:
         return value;
+    case Type::Bytes:
+        throw SchemaError(
+            where,
+            QStringLiteral("%1 must be bytes, which travel beside the JSON").arg(subject(where)));
     case Type::Boolean:
         if (!value.isBool())
             throw mustBe("a boolean");
@@ -358,6 +367,9 @@ QString Schema::typeScript() const
     switch (d.type) {
     case Type::Any:
         return QStringLiteral("unknown");
+    case Type::Bytes:
+        type = QStringLiteral("ConduitBytes");
+        break;
     case Type::Boolean:
         type = QStringLiteral("boolean");
         break;

@@ -29,7 +29,19 @@ struct SchemaField;
 class Schema
 {
 public:
-    enum class Type { Any, Boolean, Integer, Number, String, Literals, Path, Array, Object, Named };
+    enum class Type {
+        Any,
+        Boolean,
+        Integer,
+        Number,
+        String,
+        Literals,
+        Path,
+        Array,
+        Object,
+        Named,
+        Bytes,
+    };
     // A path is absolute and comes back cleaned; the check is made when it is validated.
     enum class PathCheck {
         None,
@@ -52,6 +64,9 @@ public:
     static Schema path(PathCheck check = PathCheck::None);
     static Schema arrayOf(const Schema &item);
     static Schema object(); // add its fields with required() and optional()
+    // Bytes, which travel beside the JSON (a command's result: bridge/Bytes); the page's
+    // ConduitBytes. No JSON value is bytes: validate() refuses every one.
+    static Schema bytes();
     // A shape with a name of its own: the page's types declare it once, by that name.
     static Schema named(const QString &name, const Schema &shape);
 

@@ -72,7 +72,8 @@ BenchmarkRunner::~BenchmarkRunner() = default;
 
 bool BenchmarkRunner::run()
 {
-    if (!(setUp() && measureInvokes() && measureEvents() && measureInFlight() && measureEmits()))
+    if (!(setUp() && measureInvokes() && measureEvents() && measureInFlight() && measureEmits()
+          && measureBytes()))
         return false;
     return m_settings.wireOnly || (measureCancels() && measureFlood() && measureHashes());
 }
@@ -87,6 +88,21 @@ bool BenchmarkRunner::setUp()
         Schema::object().required(QStringLiteral("text"), Schema::string()),
         [](const CommandCall &call) -> QJsonValue {
             return QJsonObject{{QStringLiteral("text"), call.args.value(QStringLiteral("text"))}};
+        });
+
+    m_harness->bridge().commands().addBytes(
+        QStringLiteral("bench.bytes"),
+        Schema::object().required(QStringLiteral("size"), Schema::integer().range(0, 1 << 30)),
+        [](const CommandCall &call) {
+            return QtFuture::makeReadyFuture(
+                Bytes::fromData(QByteArray(call.args.value(QStringLiteral("size")).toInt(), 'x')));
+        });
+    m_harness->bridge().commands().addBytes(
+        QStringLiteral("bench.file"),
+        Schema::object().required(QStringLiteral("path"), Schema::path(Schema::PathCheck::File)),
+        [](const CommandCall &call) {
+            return QtFuture::makeReadyFuture(
+                Bytes::fromFile(call.args.value(QStringLiteral("path")).toString()));
         });
 
     const QString pageSide = readResource(QStringLiteral(":/benchmark/page-bench.js"));
@@ -331,6 +347,7 @@ void BenchmarkRunner::printReport(QTextStream &out) const
             .arg(number(kEventsTarget, 1), verdict(eventsRatio >= kEventsTarget)));
 
     printWireTables(out);
+    printBytesTables(out);
     if (!m_settings.wireOnly)
         printTaskTables(out);
 

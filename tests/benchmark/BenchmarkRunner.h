@@ -98,6 +98,7 @@ private:
     bool measureEvents();
     bool measureInFlight();
     bool measureEmits();
+    bool measureBytes();
     bool measureCancels();
     bool measureFlood();
     bool measureHashes();
@@ -119,6 +120,7 @@ private:
     double roundTripMs() const; // the bridge's serial invoke round trip, median of (a)
     void printWireTables(QTextStream &out) const;
     void printWireResults(QTextStream &out) const;
+    void printBytesTables(QTextStream &out) const;
     void printTaskTables(QTextStream &out) const;
     void printTaskResults(QTextStream &out) const;
 
@@ -136,6 +138,22 @@ private:
     QList<double> m_events[2]; // Bridge and Raw
     QList<InFlightRun> m_inFlight;
     QList<EmitRun> m_emits;
+    // Bytes native→page: the bridge's bytes against one hand-written string, per size.
+    struct BytesRun
+    {
+        qint64 size = 0;
+        double bridgeMs = 0, rawMs = 0;
+    };
+    QList<BytesRun> m_bytesDown;
+    // A large file streamed to the page: time, and each process's peak memory growth.
+    struct BigFileRun
+    {
+        qint64 size = 0;
+        bool whole = false;
+        double ms = 0;
+        double nativeGrowthMiB = 0, rendererGrowthMiB = 0;
+    };
+    QList<BigFileRun> m_bigFiles;
 
     std::unique_ptr<TaskStateTap> m_tap;
     ClockSync m_clockBefore, m_clockAfter; // around the cancels: the offset must not move

@@ -13,14 +13,16 @@ namespace Conduit::Benchmark {
 // (ctest smoke run).
 struct BenchmarkSettings
 {
-    int warmupCalls = 300;                    // per path, before the first round
-    int calls = 1000;                         // sequential invokes per path and round
-    int events = 20000;                       // native→page events per path and round
-    int rounds = 7;                           // the medians are taken over these
-    QList<int> inFlight{1000, 20000, 100000}; // calls started at once, per run
-    int emits = 100000;                       // page→native items per path and round
-    bool wireOnly = false;                    // skip the task runtime's measurements
-    int cancels = 60;                         // measured cancels (after cancelWarmup)
+    int warmupCalls = 300;                      // per path, before the first round
+    int calls = 1000;                           // sequential invokes per path and round
+    int events = 20000;                         // native→page events per path and round
+    int rounds = 7;                             // the medians are taken over these
+    QList<int> inFlight{1000, 20000, 100000};   // calls started at once, per run
+    int emits = 100000;                         // page→native items per path and round
+    QList<qint64> bytesDown{1 << 20, 16 << 20}; // native→page payloads, bytes
+    qint64 bigFile = qint64(256) << 20;         // streamed to the page, memory measured
+    bool wireOnly = false;                      // skip the task runtime's measurements
+    int cancels = 60;                           // measured cancels (after cancelWarmup)
     int cancelWarmup = 3;
     int floodTasks = 8;                            // count tasks publishing progress at once
     std::chrono::milliseconds floodDuration{3000}; // frame gaps measured per phase
@@ -37,6 +39,8 @@ struct BenchmarkSettings
         settings.events = 1000;
         settings.inFlight = {100, 1000};
         settings.emits = 1000;
+        settings.bytesDown = {1 << 20};
+        settings.bigFile = qint64(8) << 20;
         settings.rounds = 2;
         settings.cancels = 10;
         settings.cancelWarmup = 1;

@@ -26,6 +26,10 @@ public:
     Q_INVOKABLE QString echo(const QString &text) const { return text; }
     // The raw twin of an async command: a QFuture answered by a worker QThread (RawThreadEcho).
     Q_INVOKABLE QFuture<QString> echoThread(const QString &text) { return m_threadEcho.echo(text); }
+    // The hand-written way to hand the page a large payload: one string.
+    Q_INVOKABLE QString bigString(int size) const { return QString(size, QLatin1Char('x')); }
+    // ... and to take one from it.
+    Q_INVOKABLE int takeString(const QString &text) const { return int(text.size()); }
     // One page→native item per call, the baseline for the page's emits.
     Q_INVOKABLE void item(int i);
     int itemsReceived() const { return m_items; }

@@ -7,9 +7,14 @@
 #include "Statistics.h"
 
 #include "PageHarness.h"
+#include <app/AppPage.h>
 
+#include <QCoreApplication>
+#include <QFile>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTextStream>
+#include <QWebEnginePage>
 
 namespace Conduit::Benchmark {
 
@@ -23,6 +28,30 @@ constexpr double kEmitsTarget = 5.0; // bridge emits / raw calls per second, at 
 QString number(double value, int decimals)
 {
     return QString::number(value, 'f', decimals);
+}
+
+constexpr double kBytesDownTarget = 10.0; // hand-written string time / bridge bytes time at 16 MiB
+constexpr double kBigFileGrowthTarget = 1.5; // peak growth of each process, in payloads
+
+// Linux: resets a process's peak resident size (VmHWM), so the next peak is this run's.
+void resetPeak(qint64 pid)
+{
+    QFile clear(QStringLiteral("/proc/%1/clear_refs").arg(pid));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
+}
+
+// A line of /proc/<pid>/status, in MiB (VmRSS, VmHWM); -1 if it cannot be read.
+double statusMiB(qint64 pid, const char *field)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field) + 1).trimmed().split(' ').value(0).toDouble() / 1024;
+    }
+    return -1;
 }
 
 double perSecondOf(const std::optional<QJsonValue> &value)
@@ -88,6 +117,55 @@ bool BenchmarkRunner::measureEmits()
     return true;
 }
 
+bool BenchmarkRunner::measureBytes()
+{
+    const auto msOf = [](const std::optional<QJsonValue> &value) {
+        return value ? value->toObject().value(QStringLiteral("ms")).toDouble() : 0;
+    };
+    for (const qint64 size : m_settings.bytesDown) {
+        QList<double> bridge, raw;
+        for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
+            for (const QString &kind : {QStringLiteral("bridge"), QStringLiteral("raw")}) {
+                const double ms = msOf(
+                    startInPage(QStringLiteral("__bench.bytesDown('%1', %2)").arg(kind).arg(size)));
+                if (ms <= 0)
+                    return fail(QStringLiteral("%1 bytes native→page on %2: %3")
+                                    .arg(size)
+                                    .arg(kind, m_error));
+                (kind == QLatin1String("bridge") ? bridge : raw).append(ms);
+            }
+        }
+        m_bytesDown.append({size, median(bridge), median(raw)});
+    }
+
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("big")));
+    if (!dir.isValid() || !file.open(QIODevice::WriteOnly))
+        return fail(QStringLiteral("cannot write a file to stream"));
+    QByteArray block(1 << 20, Qt::Uninitialized);
+    for (qsizetype i = 0; i < block.size(); ++i)
+        block[i] = char((i * 131 + 7) & 0xff);
+    for (qint64 written = 0; written < m_settings.bigFile; written += block.size())
+        file.write(block);
+    file.close();
+    const qint64 self = QCoreApplication::applicationPid();
+    const qint64 renderer = m_harness->page().renderProcessPid();
+    for (const bool whole : {false, true}) {
+        resetPeak(self);
+        resetPeak(renderer);
+        const double nativeBefore = statusMiB(self, "VmRSS:");
+        const double rendererBefore = statusMiB(renderer, "VmRSS:");
+        const double ms = msOf(startInPage(QStringLiteral("__bench.fileDown('%1', %2)")
+                                               .arg(file.fileName(), whole ? "true" : "false")));
+        if (ms <= 0)
+            return fail(
+                QStringLiteral("streaming %1 to the page: %2").arg(file.fileName(), m_error));
+        m_bigFiles.append({m_settings.bigFile, whole, ms, statusMiB(self, "VmHWM:") - nativeBefore,
+                           statusMiB(renderer, "VmHWM:") - rendererBefore});
+    }
+    return true;
+}
+
 void BenchmarkRunner::printWireTables(QTextStream &out) const
 {
     out << "\n(c) calls in flight: n echo calls started at once and all awaited, bridge (async "
@@ -120,8 +198,56 @@ void BenchmarkRunner::printWireTables(QTextStream &out) const
     }
 }
 
+void BenchmarkRunner::printBytesTables(QTextStream &out) const
+{
+    out << "\n(e) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
+           "hand-written QString\n";
+    for (const BytesRun &run : m_bytesDown) {
+        out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
+                   .arg(double(run.size) / (1 << 20), 0, 'f', 0)
+                   .arg(number(run.bridgeMs, 1))
+                   .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
+                   .arg(number(run.rawMs, 1))
+                   .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
+                   .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
+    }
+    for (const BigFileRun &run : m_bigFiles) {
+        out << QStringLiteral("  %1 MiB file %2: %3 ms; peak growth native %4 MiB, renderer %5 "
+                              "MiB\n")
+                   .arg(double(run.size) / (1 << 20), 0, 'f', 0)
+                   .arg(run.whole ? QStringLiteral("read whole") : QStringLiteral("streamed"))
+                   .arg(number(run.ms, 0))
+                   .arg(number(run.nativeGrowthMiB, 1))
+                   .arg(number(run.rendererGrowthMiB, 1));
+    }
+}
+
 void BenchmarkRunner::printWireResults(QTextStream &out) const
 {
+    for (const BytesRun &run : m_bytesDown) {
+        const qint64 mib = run.size >> 20;
+        const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
+        out << "RESULT bytes_down_" << mib << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
+            << "RESULT bytes_down_" << mib << "mib_string_ms=" << number(run.rawMs, 2) << '\n'
+            << "RESULT bytes_down_" << mib << "mib_ratio=" << number(ratio, 2) << '\n';
+        if (mib == 16)
+            out << "RESULT bytes_down_target_met=" << (ratio >= kBytesDownTarget ? 1 : 0) << '\n';
+    }
+    for (const BigFileRun &run : m_bigFiles) {
+        const double payloadMiB = double(run.size) / (1 << 20);
+        const char *how = run.whole ? "whole" : "streamed";
+        out << "RESULT bigfile_" << how << "_ms=" << number(run.ms, 0) << '\n'
+            << "RESULT bigfile_" << how << "_native_growth_mib=" << number(run.nativeGrowthMiB, 1)
+            << '\n'
+            << "RESULT bigfile_" << how
+            << "_renderer_growth_mib=" << number(run.rendererGrowthMiB, 1) << '\n'
+            << "RESULT bigfile_" << how << "_growth_target_met="
+            << (std::max(run.nativeGrowthMiB, run.rendererGrowthMiB)
+                        <= kBigFileGrowthTarget * payloadMiB
+                    ? 1
+                    : 0)
+            << '\n';
+    }
     double atTarget = 0;
     for (const InFlightRun &run : m_inFlight) {
         const double ratio = run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0);

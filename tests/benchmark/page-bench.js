@@ -208,6 +208,40 @@
       const ms = performance.now() - start
       return { ms, perSecond: n / (ms / 1000) }
     },
+    // size bytes native→page: the bridge's bytes (fetched from app://) against one string.
+    async bytesDown(kind, size) {
+      const start = performance.now()
+      let got
+      if (kind === 'bridge') {
+        const bytes = await conduit.invoke('bench.bytes', { size })
+        got = (await bytes.arrayBuffer()).byteLength
+      } else {
+        got = (await raw.bigString(size)).length
+      }
+      const ms = performance.now() - start
+      if (got !== size) throw new Error(`${kind} delivered ${got} of ${size} bytes`)
+      return { ms, perSecond: size / (ms / 1000) }
+    },
+    // A file native→page through the bridge's bytes, read as a stream and dropped chunk by chunk
+    // (the page never holds it whole), or whole when `whole`.
+    async fileDown(path, whole) {
+      const start = performance.now()
+      const bytes = await conduit.invoke('bench.file', { path })
+      let got = 0
+      if (whole) {
+        got = (await bytes.arrayBuffer()).byteLength
+      } else {
+        const reader = bytes.stream().getReader()
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          got += value.byteLength
+        }
+      }
+      const ms = performance.now() - start
+      if (got !== bytes.size) throw new Error(`delivered ${got} of ${bytes.size} bytes`)
+      return { ms, bytes: got }
+    },
     // Both listeners stay connected; arm() says which path is being counted.
     async connectEvents() {
       conduit.listen('bench.event', (payload) => arrive('bridge', payload && payload.i))

@@ -99,6 +99,8 @@ bool conforms(const Schema &shape, const QJsonValue &given, const QJsonValue &va
     }
     case Schema::Type::Named:
         return conforms(shape.shape(), given, value);
+    case Schema::Type::Bytes:
+        return false; // no JSON value is bytes
     case Schema::Type::Object: {
         const QJsonObject object = value.toObject();
         const QJsonObject sent = given.toObject();

@@ -19,7 +19,7 @@ TaskKinds PageHarness::testKinds()
 PageHarness::PageHarness(std::chrono::milliseconds tickInterval, QObject *parent)
     : QObject(parent)
     , m_runtime(std::make_unique<ConduitRuntime>(tickInterval, testKinds()))
-    , m_profile(new AppProfile(this))
+    , m_profile(new AppProfile(m_runtime->bridge().byteTokens(), this))
     , m_page(new AppPage(m_profile, m_runtime->bridge(), this))
     , m_view(new QWebEngineView)
 {

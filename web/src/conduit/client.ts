@@ -18,6 +18,7 @@ import type {
   BridgeLimits,
   Welcome,
 } from './api'
+import { ConduitBytes, isBytesOffer } from './bytes'
 import { Channel, channelDriver, type ChannelHost } from './channel'
 import { ConduitError } from './errors'
 import { bridgeLimits, idRange } from './generated/api'
@@ -361,8 +362,10 @@ export class ConduitClient implements ChannelHost {
         return this.#onWelcome(env)
       case 'result':
         if (typeof env.id !== 'number') return
-        if (env.ok === true) this.#settle(env.id, env.value)
-        else this.#settle(env.id, undefined, ConduitError.fromPayload(env.error))
+        if (env.ok !== true) this.#settle(env.id, undefined, ConduitError.fromPayload(env.error))
+        else if (env.bytes === undefined) this.#settle(env.id, env.value)
+        else if (isBytesOffer(env.bytes)) this.#settle(env.id, new ConduitBytes(env.bytes))
+        else this.#settle(env.id, undefined, new ConduitError('internal', 'Malformed bytes in a result'))
         return
       case 'event':
         return this.#onEvent(String(env.event), env.payload)

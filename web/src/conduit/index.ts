@@ -20,6 +20,7 @@ export default conduit
 export { ConduitClient } from './client'
 export type { ClientOptions, ConnectionState, InvokeOptions, Unlisten } from './client'
 export { Channel } from './channel'
+export { ConduitBytes } from './bytes'
 export { TaskHandle, Tasks, isFinalTaskState, taskError } from './tasks'
 export type { TaskAttachOptions, TaskRunOptions, TaskStartOptions, TaskWatchOptions } from './tasks'
 export { ConduitError, ERROR_CODES, isErrorCode } from './errors'

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConduitClient } from '../client'
+import { ConduitBytes } from '../bytes'
 import { Channel } from '../channel'
 import { ConduitError } from '../errors'
 import { bridgeLimits } from '../generated/api'
@@ -307,6 +308,27 @@ describe('invoke', () => {
     transport.deliver({ t: 'result', id: 99, ok: true, value: 1 })
     await tick()
     expect(call.settled).toBe(false)
+  })
+
+  it('resolves a result that carries bytes with a ConduitBytes, and refuses a malformed offer', async () => {
+    const { transport, client } = await connected()
+    const good = track(client.invoke('file.preview', { path: '/a.png' }))
+    const bad = track(client.invoke('file.preview', { path: '/b.png' }))
+    await tick()
+    const [first, second] = transport.sent('invoke')
+    const token = '0123456789abcdef0123456789abcdef'
+    transport.deliver(
+      { t: 'result', id: first.id, ok: true, bytes: { token, size: 12, type: 'image/png' } },
+      { t: 'result', id: second.id, ok: true, bytes: { token: '../../etc', size: 12, type: 'image/png' } },
+    )
+    await tick()
+    expect(good.value).toBeInstanceOf(ConduitBytes)
+    const bytes = good.value as ConduitBytes
+    expect([bytes.size, bytes.type, bytes.read]).toEqual([12, 'image/png', false])
+    expect(bytes.takeUrl()).toBe(`/bytes/${token}`)
+    expect(bytes.read).toBe(true)
+    expect(() => bytes.takeUrl()).toThrow(ConduitError)
+    expect((bad.error as ConduitError).code).toBe('internal')
   })
 
   it('drops a batch that is not an array of envelopes, and the next one still settles the call', async () => {

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include "FilePreview.h"
+
+#include <bridge/Bridge.h>
+
+#include <QFileInfo>
+#include <QMimeDatabase>
+
+namespace Conduit {
+
+FilePreview::FilePreview(Bridge &bridge, QObject *parent)
+    : QObject(parent)
+    , m_bridge(bridge)
+{}
+
+void FilePreview::registerCommands()
+{
+    m_bridge.commands()
+        .addBytes(
+            QStringLiteral("file.preview"),
+            Schema::object().required(QStringLiteral("path"),
+                                      Schema::path(Schema::PathCheck::File).maxLength(4096)),
+            [](const CommandCall &call) {
+                const QString path = call.args.value(QStringLiteral("path")).toString();
+                const QMimeType mime = QMimeDatabase().mimeTypeForFile(path);
+                const QByteArray type = mime.name().toLatin1();
+                if (mime.name().startsWith(QLatin1String("image/"))) {
+                    if (QFileInfo(path).size() > kMaxImageBytes)
+                        throw CommandError(ErrorCode::TooLarge,
+                                           tr("The image is too large to preview."),
+                                           {{QStringLiteral("limit"), double(kMaxImageBytes)}});
+                    return QtFuture::makeReadyFuture(Bytes::fromFile(path, type));
+                }
+                if (mime.inherits(QStringLiteral("text/plain")))
+                    return QtFuture::makeReadyFuture(
+                        Bytes::fromFile(path, "text/plain;charset=utf-8", kTextBytes));
+                throw CommandError(ErrorCode::InvalidArgs,
+                                   tr("There is no preview for %1 files.").arg(mime.comment()),
+                                   {{QStringLiteral("type"), mime.name()}});
+            })
+        .limitBytes(kMaxImageBytes);
+}
+
+} // namespace Conduit
