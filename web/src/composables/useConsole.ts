@@ -2,12 +2,18 @@
 // The console's state: every message in both directions, the tick counter, the connection, and
 // the native `confirm` questions waiting for an answer. Works over anything shaped like the
 // client, so the component test drives it with a fake.
+//
+// Messages can come 20 000 a second. Each one becomes a plain row in a plain array; the rows
+// reach the reactive list in one commit per animation frame (frameBatch), and the list keeps the
+// newest MAX_ROWS, dropping the oldest in bulk and counting them in `dropped`.
 
-import { ref, shallowRef, type Ref } from 'vue'
+import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import type { ConduitClient, ConnectionState } from '../conduit/client'
 import type { Events, Welcome } from '../conduit/api'
 import { ConduitError } from '../conduit/errors'
 import { setLocale } from '../i18n'
+import { frameBatch } from './frameBatch'
+import { indexOfKey } from './virtualList'
 
 export type ConsoleClient = Pick<
   ConduitClient,
@@ -18,7 +24,9 @@ export type Direction = 'out' | 'in'
 export type RowKind = 'invoke' | 'result' | 'event' | 'request' | 'reply' | 'emit'
 export type SendMode = 'echo' | 'process'
 
+/** One message. A row is not changed once it is in `rows`: a change replaces it. */
 export interface Row {
+  /** Ascending in the order rows are added. */
   key: number
   direction: Direction
   kind: RowKind
@@ -37,14 +45,18 @@ export interface ConfirmQuestion {
   answer(yes: boolean): void
 }
 
-export const MAX_ROWS = 500
+/** The newest rows kept; older ones are dropped and counted. */
+export const MAX_ROWS = 10_000
 /** Console calls give up after this long (so a missing native side shows as a timeout row). */
 export const INVOKE_TIMEOUT_MS = 10_000
 /** process.tell ids remembered for matching their process.output. */
 const MAX_TRACKED_SENDS = 500
 
 export interface ConsoleState {
-  rows: Ref<Row[]>
+  /** The newest MAX_ROWS messages, oldest first; a new array at each commit. */
+  rows: Readonly<ShallowRef<readonly Row[]>>
+  /** How many older messages were dropped to keep MAX_ROWS. */
+  dropped: Readonly<Ref<number>>
   connection: Ref<ConnectionState>
   welcome: Ref<Welcome | null>
   tick: Ref<Events['process.tick'] | null>
@@ -68,7 +80,8 @@ export function summarize(value: unknown): string {
 
 export function useConsole(client: ConsoleClient, options: { now?: () => number } = {}): ConsoleState {
   const now = options.now ?? (() => performance.now())
-  const rows = ref<Row[]>([])
+  const rows = shallowRef<readonly Row[]>([])
+  const dropped = ref(0)
   const connection = ref<ConnectionState>(client.state)
   const welcome = shallowRef<Welcome | null>(null)
   const tick = shallowRef<Events['process.tick'] | null>(null)
@@ -79,13 +92,52 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
   // process.tell id → when the send started; outputs that arrive before their send's result
   // (same batch) wait in earlyOutputs.
   const sendStarts = new Map<number, number>()
-  const earlyOutputs = new Map<number, { row: Row; at: number }[]>()
+  const earlyOutputs = new Map<number, { key: number; at: number }[]>()
+
+  // Rows and changes to committed rows wait here, plain, for the next commit.
+  let pending: Row[] = []
+  let pendingDropped = 0
+  const patches = new Map<number, Partial<Row>>()
+  const batch = frameBatch(commit)
 
   function addRow(row: Omit<Row, 'key' | 'at'>): Row {
-    const list = rows.value
-    list.push({ ...row, key: ++nextKey, at: Date.now() })
-    if (list.length > MAX_ROWS) list.splice(0, list.length - MAX_ROWS)
-    return list[list.length - 1]! // the reactive proxy, so later changes render
+    const added: Row = { ...row, key: ++nextKey, at: Date.now() }
+    pending.push(added)
+    // A page that gets no frames (hidden) still holds no more than it could show.
+    if (pending.length >= 2 * MAX_ROWS) {
+      pendingDropped += pending.length - MAX_ROWS
+      pending = pending.slice(pending.length - MAX_ROWS)
+    }
+    batch.request()
+    return added
+  }
+
+  /** Changes a row: in place while it waits, by replacing it at the next commit once it is shown. */
+  function patchRow(key: number, patch: Partial<Row>): void {
+    const waiting = pending[indexOfKey(pending, key)]
+    if (waiting?.key === key) {
+      Object.assign(waiting, patch)
+      return
+    }
+    patches.set(key, { ...patches.get(key), ...patch })
+    batch.request()
+  }
+
+  function commit(): void {
+    if (pending.length === 0 && patches.size === 0) return
+    const current = rows.value
+    let next = pending.length === 0 ? current.slice() : current.concat(pending)
+    const excess = next.length - MAX_ROWS
+    if (excess > 0) next = next.slice(excess)
+    for (const [key, patch] of patches) {
+      const index = indexOfKey(next, key)
+      if (next[index]?.key === key) next[index] = { ...next[index]!, ...patch }
+    }
+    if (excess > 0 || pendingDropped > 0) dropped.value += Math.max(0, excess) + pendingDropped
+    pending = []
+    pendingDropped = 0
+    patches.clear()
+    rows.value = next
   }
 
   function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -105,7 +157,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
         const value = await client.invoke('process.tell', { text }, { timeoutMs: INVOKE_TIMEOUT_MS })
         addRow({ direction: 'in', kind: 'result', name: cmd, text: summarize(value), latencyMs: now() - started })
         remember(sendStarts, value.id, started)
-        for (const early of earlyOutputs.get(value.id) ?? []) early.row.latencyMs = early.at - started
+        for (const early of earlyOutputs.get(value.id) ?? []) patchRow(early.key, { latencyMs: early.at - started })
         earlyOutputs.delete(value.id)
       }
     } catch (caught) {
@@ -123,10 +175,19 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
 
   function onOutput(payload: Events['process.output']): void {
     const at = now()
-    const row = addRow({ direction: 'in', kind: 'event', name: 'process.output', text: summarize(payload.text) })
     const started = sendStarts.get(payload.id)
-    if (started !== undefined) row.latencyMs = at - started
-    else remember(earlyOutputs, payload.id, [...(earlyOutputs.get(payload.id) ?? []), { row, at }])
+    const row = addRow({
+      direction: 'in',
+      kind: 'event',
+      name: 'process.output',
+      text: summarize(payload.text),
+      ...(started === undefined ? {} : { latencyMs: at - started }),
+    })
+    if (started === undefined) {
+      const early = earlyOutputs.get(payload.id)
+      if (early) early.push({ key: row.key, at })
+      else remember(earlyOutputs, payload.id, [{ key: row.key, at }])
+    }
   }
 
   function ask({ question }: { question: string }): Promise<boolean> {
@@ -173,6 +234,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
 
   return {
     rows,
+    dropped,
     connection,
     welcome,
     tick,
@@ -183,6 +245,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
       for (const cleanup of cleanups) cleanup()
       // A question left open when the page goes away is answered No rather than left hanging.
       for (const q of [...questions.value]) q.answer(false)
+      batch.stop()
     },
   }
 }

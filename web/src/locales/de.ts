@@ -28,6 +28,8 @@ export const de: MessageSchema = {
     label: 'Nachrichten',
     empty: 'Noch keine Nachrichten. Unten etwas eingeben und Enter drücken.',
     jumpToLatest: 'Zur neuesten Nachricht springen',
+    dropped: '{n} ältere Nachricht nicht aufbewahrt | {n} ältere Nachrichten nicht aufbewahrt',
+    announce: '{n} neue Nachricht: {text} | {n} neue Nachrichten, die neueste: {text}',
   },
   direction: {
     out: 'Seite → nativ',

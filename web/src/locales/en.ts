@@ -30,6 +30,8 @@ export const en = {
     label: 'Messages',
     empty: 'No messages yet. Type something below and press Enter.',
     jumpToLatest: 'Jump to the newest message',
+    dropped: '{n} older message not kept | {n} older messages not kept',
+    announce: '{n} new message: {text} | {n} new messages, the newest: {text}',
   },
   direction: {
     out: 'page → native',

@@ -28,6 +28,8 @@ export const fr: MessageSchema = {
     label: 'Messages',
     empty: 'Aucun message pour l’instant. Tapez quelque chose ci-dessous et appuyez sur Entrée.',
     jumpToLatest: 'Aller au message le plus récent',
+    dropped: '{n} message plus ancien non conservé | {n} messages plus anciens non conservés',
+    announce: '{n} nouveau message : {text} | {n} nouveaux messages, le plus récent : {text}',
   },
   direction: {
     out: 'page → natif',
