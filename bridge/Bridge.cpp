@@ -76,6 +76,7 @@ void Bridge::forgetPendingCalls()
     m_calls.clear();
     for (auto &[id, call] : calls)
         call.future.cancel();
+    dropUploads();
 }
 
 void Bridge::abandonRequests()
@@ -208,6 +209,7 @@ void Bridge::detachPage()
                                   }),
                    m_outbox.end());
     m_streams.reset();
+    dropUploads();
 }
 
 void Bridge::receive(const QJsonArray &envelopes)
@@ -262,6 +264,8 @@ void Bridge::dispatch(const DecodedEnvelope &decoded)
         handleEmit(envelope);
     } else if (type == QLatin1String("credit") || type == QLatin1String("close")) {
         handleStreamControl(type, envelope);
+    } else if (type == QLatin1String("put")) {
+        handlePut(envelope);
     } else if (!decoded.id) {
         drop(QStringLiteral("'%1' envelope without an id").arg(type));
     } else if (type == QLatin1String("invoke")) {
@@ -348,7 +352,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         return;
     }
 
-    CommandCall call{registered->name, {}, id, {}};
+    CommandCall call{registered->name, {}, id, {}, {}};
     QFuture<QJsonValue> future;
     try {
         call.args = validateArguments(*registered, args.toObject());
@@ -363,7 +367,9 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
             call.stream = handle;
             m_streams.open(call.stream, registered->streamMode);
         }
-        future = startCall(*registered, call);
+        future = awaitUploads(id, *registered, call);
+        if (!future.isValid())
+            future = startCall(*registered, call);
     } catch (const CommandError &error) {
         sendError(id, error);
         m_streams.end(call.stream, error);
@@ -464,6 +470,172 @@ void Bridge::handleStreamControl(const QString &type, const QJsonObject &envelop
     m_streams.grant(m_generation, qint64(stream.toDouble()), qint64(items.toDouble()));
 }
 
+QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, const CommandCall &call)
+{
+    QList<Upload> uploads;
+    for (const SchemaField &field : command.args.fields()) {
+        const QJsonObject reference = call.args.value(field.name).toObject();
+        if (field.schema.type() != Schema::Type::Bytes || reference.isEmpty())
+            continue;
+        const auto upload = qint64(reference.value(QStringLiteral("upload")).toDouble());
+        const auto size = qint64(reference.value(QStringLiteral("size")).toDouble());
+        if (size > command.maxBytes)
+            throw CommandError(ErrorCode::TooLarge,
+                               QStringLiteral("'%1' is %2 bytes; the limit is %3")
+                                   .arg(field.name)
+                                   .arg(size)
+                                   .arg(command.maxBytes),
+                               {{QStringLiteral("argument"), field.name},
+                                {QStringLiteral("limit"), double(command.maxBytes)},
+                                {QStringLiteral("size"), double(size)}});
+        if (m_uploads.count(upload)
+            || std::any_of(uploads.cbegin(), uploads.cend(),
+                           [&](const Upload &other) { return other.argument == field.name; }))
+            throw CommandError(ErrorCode::InvalidArgs,
+                               QStringLiteral("upload %1 is already in use").arg(upload),
+                               {{QStringLiteral("argument"), field.name}});
+        uploads.append(Upload{id, field.name, size, {}});
+        uploads.last().data.reserve(qsizetype(std::min<qint64>(size, m_limits.uploadWindow)));
+        uploads.last().call = upload; // the upload's id, until it is filed below
+    }
+    if (uploads.isEmpty())
+        return {};
+    if (qsizetype(m_uploads.size()) + uploads.size() > m_limits.maxPendingUploads)
+        throw CommandError(
+            ErrorCode::TooLarge,
+            QStringLiteral("more than %1 uploads at once").arg(m_limits.maxPendingUploads));
+    WaitingCall &waiting = m_waiting[id];
+    waiting.command = &command;
+    waiting.call = call;
+    waiting.gate = std::make_shared<QPromise<QJsonValue>>();
+    waiting.gate->start();
+    QFuture<QJsonValue> future = waiting.gate->future();
+    for (Upload &upload : uploads) {
+        const qint64 uploadId = std::exchange(upload.call, id);
+        if (upload.size == 0) {
+            waiting.call.bytes.insert(upload.argument, {});
+            continue;
+        }
+        ++waiting.uploadsLeft;
+        m_uploads.emplace(uploadId, std::move(upload));
+    }
+    if (waiting.uploadsLeft == 0)
+        runWaitingCall(id);
+    return future;
+}
+
+void Bridge::handlePut(const QJsonObject &envelope)
+{
+    const QJsonValue uploadId = envelope.value(QStringLiteral("upload"));
+    const QJsonValue at = envelope.value(QStringLiteral("at"));
+    const QJsonValue data = envelope.value(QStringLiteral("data"));
+    if (!isPositiveInteger(uploadId)
+        || !(at.isDouble() && (at.toDouble() == 0 || isPositiveInteger(at))) || !data.isString()) {
+        drop(QStringLiteral("'put' needs an upload, an offset 'at' and base64 'data'"));
+        return;
+    }
+    const auto it = m_uploads.find(qint64(uploadId.toDouble()));
+    if (it == m_uploads.end()) {
+        drop(QStringLiteral("'put' for upload %1, which no call waits for")
+                 .arg(uploadId.toDouble()));
+        return;
+    }
+    Upload &upload = it->second;
+    const qint64 callId = upload.call;
+    const auto waiting = m_waiting.find(callId);
+    const auto decoded = QByteArray::fromBase64Encoding(data.toString().toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+    if (waiting == m_waiting.end() || waiting->second.gate->isCanceled()) {
+        m_uploads.erase(it); // the call was cancelled or timed out: nobody waits for the rest
+        return;
+    }
+    QString refusal;
+    if (!decoded)
+        refusal = QStringLiteral("'put' data is not base64");
+    else if (qint64(at.toDouble()) != upload.data.size())
+        refusal = QStringLiteral("'put' at %1, but %2 bytes have arrived")
+                      .arg(at.toDouble())
+                      .arg(upload.data.size());
+    else if (upload.data.size() + decoded.decoded.size() > upload.size)
+        refusal = QStringLiteral("more bytes than the %1 announced").arg(upload.size);
+    if (!refusal.isEmpty()) {
+        // The call fails, and the rest of its uploads with it.
+        const CommandError error(ErrorCode::InvalidArgs, refusal,
+                                 {{QStringLiteral("argument"), upload.argument}});
+        const std::shared_ptr<QPromise<QJsonValue>> gate = waiting->second.gate;
+        forgetUploads(callId);
+        gate->setException(error);
+        gate->finish();
+        return;
+    }
+    upload.data.append(decoded.decoded);
+    enqueue(QJsonObject{{kT, QStringLiteral("grant")},
+                        {QStringLiteral("upload"), uploadId},
+                        {QStringLiteral("bytes"), double(decoded.decoded.size())}});
+    if (upload.data.size() < upload.size)
+        return;
+    waiting->second.call.bytes.insert(upload.argument, std::move(upload.data));
+    m_uploads.erase(it);
+    if (--waiting->second.uploadsLeft == 0)
+        runWaitingCall(callId);
+}
+
+void Bridge::runWaitingCall(qint64 id)
+{
+    const auto it = m_waiting.find(id);
+    if (it == m_waiting.end())
+        return;
+    WaitingCall waiting = std::move(it->second);
+    m_waiting.erase(it);
+    if (waiting.gate->isCanceled())
+        return;
+    QFuture<QJsonValue> future;
+    try {
+        future = startCall(*waiting.command, waiting.call);
+    } catch (...) {
+        waiting.gate->setException(std::current_exception());
+        waiting.gate->finish();
+        return;
+    }
+    // The handler's outcome becomes the call's: its value, its error, or its cancellation.
+    future
+        .then(QtFuture::Launch::Sync,
+              [gate = waiting.gate](const QFuture<QJsonValue> &done) {
+                  try {
+                      if (done.resultCount() > 0)
+                          gate->addResult(done.result());
+                      else
+                          QFuture<QJsonValue>(done).waitForFinished(); // rethrows its exception
+                  } catch (...) {
+                      gate->setException(std::current_exception());
+                  }
+                  gate->finish();
+              })
+        .onCanceled([gate = waiting.gate] {
+            gate->future().cancel();
+            gate->finish();
+        });
+}
+
+void Bridge::forgetUploads(qint64 callId)
+{
+    if (m_waiting.erase(callId) == 0)
+        return;
+    for (auto it = m_uploads.begin(); it != m_uploads.end();)
+        it = it->second.call == callId ? m_uploads.erase(it) : std::next(it);
+}
+
+void Bridge::dropUploads()
+{
+    m_uploads.clear();
+    auto waiting = std::move(m_waiting);
+    m_waiting.clear();
+    for (auto &[id, call] : waiting) {
+        call.gate->future().cancel();
+        call.gate->finish();
+    }
+}
+
 void Bridge::watchCall(qint64 id, PendingCall &pending)
 {
     pending.token = m_nextCallToken++;
@@ -530,6 +702,7 @@ void Bridge::abortCall(qint64 id, const CommandError &error)
         return;
     PendingCall call = std::move(it->second);
     m_calls.erase(it);
+    forgetUploads(id);
     call.future.cancel();
     sendError(id, error);
     m_streams.end(call.stream, error);

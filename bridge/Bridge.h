@@ -84,6 +84,8 @@ public:
     quint64 generation() const { return m_generation; }
     QString session() const { return m_session; }
     int pendingCallCount() const { return int(m_calls.size()); }
+    // Schema::bytes() arguments still arriving.
+    int pendingUploadCount() const { return int(m_uploads.size()); }
 
 Q_SIGNALS:
     void pageAttached(quint64 generation);
@@ -106,6 +108,22 @@ private:
         bool bytes = false; // the value is a bytes offer: sent as the result's `bytes`
         quint64 token = 0;  // tells this call from a later one that reuses its id
     };
+    // A call whose handler waits for the bytes the page uploads beside it.
+    struct WaitingCall
+    {
+        const Command *command = nullptr;
+        CommandCall call;
+        int uploadsLeft = 0;
+        std::shared_ptr<QPromise<QJsonValue>> gate; // the call's future until the handler runs
+    };
+    // One Schema::bytes() argument on its way: {t: 'put', upload, at, data (base64)} envelopes.
+    struct Upload
+    {
+        qint64 call = 0;
+        QString argument;
+        qint64 size = 0;
+        QByteArray data;
+    };
     struct PendingRequest
     {
         QJsonObject envelope;
@@ -125,6 +143,13 @@ private:
     void handleEmit(const QJsonObject &envelope);
     void handleReply(qint64 id, const QJsonObject &envelope);
     void handleStreamControl(const QString &type, const QJsonObject &envelope);
+    void handlePut(const QJsonObject &envelope);
+    // The uploads of a call's Schema::bytes() arguments; returns the future the call waits on,
+    // or an invalid one if it has none. Throws CommandError for a reference it cannot take.
+    QFuture<QJsonValue> awaitUploads(qint64 id, const Command &command, const CommandCall &call);
+    void runWaitingCall(qint64 id);
+    void dropUploads();                // the page went away
+    void forgetUploads(qint64 callId); // the call ended before its bytes all arrived
 
     void watchCall(qint64 id, PendingCall &pending);
     void finishCall(qint64 id, quint64 token = 0);
@@ -176,6 +201,8 @@ private:
     QList<QJsonObject> m_outbox;
     std::unordered_map<qint64, PendingCall> m_calls;
     std::unordered_map<qint64, PendingRequest> m_requests;
+    std::unordered_map<qint64, WaitingCall> m_waiting;
+    std::unordered_map<qint64, Upload> m_uploads; // by upload id, this generation's
 };
 
 } // namespace Conduit

@@ -19,7 +19,9 @@ struct BridgeLimits
     qsizetype maxEnvelopesPerFlush = 2000;      // native→page envelopes in one receive()
     qsizetype maxBufferedWhileDetached = 10000; // events held while no page is attached
     qsizetype maxPendingStreamItems = 4096;     // unsent items per ordered stream
+    qsizetype maxPendingUploads = 64;           // uploads a page has begun and not finished
     qsizetype streamWindow = 256;               // credit a page grants a stream at a time, in items
+    qsizetype uploadWindow = 8 << 20; // bytes a page may send of an upload before they are granted
     std::chrono::milliseconds requestTimeout{5 * 60
                                              * 1000}; // native→page questions wait for a person
 
@@ -29,7 +31,8 @@ struct BridgeLimits
     {
         return {{QStringLiteral("maxEnvelopeChars"), double(maxEnvelopeChars)},
                 {QStringLiteral("maxEnvelopesPerBatch"), double(maxEnvelopesPerBatch)},
-                {QStringLiteral("streamWindow"), double(streamWindow)}};
+                {QStringLiteral("streamWindow"), double(streamWindow)},
+                {QStringLiteral("uploadWindow"), double(uploadWindow)}};
     }
     // forPage()'s shape, named BridgeLimits for the page's generated types.
     static Schema pageSchema()

@@ -3,6 +3,8 @@
 
 #include <QHashFunctions>
 
+#include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 
@@ -26,14 +28,16 @@ struct StreamHandle
     }
 };
 
-// What a command handler receives: validated arguments (defaults filled in) and, when the page
-// passed a Channel, the stream to write into with Bridge::streams().
+// What a command handler receives: validated arguments (defaults filled in), when the page
+// passed a Channel the stream to write into with Bridge::streams(), and the bytes of its
+// Schema::bytes() arguments, by name, whole (the handler runs once they have all arrived).
 struct CommandCall
 {
     QString command;
     QJsonObject args;
     qint64 id = 0;
     StreamHandle stream;
+    QHash<QString, QByteArray> bytes;
 };
 
 } // namespace Conduit

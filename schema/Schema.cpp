@@ -238,10 +238,19 @@ QJsonValue Schema::check(const QJsonValue &value, const QString &where) const
     switch (d.type) {
     case Type::Any:
         return value;
-    case Type::Bytes:
-        throw SchemaError(
-            where,
-            QStringLiteral("%1 must be bytes, which travel beside the JSON").arg(subject(where)));
+    case Type::Bytes: {
+        // In the JSON, bytes are a reference to what travels beside it: {upload, size}.
+        const QJsonObject reference = value.toObject();
+        const auto isCount = [](const QJsonValue &n, double least) {
+            return n.isDouble() && n.toDouble() >= least && n.toDouble() <= kMaxSafeInteger
+                   && std::trunc(n.toDouble()) == n.toDouble();
+        };
+        if (!value.isObject() || reference.size() != 2
+            || !isCount(reference.value(QLatin1String("upload")), 1)
+            || !isCount(reference.value(QLatin1String("size")), 0))
+            throw mustBe("bytes: {upload, size}");
+        return value;
+    }
     case Type::Boolean:
         if (!value.isBool())
             throw mustBe("a boolean");

@@ -64,8 +64,10 @@ public:
     static Schema path(PathCheck check = PathCheck::None);
     static Schema arrayOf(const Schema &item);
     static Schema object(); // add its fields with required() and optional()
-    // Bytes, which travel beside the JSON (a command's result: bridge/Bytes); the page's
-    // ConduitBytes. No JSON value is bytes: validate() refuses every one.
+    // Bytes, which travel beside the JSON: a command's result (bridge/Bytes, the page's
+    // ConduitBytes) or an argument the page uploads (a Uint8Array, an ArrayBuffer or a Blob on
+    // the page). In the JSON an argument's bytes are a reference, {upload, size}: validate()
+    // accepts that and nothing else.
     static Schema bytes();
     // A shape with a name of its own: the page's types declare it once, by that name.
     static Schema named(const QString &name, const Schema &shape);

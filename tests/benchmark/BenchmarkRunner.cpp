@@ -97,6 +97,13 @@ bool BenchmarkRunner::setUp()
             return QtFuture::makeReadyFuture(
                 Bytes::fromData(QByteArray(call.args.value(QStringLiteral("size")).toInt(), 'x')));
         });
+    m_harness->bridge().commands().addSync(
+        QStringLiteral("bench.upload"),
+        Schema::object().required(QStringLiteral("data"), Schema::bytes()),
+        [](const CommandCall &call) -> QJsonValue {
+            return QJsonObject{
+                {QStringLiteral("size"), double(call.bytes.value(QStringLiteral("data")).size())}};
+        });
     m_harness->bridge().commands().addBytes(
         QStringLiteral("bench.file"),
         Schema::object().required(QStringLiteral("path"), Schema::path(Schema::PathCheck::File)),

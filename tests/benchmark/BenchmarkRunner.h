@@ -144,7 +144,7 @@ private:
         qint64 size = 0;
         double bridgeMs = 0, rawMs = 0;
     };
-    QList<BytesRun> m_bytesDown;
+    QList<BytesRun> m_bytesDown, m_bytesUp;
     // A large file streamed to the page: time, and each process's peak memory growth.
     struct BigFileRun
     {

@@ -32,6 +32,7 @@ QString number(double value, int decimals)
 
 constexpr double kBytesDownTarget = 10.0; // hand-written string time / bridge bytes time at 16 MiB
 constexpr double kBigFileGrowthTarget = 1.5; // peak growth of each process, in payloads
+constexpr double kBytesUpTarget = 3.0; // hand-written string time / bridge upload time at 16 MiB
 
 // Linux: resets a process's peak resident size (VmHWM), so the next peak is this run's.
 void resetPeak(qint64 pid)
@@ -122,20 +123,25 @@ bool BenchmarkRunner::measureBytes()
     const auto msOf = [](const std::optional<QJsonValue> &value) {
         return value ? value->toObject().value(QStringLiteral("ms")).toDouble() : 0;
     };
-    for (const qint64 size : m_settings.bytesDown) {
-        QList<double> bridge, raw;
-        for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
-            for (const QString &kind : {QStringLiteral("bridge"), QStringLiteral("raw")}) {
-                const double ms = msOf(
-                    startInPage(QStringLiteral("__bench.bytesDown('%1', %2)").arg(kind).arg(size)));
-                if (ms <= 0)
-                    return fail(QStringLiteral("%1 bytes native→page on %2: %3")
-                                    .arg(size)
-                                    .arg(kind, m_error));
-                (kind == QLatin1String("bridge") ? bridge : raw).append(ms);
+    for (const bool down : {true, false}) {
+        for (const qint64 size : m_settings.bytesDown) {
+            QList<double> bridge, raw;
+            for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
+                for (const QString &kind : {QStringLiteral("bridge"), QStringLiteral("raw")}) {
+                    const double ms = msOf(startInPage(QStringLiteral("__bench.%1('%2', %3)")
+                                                           .arg(down ? "bytesDown" : "bytesUp")
+                                                           .arg(kind)
+                                                           .arg(size)));
+                    if (ms <= 0)
+                        return fail(QStringLiteral("%1 bytes %2 on %3: %4")
+                                        .arg(size)
+                                        .arg(down ? "native→page" : "page→native")
+                                        .arg(kind, m_error));
+                    (kind == QLatin1String("bridge") ? bridge : raw).append(ms);
+                }
             }
+            (down ? m_bytesDown : m_bytesUp).append({size, median(bridge), median(raw)});
         }
-        m_bytesDown.append({size, median(bridge), median(raw)});
     }
 
     QTemporaryDir dir;
@@ -211,6 +217,17 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
                    .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
                    .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
     }
+    out << "\n(f) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
+           "against one hand-written QString argument\n";
+    for (const BytesRun &run : m_bytesUp) {
+        out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
+                   .arg(double(run.size) / (1 << 20), 0, 'f', 0)
+                   .arg(number(run.bridgeMs, 1))
+                   .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
+                   .arg(number(run.rawMs, 1))
+                   .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
+                   .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
+    }
     for (const BigFileRun &run : m_bigFiles) {
         out << QStringLiteral("  %1 MiB file %2: %3 ms; peak growth native %4 MiB, renderer %5 "
                               "MiB\n")
@@ -232,6 +249,15 @@ void BenchmarkRunner::printWireResults(QTextStream &out) const
             << "RESULT bytes_down_" << mib << "mib_ratio=" << number(ratio, 2) << '\n';
         if (mib == 16)
             out << "RESULT bytes_down_target_met=" << (ratio >= kBytesDownTarget ? 1 : 0) << '\n';
+    }
+    for (const BytesRun &run : m_bytesUp) {
+        const qint64 mib = run.size >> 20;
+        const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
+        out << "RESULT bytes_up_" << mib << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
+            << "RESULT bytes_up_" << mib << "mib_string_ms=" << number(run.rawMs, 2) << '\n'
+            << "RESULT bytes_up_" << mib << "mib_ratio=" << number(ratio, 2) << '\n';
+        if (mib == 16)
+            out << "RESULT bytes_up_target_met=" << (ratio >= kBytesUpTarget ? 1 : 0) << '\n';
     }
     for (const BigFileRun &run : m_bigFiles) {
         const double payloadMiB = double(run.size) / (1 << 20);

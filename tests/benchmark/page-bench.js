@@ -222,6 +222,18 @@
       if (got !== size) throw new Error(`${kind} delivered ${got} of ${size} bytes`)
       return { ms, perSecond: size / (ms / 1000) }
     },
+    // size bytes page→native: a Schema::bytes() argument (base64 chunks, credited) against one
+    // string argument of as many characters.
+    async bytesUp(kind, size) {
+      const data = new Uint8Array(size)
+      for (let i = 0; i < size; i += 4096) data[i] = i & 0xff
+      const text = kind === 'raw' ? 'x'.repeat(size) : null
+      const start = performance.now()
+      const got = kind === 'bridge' ? (await conduit.invoke('bench.upload', { data })).size : await raw.takeString(text)
+      const ms = performance.now() - start
+      if (got !== size) throw new Error(`${kind} took ${got} of ${size} bytes`)
+      return { ms, perSecond: size / (ms / 1000) }
+    },
     // A file native→page through the bridge's bytes, read as a stream and dropped chunk by chunk
     // (the page never holds it whole), or whole when `whole`.
     async fileDown(path, whole) {

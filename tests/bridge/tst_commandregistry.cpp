@@ -39,7 +39,7 @@ void tst_CommandRegistry::findsWhatWasAdded()
     QCOMPARE(command->args.fields().size(), 1);
     QCOMPARE(calls, 0); // registering runs nothing
 
-    CommandCall call{QStringLiteral("slow"), {{QStringLiteral("x"), 4}}, 1, {}};
+    CommandCall call{QStringLiteral("slow"), {{QStringLiteral("x"), 4}}, 1, {}, {}};
     QCOMPARE(command->handler(call).result(), QJsonValue(4));
     QCOMPARE(calls, 1);
 }
@@ -74,7 +74,7 @@ void tst_CommandRegistry::syncHandlerBecomesAReadyFuture()
     QVERIFY(command);
     QCOMPARE(command->streamMode, StreamMode::Ordered);
     const QFuture<QJsonValue> future
-        = command->handler({QStringLiteral("echo"), {{QStringLiteral("text"), "hi"}}, 3, {}});
+        = command->handler({QStringLiteral("echo"), {{QStringLiteral("text"), "hi"}}, 3, {}, {}});
     QVERIFY(future.isFinished());
     QVERIFY(!future.isCanceled());
     QCOMPARE(future.result(), QJsonValue("hi"));
@@ -89,7 +89,7 @@ void tst_CommandRegistry::syncHandlerThrowsThroughTheWrapper()
                      });
     bool caught = false;
     try {
-        registry.find(QStringLiteral("fail"))->handler({QStringLiteral("fail"), {}, 1, {}});
+        registry.find(QStringLiteral("fail"))->handler({QStringLiteral("fail"), {}, 1, {}, {}});
     } catch (const CommandError &error) {
         caught = error.is(ErrorCode::NotFound);
     }

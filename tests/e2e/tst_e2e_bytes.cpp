@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Bytes native→page, end to end: a bytes command in the real page, read whole and as a stream,
-// byte-exact against the native side's SHA-256; a token read once, by this page load only, never
-// by a navigation; the limit refused with too_large; file.preview of an image, a text, a binary.
+// Bytes both ways, end to end. Native→page: a bytes command in the real page, read whole and as
+// a stream, byte-exact against the native side's SHA-256; a token read once, by this page load
+// only, never by a navigation; the limit refused with too_large; file.preview of an image, a
+// text, a binary. Page→native: Schema::bytes() arguments uploaded from a Uint8Array, an
+// ArrayBuffer or a Blob, byte-exact; over the limit, cancelled midway, or forged past the client.
 #include "E2eMain.h"
 #include "PageHarness.h"
 #include <app/AppPage.h>
@@ -36,6 +38,11 @@ private Q_SLOTS:
     void previewShowsAnImage();
     void previewOfTextIsItsFirstMiB();
     void previewRefusesOtherFiles();
+    void uploadArrivesWhole_data();
+    void uploadArrivesWhole();
+    void uploadOverTheLimitIsTooLarge();
+    void uploadCancelledMidway();
+    void forgedPutFailsTheCall();
 
 private:
     QString writeFile(const QString &name, const QByteArray &data);
@@ -98,6 +105,20 @@ void tst_E2eBytes::initTestCase()
                       return QtFuture::makeReadyFuture(Bytes::fromData(QByteArray(11, 'x')));
                   })
         .limitBytes(10);
+    const auto digest = [](const CommandCall &call) -> QJsonValue {
+        const QByteArray data = call.bytes.value(QStringLiteral("data"));
+        return QJsonObject{{QStringLiteral("size"), double(data.size())},
+                           {QStringLiteral("sha256"), sha256(data)},
+                           {QStringLiteral("label"), call.args.value(QStringLiteral("label"))}};
+    };
+    const Schema digestArgs = Schema::object()
+                                  .required(QStringLiteral("data"), Schema::bytes())
+                                  .optional(QStringLiteral("label"), Schema::string());
+    commands.addSync(QStringLiteral("test.digest"), digestArgs, digest);
+    commands.addSync(QStringLiteral("test.digestSmall"), digestArgs, digest).limitBytes(1000);
+    commands.add(QStringLiteral("test.never"),
+                 Schema::object().required(QStringLiteral("data"), Schema::bytes()),
+                 [](const CommandCall &) { return QPromise<QJsonValue>().future(); });
     QVERIFY(m_harness->load());
 }
 
@@ -337,6 +358,103 @@ void tst_E2eBytes::previewRefusesOtherFiles()
              (QJsonArray{QStringLiteral("invalid_args"), QStringLiteral("invalid_args"),
                          QStringLiteral("invalid_args")}));
     QCOMPARE(m_harness->bridge().byteTokens()->outstanding(), 0);
+}
+
+void tst_E2eBytes::uploadArrivesWhole_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::addColumn<QString>("as");
+    QTest::newRow("empty") << 0 << "Uint8Array";
+    QTest::newRow("one byte") << 1 << "Uint8Array";
+    QTest::newRow("a chunk and one") << (786408 + 1) << "Uint8Array";
+    QTest::newRow("3 MiB ArrayBuffer") << (3 << 20) << "ArrayBuffer";
+    QTest::newRow("5 MiB Blob") << (5 << 20) + 17 << "Blob";
+    QTest::newRow("16 MiB, twice the window") << (16 << 20) << "Uint8Array";
+}
+
+void tst_E2eBytes::uploadArrivesWhole()
+{
+    QFETCH(int, size);
+    QFETCH(QString, as);
+    const int seed = size + 11;
+    const QByteArray data = randomBytes(size, quint32(seed));
+    // The page makes the same bytes: it gets them natively first, then sends them back.
+    const QJsonObject r = await(QStringLiteral(R"js(
+        const made = await (await conduit.invoke('test.bytes', {size: %1, seed: %2})).bytes();
+        const data = '%3' === 'Blob' ? new Blob([made]) : '%3' === 'ArrayBuffer' ? made.buffer : made;
+        return await conduit.invoke('test.digest', {data, label: 'after'});
+    )js")
+                                    .arg(size)
+                                    .arg(seed)
+                                    .arg(as));
+    QVERIFY2(r.value("ok").toBool(), qPrintable(QJsonDocument(r).toJson()));
+    const QJsonObject v = r.value("value").toObject();
+    QCOMPARE(v.value("size").toInt(), size);
+    QCOMPARE(v.value("sha256").toString(), sha256(data));
+    QCOMPARE(v.value("label").toString(), QStringLiteral("after"));
+    QCOMPARE(m_harness->bridge().pendingUploadCount(), 0);
+}
+
+void tst_E2eBytes::uploadOverTheLimitIsTooLarge()
+{
+    const QJsonObject r = await(QStringLiteral(R"js(
+        const codes = [];
+        for (const size of [1000, 1001, 5000000])
+            try { codes.push((await conduit.invoke('test.digestSmall', {data: new Uint8Array(size)})).size); }
+            catch (e) { codes.push(e.code); }
+        return codes;
+    )js"));
+    QCOMPARE(r.value("value").toArray(),
+             (QJsonArray{1000, QStringLiteral("too_large"), QStringLiteral("too_large")}));
+    QCOMPARE(m_harness->bridge().pendingUploadCount(), 0);
+    QVERIFY(
+        m_harness->await(QStringLiteral("return (await conduit.invoke('echo', {text: 'x'})).text"))
+            .value("value")
+            .toString()
+        == QLatin1String("x"));
+}
+
+void tst_E2eBytes::uploadCancelledMidway()
+{
+    // A call whose handler would never answer, cancelled while its 64 MiB are on their way: it
+    // rejects at once, the page stops sending, and native keeps nothing of it.
+    const QJsonObject r = await(QStringLiteral(R"js(
+        const controller = new AbortController();
+        const call = conduit.invoke('test.never', {data: new Uint8Array(64 << 20)}, {signal: controller.signal});
+        setTimeout(() => controller.abort(), 30);
+        try { await call; return 'answered'; } catch (e) { return e.code; }
+    )js"));
+    QCOMPARE(r.value("value").toString(), QStringLiteral("cancelled"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_harness->bridge().pendingUploadCount(), 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_harness->bridge().pendingCallCount(), 0, 10000);
+}
+
+void tst_E2eBytes::forgedPutFailsTheCall()
+{
+    // Past the client: an invoke announcing 8 bytes, then a put at the wrong offset, then one that
+    // is not base64, then too many bytes; each call fails with invalid_args, and nothing stays.
+    const QJsonObject r = await(QStringLiteral(R"js(
+        const inbox = (envelopes) => { window.__conduitChannel.objects.conduit.inbox = envelopes.map((e) => JSON.stringify(e)); };
+        const answers = new Map();
+        const got = new Promise((resolve) => {
+            window.__conduitChannel.objects.conduit.receive.connect((batch) => {
+                for (const e of batch) if (e.t === 'result' && e.id >= 990001) answers.set(e.id, e);
+                if (answers.size === 3) resolve();
+            });
+        });
+        const invoke = (id, upload) => ({t: 'invoke', id, cmd: 'test.digest', args: {data: {upload, size: 8}}});
+        inbox([invoke(990001, 900001), {t: 'put', upload: 900001, at: 4, data: btoa('abcd')}]);
+        inbox([invoke(990002, 900002), {t: 'put', upload: 900002, at: 0, data: '*not base64*'}]);
+        inbox([invoke(990003, 900003), {t: 'put', upload: 900003, at: 0, data: btoa('123456789')}]);
+        await got;
+        return [990001, 990002, 990003].map((id) => answers.get(id).error.code);
+    )js"));
+    QVERIFY2(r.value("ok").toBool(), qPrintable(QJsonDocument(r).toJson()));
+    QCOMPARE(r.value("value").toArray(),
+             (QJsonArray{QStringLiteral("invalid_args"), QStringLiteral("invalid_args"),
+                         QStringLiteral("invalid_args")}));
+    QCOMPARE(m_harness->bridge().pendingUploadCount(), 0);
+    QCOMPARE(m_harness->bridge().pendingCallCount(), 0);
 }
 
 CONDUIT_E2E_MAIN(tst_E2eBytes)

@@ -47,6 +47,7 @@ BridgeLimits smallLimits()
     limits.maxEnvelopesPerFlush = 6;
     limits.maxBufferedWhileDetached = 16;
     limits.maxPendingStreamItems = 4;
+    limits.maxPendingUploads = 3;
     return limits;
 }
 
@@ -71,6 +72,11 @@ void checkEnvelope(const QJsonValue &value)
         }
     } else if (type == QLatin1String("chunk") || type == QLatin1String("end")) {
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("stream")).toDouble() >= 1);
+    } else if (type == QLatin1String("grant")) {
+        // Never more than a put carried: the limit of the upload command below.
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("upload")).toDouble() >= 1);
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("bytes")).toDouble() >= 1);
+        CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("bytes")).toDouble() <= 64);
     } else if (type == QLatin1String("request")) {
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("id")).toDouble() >= 1);
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("cmd")).isString());
@@ -116,6 +122,7 @@ public:
         finishCalls();
         turn();
         CONDUIT_FUZZ_CHECK(m_bridge.pendingCallCount() == 0);
+        CONDUIT_FUZZ_CHECK(m_bridge.pendingUploadCount() <= smallLimits().maxPendingUploads);
         m_bridge.abandonRequests();
         turn();
         for (const QFuture<QJsonValue> &question : std::as_const(m_questions))
@@ -176,6 +183,22 @@ private:
         commands.add(QStringLiteral("wait"),
                      Schema::object().optional(QStringLiteral("ms"), Schema::number()),
                      [this](const CommandCall &) { return hold(); });
+        // Bytes uploaded beside the invoke (put envelopes): answered with what arrived, whole.
+        commands
+            .addSync(QStringLiteral("upload"),
+                     Schema::object()
+                         .required(QStringLiteral("data"), Schema::bytes())
+                         .optional(QStringLiteral("more"), Schema::bytes()),
+                     [](const CommandCall &call) {
+                         const QByteArray data = call.bytes.value(QStringLiteral("data"));
+                         CONDUIT_FUZZ_CHECK(qint64(data.size())
+                                            == qint64(call.args.value(QStringLiteral("data"))
+                                                          .toObject()
+                                                          .value(QStringLiteral("size"))
+                                                          .toDouble()));
+                         return QJsonValue(double(data.size()));
+                     })
+            .limitBytes(64);
         // Ordered items paced by the page's credit, ended with the call.
         commands.add(
             QStringLiteral("produce"),

@@ -99,8 +99,16 @@ bool conforms(const Schema &shape, const QJsonValue &given, const QJsonValue &va
     }
     case Schema::Type::Named:
         return conforms(shape.shape(), given, value);
-    case Schema::Type::Bytes:
-        return false; // no JSON value is bytes
+    case Schema::Type::Bytes: {
+        const QJsonObject reference = value.toObject();
+        return value == given && reference.size() == 2
+               && isSafeInteger(reference.value(QStringLiteral("upload")).toDouble())
+               && reference.value(QStringLiteral("upload")).toDouble() >= 1
+               && isSafeInteger(reference.value(QStringLiteral("size")).toDouble())
+               && reference.value(QStringLiteral("size")).toDouble() >= 0
+               && reference.value(QStringLiteral("upload")).isDouble()
+               && reference.value(QStringLiteral("size")).isDouble();
+    }
     case Schema::Type::Object: {
         const QJsonObject object = value.toObject();
         const QJsonObject sent = given.toObject();

@@ -73,6 +73,10 @@ void tst_Schema::accepts_data()
     QTest::newRow("defaults filled in")
         << mixed << json(R"({"name":"a"})")
         << json(R"({"name":"a","count":10,"flag":false,"mode":"fast"})");
+    const Schema upload = Schema::object().required(QStringLiteral("data"), Schema::bytes());
+    QTest::newRow("bytes: an upload reference")
+        << upload << json(R"({"data":{"upload":3,"size":0}})")
+        << json(R"({"data":{"upload":3,"size":0}})");
     QTest::newRow("null is absent")
         << mixed << json(R"({"name":"a","count":null})")
         << json(R"({"name":"a","count":10,"flag":false,"mode":"fast"})");
@@ -121,6 +125,15 @@ void tst_Schema::refuses_data()
     const Schema mixed = mixedSchema();
     QTest::newRow("not an object") << mixed << json("[]") << ""
                                    << "the value must be an object";
+    const Schema upload = Schema::object().required(QStringLiteral("data"), Schema::bytes());
+    for (const char *bad :
+         {R"("abc")", R"({"upload":0,"size":1})", R"({"upload":1,"size":-1})",
+          R"({"upload":1.5,"size":1})", R"({"upload":1})", R"({"upload":1,"size":1,"extra":2})",
+          R"({"upload":"1","size":1})", R"([1,2])"}) {
+        QTest::newRow(qPrintable(QStringLiteral("bytes: %1").arg(QLatin1String(bad))))
+            << upload << json(QByteArray(R"({"data":)") + bad + "}") << "data"
+            << "argument 'data' must be bytes: {upload, size}";
+    }
     QTest::newRow("missing") << mixed << json("{}") << "name"
                              << "missing argument 'name'";
     QTest::newRow("unknown, a typo") << mixed << json(R"({"name":"a","nmae":"a"})") << "nmae"
@@ -187,6 +200,7 @@ void tst_Schema::typeScript_data()
                               "mode?: 'fast' | 'slow'; tags?: string[]; meta?: { x?: number }; "
                               "note?: string | null }";
     QTest::newRow("no fields") << Schema::object() << "Record<string, never>";
+    QTest::newRow("bytes") << Schema::bytes() << "ConduitBytes";
     QTest::newRow("any") << Schema::any() << "unknown";
     QTest::newRow("any object") << Schema::object().allowOtherFields() << "object";
     QTest::newRow("open object") << Schema::object().allowOtherFields().required(

@@ -2,6 +2,8 @@
 // The typed surface: which commands the page may invoke, which events travel, and which
 // questions the native side may ask. Add a name here and invoke/listen/emit/handle type-check it.
 
+import type { ConduitBytes } from './bytes'
+import type { BytesInput } from './upload'
 import type {
   GeneratedCommands,
   GeneratedEvents,
@@ -30,7 +32,9 @@ export type Events = GeneratedEvents & GeneratedPageEvents
 export type Requests = GeneratedRequests
 
 export type CommandName = keyof Commands
-export type CommandArgs<K extends CommandName> = Commands[K]['args']
+/** A command's arguments as the page passes them: a Schema::bytes() one takes BytesInput. */
+export type CommandArgs<K extends CommandName> = PageArgs<Commands[K]['args']>
+type PageArgs<A> = { [P in keyof A]: A[P] extends ConduitBytes ? BytesInput : A[P] }
 export type CommandResult<K extends CommandName> = Commands[K]['result']
 export type EventName = keyof Events
 export type EventPayload<K extends EventName> = Events[K]

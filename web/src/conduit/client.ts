@@ -24,6 +24,7 @@ import { ConduitError } from './errors'
 import { bridgeLimits, idRange } from './generated/api'
 import { Tasks } from './tasks'
 import type { Transport } from './transport'
+import { Upload, chunkBytesFor, isBytesInput, type UploadHost } from './upload'
 
 export type ConnectionState = 'connecting' | 'connected' | 'unavailable'
 
@@ -72,6 +73,13 @@ export class ConduitClient implements ChannelHost {
   #listeners = new Map<string, Set<Listener>>()
   #handlers = new Map<string, RequestHandler>()
   #streams = new Map<number, Channel<any>>()
+  #uploads = new Map<number, Upload>()
+  #nextUploadId = 0
+  readonly #uploadHost: UploadHost = {
+    send: (envelope) => this.#enqueue(envelope),
+    window: () => this.#limits.uploadWindow,
+    chunkBytes: () => chunkBytesFor(this.#limits.maxEnvelopeChars),
+  }
 
   #documentId = newDocumentId()
   #state: ConnectionState = 'connecting'
@@ -138,6 +146,17 @@ export class ConduitClient implements ChannelHost {
       return Promise.reject(error)
     }
     const id = this.#newId()
+    const uploads: Upload[] = []
+    let wireArgs: unknown = args ?? {}
+    if (args && typeof args === 'object' && !Array.isArray(args)) {
+      // A Schema::bytes() argument travels beside the invoke; the invoke carries its reference.
+      for (const [name, value] of Object.entries(args as Record<string, unknown>)) {
+        if (!isBytesInput(value)) continue
+        const upload = new Upload(this.#newUploadId(), value, this.#uploadHost, (error) => this.#settle(id, undefined, error))
+        uploads.push(upload)
+        wireArgs = { ...(wireArgs as Record<string, unknown>), [name]: upload.reference }
+      }
+    }
     return new Promise<unknown>((resolve, reject) => {
       // One stream per call: a second call on a channel still in use would share its items.
       if (channel && this.#streams.get(channel.id) === channel) {
@@ -154,6 +173,10 @@ export class ConduitClient implements ChannelHost {
         cleanup: () => {
           if (timer !== undefined) clearTimeout(timer)
           signal?.removeEventListener('abort', onAbort)
+          for (const upload of uploads) {
+            upload.stop()
+            this.#uploads.delete(upload.id)
+          }
         },
       }
       if (channel) {
@@ -161,7 +184,7 @@ export class ConduitClient implements ChannelHost {
       }
       this.#calls.set(id, call)
 
-      const envelope: Envelope = { t: 'invoke', id, cmd, args: args ?? {} }
+      const envelope: Envelope = { t: 'invoke', id, cmd, args: wireArgs }
       if (channel) {
         // Registered before the invoke goes out; the initial credit follows it in the same batch.
         envelope.stream = channel.id
@@ -175,6 +198,10 @@ export class ConduitClient implements ChannelHost {
         return
       }
       if (channel && !channelDriver().attach(channel, this)) this.#streams.delete(channel.id)
+      for (const upload of uploads) {
+        this.#uploads.set(upload.id, upload)
+        upload.start()
+      }
 
       if (timeoutMs !== undefined && timeoutMs > 0) {
         timer = setTimeout(() => {
@@ -279,6 +306,11 @@ export class ConduitClient implements ChannelHost {
     return null
   }
 
+  #newUploadId(): number {
+    this.#nextUploadId = this.#nextUploadId >= idRange.max ? idRange.min : this.#nextUploadId + 1
+    return this.#nextUploadId
+  }
+
   #newId(): number {
     // 2^53 calls would take centuries; wrapping keeps ids in the range native accepts anyway.
     this.#nextId = this.#nextId >= idRange.max ? idRange.min : this.#nextId + 1
@@ -371,6 +403,9 @@ export class ConduitClient implements ChannelHost {
         return this.#onEvent(String(env.event), env.payload)
       case 'request':
         return this.#onRequest(env)
+      case 'grant':
+        this.#uploads.get(Number(env.upload))?.granted(Number(env.bytes))
+        return
       case 'chunk':
       case 'end': {
         const channel = this.#streams.get(Number(env.stream))

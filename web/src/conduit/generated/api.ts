@@ -46,7 +46,7 @@ export type TaskKinds = { /** Downloads an http(s) URL into a file, replaced onl
 
 export type TaskOutputItem = { /** 1, 2, 3, … per task */ seq: number; /** the kind's output item */ value: unknown }
 
-export type BridgeLimits = { maxEnvelopeChars: number; maxEnvelopesPerBatch: number; streamWindow: number }
+export type BridgeLimits = { maxEnvelopeChars: number; maxEnvelopesPerBatch: number; streamWindow: number; uploadWindow: number }
 
 export type Welcome = { /** this native session, a UUID */ session: string; /** counts the pages that said hello to this session: > 1 after a reload */ generation: number; /** what the native side accepts and grants */ limits: BridgeLimits; snapshot: { tasks: TaskSnapshot[]; /** how many tasks run at once */ limit: number }; /** e.g. de_DE */ locale: string; version: string }
 
@@ -54,7 +54,7 @@ export type Welcome = { /** this native session, a UUID */ session: string; /** 
 export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch"] as const
 
 /** The bridge's default limits; a page goes by its welcome's `limits`, which the application may set. */
-export const bridgeLimits = {"maxEnvelopeChars":1048576,"maxEnvelopesPerBatch":10000,"streamWindow":256} as const
+export const bridgeLimits = {"maxEnvelopeChars":1048576,"maxEnvelopesPerBatch":10000,"streamWindow":256,"uploadWindow":8388608} as const
 
 /** Where the page fetches the bytes a command answered with: bytesPath + token, once. */
 export const bytesPath = "/bytes/" as const
