@@ -251,6 +251,19 @@ export const de: MessageSchema = {
       copyLabel: 'SHA-256-Prüfsumme kopieren',
       copied: 'Kopiert',
       copyFailed: 'Kopieren ist hier nicht erlaubt; Prüfsumme markieren und Strg+C drücken.',
+      // FilePreview.vue: the file through file.preview.
+      preview: {
+        show: 'Vorschau',
+        hide: 'Vorschau ausblenden',
+        label: 'Vorschau von {name}',
+        loading: 'Die Vorschau wird geladen…',
+        truncated: 'Nur die ersten {size} der Datei werden angezeigt.',
+        unsupported: 'Für diese Art von Datei gibt es keine Vorschau.',
+        tooLarge: 'Die Datei ist zu groß für eine Vorschau.',
+        gone: 'Die Datei ist nicht mehr da (verschoben, gelöscht oder nicht mehr lesbar).',
+        imageFailed: 'Das Bild kann nicht angezeigt werden.',
+        failed: 'Keine Vorschau möglich — {code}: {message}',
+      },
     },
     duplicates: {
       summary: '{files} durchsucht: {duplicates} in {groups}.',

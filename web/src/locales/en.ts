@@ -252,6 +252,19 @@ export const en = {
       copyLabel: 'Copy the SHA-256 checksum',
       copied: 'Copied',
       copyFailed: 'Copying is not allowed here; select the checksum and press Ctrl+C.',
+      // FilePreview.vue: the file through file.preview.
+      preview: {
+        show: 'Preview',
+        hide: 'Hide preview',
+        label: 'Preview of {name}',
+        loading: 'Loading the preview…',
+        truncated: 'Only the first {size} of the file is shown.',
+        unsupported: 'There is no preview for this kind of file.',
+        tooLarge: 'The file is too large to preview.',
+        gone: 'The file is gone (moved, deleted or no longer readable).',
+        imageFailed: 'The image cannot be shown.',
+        failed: 'Cannot preview the file — {code}: {message}',
+      },
     },
     duplicates: {
       summary: 'Looked at {files}: {duplicates} in {groups}.',

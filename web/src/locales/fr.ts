@@ -251,6 +251,19 @@ export const fr: MessageSchema = {
       copyLabel: 'Copier la somme SHA-256',
       copied: 'Copié',
       copyFailed: 'La copie n’est pas autorisée ici ; sélectionnez la somme et appuyez sur Ctrl+C.',
+      // FilePreview.vue: the file through file.preview.
+      preview: {
+        show: 'Aperçu',
+        hide: 'Masquer l’aperçu',
+        label: 'Aperçu de {name}',
+        loading: 'Chargement de l’aperçu…',
+        truncated: 'Seul le début du fichier est affiché ({size}).',
+        unsupported: 'Pas d’aperçu pour ce type de fichier.',
+        tooLarge: 'Le fichier est trop volumineux pour un aperçu.',
+        gone: 'Le fichier n’est plus là (déplacé, supprimé ou illisible).',
+        imageFailed: 'L’image ne peut pas être affichée.',
+        failed: 'Aperçu impossible — {code} : {message}',
+      },
     },
     duplicates: {
       summary: '{files} : {duplicates} dans {groups}.',
