@@ -152,7 +152,9 @@ export class ConduitClient implements ChannelHost {
       // A Schema::bytes() argument travels beside the invoke; the invoke carries its reference.
       for (const [name, value] of Object.entries(args as Record<string, unknown>)) {
         if (!isBytesInput(value)) continue
-        const upload = new Upload(this.#newUploadId(), value, this.#uploadHost, (error) => this.#settle(id, undefined, error))
+        // An upload that cannot go on fails the call, and native must hear it: it would keep the
+        // call and its upload waiting for the rest.
+        const upload = new Upload(this.#newUploadId(), value, this.#uploadHost, (error) => this.#cancel(id, 'aborted', error))
         uploads.push(upload)
         wireArgs = { ...(wireArgs as Record<string, unknown>), [name]: upload.reference }
       }
