@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BenchmarkRunner.h"
 
+#include "ItemProducer.h"
 #include "Statistics.h"
 
 #include "PageHarness.h"
@@ -73,7 +74,7 @@ BenchmarkRunner::~BenchmarkRunner() = default;
 bool BenchmarkRunner::run()
 {
     if (!(setUp() && measureInvokes() && measureEvents() && measureInFlight() && measureEmits()
-          && measureBytes()))
+          && measureItems() && measureBytes()))
         return false;
     return m_settings.wireOnly || (measureCancels() && measureFlood() && measureHashes());
 }
@@ -97,6 +98,15 @@ bool BenchmarkRunner::setUp()
             return QtFuture::makeReadyFuture(
                 Bytes::fromData(QByteArray(call.args.value(QStringLiteral("size")).toInt(), 'x')));
         });
+    m_harness->bridge().commands().add(
+        QStringLiteral("bench.items"),
+        Schema::object().required(QStringLiteral("count"), Schema::integer().range(1, 1e8)),
+        [this](const CommandCall &call) {
+            new ItemProducer(m_harness->bridge().streams(), call.stream,
+                             call.args.value(QStringLiteral("count")).toInt());
+            return QtFuture::makeReadyFuture(QJsonValue(true));
+        },
+        StreamMode::Ordered, StreamLifetime::Handler);
     m_harness->bridge().commands().addSync(
         QStringLiteral("bench.upload"),
         Schema::object().required(QStringLiteral("data"), Schema::bytes()),

@@ -99,6 +99,7 @@ private:
     bool measureInFlight();
     bool measureEmits();
     bool measureBytes();
+    bool measureItems();
     bool measureCancels();
     bool measureFlood();
     bool measureHashes();
@@ -145,6 +146,13 @@ private:
         double bridgeMs = 0, rawMs = 0;
     };
     QList<BytesRun> m_bytesDown, m_bytesUp;
+    // Small items native→page through a Channel, per window (credit at a time).
+    struct ItemsRun
+    {
+        int window = 0;
+        double perSecond = 0;
+    };
+    QList<ItemsRun> m_items;
     // A large file streamed to the page: time, and each process's peak memory growth.
     struct BigFileRun
     {

@@ -19,6 +19,7 @@ struct BenchmarkSettings
     int rounds = 7;                             // the medians are taken over these
     QList<int> inFlight{1000, 20000, 100000};   // calls started at once, per run
     int emits = 100000;                         // page→native items per path and round
+    int items = 200000;                         // native→page Channel items per window and round
     QList<qint64> bytesDown{1 << 20, 16 << 20}; // native→page payloads, bytes
     qint64 bigFile = qint64(256) << 20;         // streamed to the page, memory measured
     bool wireOnly = false;                      // skip the task runtime's measurements
@@ -39,6 +40,7 @@ struct BenchmarkSettings
         settings.events = 1000;
         settings.inFlight = {100, 1000};
         settings.emits = 1000;
+        settings.items = 2000;
         settings.bytesDown = {1 << 20};
         settings.bigFile = qint64(8) << 20;
         settings.rounds = 2;

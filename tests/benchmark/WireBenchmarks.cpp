@@ -24,6 +24,8 @@ constexpr double kInFlightTarget = 2.0; // bridge/raw-thread calls per second at
 constexpr int kInFlightTargetAt = 20000;
 constexpr double kFlatTarget = 1.5;  // cost per call at the most in flight / at the fewest, at most
 constexpr double kEmitsTarget = 5.0; // bridge emits / raw calls per second, at least
+constexpr double kItemsTarget = 10.0; // Channel items / raw signals per second, at least
+constexpr int kItemWindows[] = {256, 4096};
 
 QString number(double value, int decimals)
 {
@@ -118,6 +120,23 @@ bool BenchmarkRunner::measureEmits()
     return true;
 }
 
+bool BenchmarkRunner::measureItems()
+{
+    for (const int window : kItemWindows) {
+        QList<double> perSecond;
+        for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
+            const double rate = perSecondOf(startInPage(
+                QStringLiteral("__bench.items(%1, %2)").arg(m_settings.items).arg(window)));
+            if (rate <= 0)
+                return fail(
+                    QStringLiteral("Channel items with window %1: %2").arg(window).arg(m_error));
+            perSecond.append(rate);
+        }
+        m_items.append({window, median(perSecond)});
+    }
+    return true;
+}
+
 bool BenchmarkRunner::measureBytes()
 {
     const auto msOf = [](const std::optional<QJsonValue> &value) {
@@ -206,6 +225,15 @@ void BenchmarkRunner::printWireTables(QTextStream &out) const
 
 void BenchmarkRunner::printBytesTables(QTextStream &out) const
 {
+    const double rawPerSecond = median(m_events[int(Path::Raw)]);
+    out << "\n(g) native->page items through a Channel (" << m_settings.items
+        << " {i} items, ordered, credit-paced) against one raw signal per item ("
+        << number(rawPerSecond, 0) << "/s in (b))\n";
+    for (const ItemsRun &run : m_items)
+        out << QStringLiteral("  window %1: %2 items/s, %3x\n")
+                   .arg(run.window)
+                   .arg(number(run.perSecond, 0))
+                   .arg(number(run.perSecond / std::max(rawPerSecond, 1.0), 1));
     out << "\n(e) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
            "hand-written QString\n";
     for (const BytesRun &run : m_bytesDown) {
@@ -241,6 +269,15 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
 
 void BenchmarkRunner::printWireResults(QTextStream &out) const
 {
+    double bestItems = 0;
+    for (const ItemsRun &run : m_items) {
+        out << "RESULT items_window_" << run.window << "_per_s=" << number(run.perSecond, 0)
+            << '\n';
+        bestItems = std::max(bestItems, run.perSecond);
+    }
+    const double itemsRatio = bestItems / std::max(median(m_events[int(Path::Raw)]), 1.0);
+    out << "RESULT items_ratio=" << number(itemsRatio, 2) << '\n'
+        << "RESULT items_target_met=" << (itemsRatio >= kItemsTarget ? 1 : 0) << '\n';
     for (const BytesRun &run : m_bytesDown) {
         const qint64 mib = run.size >> 20;
         const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);

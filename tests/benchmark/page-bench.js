@@ -208,6 +208,25 @@
       const ms = performance.now() - start
       return { ms, perSecond: n / (ms / 1000) }
     },
+    // n small items native→page through a Channel with this window, as fast as credit allows.
+    async items(n, window) {
+      const channel = new conduit.Channel({ window })
+      let count = 0
+      let outOfOrder = 0
+      channel.onmessage = (item) => {
+        if (item.i !== count) outOfOrder++
+        count++
+      }
+      const ended = new Promise((resolve, reject) => {
+        channel.onend = (error) => (error ? reject(error) : resolve())
+      })
+      const start = performance.now()
+      await conduit.invoke('bench.items', { count: n }, { channel })
+      await ended
+      const ms = performance.now() - start
+      if (count !== n || outOfOrder) throw new Error(`${count} of ${n} items, ${outOfOrder} out of order`)
+      return { ms, perSecond: n / (ms / 1000) }
+    },
     // size bytes native→page: the bridge's bytes (fetched from app://) against one string.
     async bytesDown(kind, size) {
       const start = performance.now()

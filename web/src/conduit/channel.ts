@@ -42,10 +42,28 @@ export class Channel<T = unknown> {
   onend: ((error?: ConduitError) => void) | null = null
 
   #host: ChannelHost | null = null
+  #window: number | undefined
   #nextSeq = 0
   #pending = new Map<number, unknown[]>()
   #deliveredSinceGrant = 0
   #finished = false
+
+  /**
+   * `window`: the items of credit granted at a time; the welcome's `limits.streamWindow` unless
+   * given. A larger one lets a bulk producer run ahead of the page (more in flight, fewer
+   * grants); the native side still holds at most its own cap of unsent items per stream.
+   */
+  constructor(options: { window?: number } = {}) {
+    const { window } = options
+    if (window !== undefined && !(Number.isSafeInteger(window) && window > 0))
+      throw new RangeError(`A Channel's window is a positive integer, not ${window}`)
+    this.#window = window
+  }
+
+  /** The items of credit this channel grants at a time, once attached. */
+  get window(): number {
+    return this.#window ?? this.#host?.streamWindow ?? 0
+  }
 
   /** True once the stream ended or was closed: nothing more will be delivered. */
   get closed(): boolean {
@@ -79,7 +97,7 @@ export class Channel<T = unknown> {
     if (this.#host === host) return true
     if (this.#host) throw new Error(`Channel ${this.id} is already attached to another client`)
     this.#host = host
-    host.grantCredit(this.id, host.streamWindow)
+    host.grantCredit(this.id, this.window)
     return true
   }
 
@@ -119,7 +137,7 @@ export class Channel<T = unknown> {
       items = this.#pending.get(this.#nextSeq)
     }
     // Refill the window once half of it has been delivered.
-    if (this.#host && !this.#finished && this.#deliveredSinceGrant >= this.#host.streamWindow / 2) {
+    if (this.#host && !this.#finished && this.#deliveredSinceGrant >= this.window / 2) {
       this.#host.grantCredit(this.id, this.#deliveredSinceGrant)
       this.#deliveredSinceGrant = 0
     }

@@ -539,6 +539,19 @@ describe('Channel', () => {
     expect(count).toBe(2 * half + 10)
   })
 
+  it('grants a window of its own when given one, and refuses a window that is not a positive integer', async () => {
+    const channel = new client.Channel<number>({ window: 4096 })
+    expect(channel.window).toBe(4096)
+    void client.invoke('count', { to: 1e6 }, { channel })
+    await tick()
+    expect(transport.sent('credit')).toEqual([{ t: 'credit', stream: channel.id, n: 4096 }])
+    transport.clear()
+    transport.deliver({ t: 'chunk', stream: channel.id, seq: 0, items: Array.from({ length: 2048 }, (_, i) => i) })
+    await tick()
+    expect(transport.sent('credit')).toEqual([{ t: 'credit', stream: channel.id, n: 2048 }])
+    for (const window of [0, -1, 1.5, Number.NaN]) expect(() => new client.Channel({ window })).toThrow(RangeError)
+  })
+
   it('close() sends close {stream} and stops delivery', async () => {
     const channel = new client.Channel<string>()
     const got: string[] = []
