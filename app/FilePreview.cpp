@@ -4,6 +4,7 @@
 #include <bridge/Bridge.h>
 
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QMimeDatabase>
 
 namespace Conduit {
@@ -15,6 +16,12 @@ FilePreview::FilePreview(Bridge &bridge, QObject *parent)
 
 void FilePreview::registerCommands()
 {
+    m_bridge.api().declareConstant(
+        QStringLiteral("filePreview"),
+        QJsonObject{{QStringLiteral("textBytes"), double(kTextBytes)},
+                    {QStringLiteral("maxImageBytes"), double(kMaxImageBytes)}},
+        QStringLiteral("What file.preview sends: a text's first textBytes, an image up to "
+                       "maxImageBytes."));
     m_bridge.commands()
         .addBytes(
             QStringLiteral("file.preview"),

@@ -59,6 +59,9 @@ export const bridgeLimits = {"maxEnvelopeChars":1048576,"maxEnvelopesPerBatch":1
 /** Where the page fetches the bytes a command answered with: bytesPath + token, once. */
 export const bytesPath = "/bytes/" as const
 
+/** What file.preview sends: a text's first textBytes, an image up to maxImageBytes. */
+export const filePreview = {"maxImageBytes":67108864,"textBytes":1048576} as const
+
 /** The states a task ends in: it never leaves them. */
 export const finalTaskStates = ["completed","failed","cancelled","timed_out"] as const
 

@@ -8,14 +8,12 @@ import { computed, onScopeDispose, ref, shallowRef } from 'vue'
 import type { AppClient } from '../../appClient'
 import type { ConduitBytes } from '../../conduit/bytes'
 import { ConduitError } from '../../conduit/errors'
+import { filePreview } from '../../conduit/generated/api'
 import { errorCodeText } from '../../composables/taskText'
 import { formatBytes, t } from '../../i18n'
 
-/**
- * How much of a text file file.preview sends: FilePreview::kTextBytes (app/FilePreview.h), which
- * the generated API does not carry; keep the two in step.
- */
-export const TEXT_PREVIEW_BYTES = 1 << 20
+/** How much of a text file file.preview sends (FilePreview::kTextBytes, generated). */
+export const TEXT_PREVIEW_BYTES = filePreview.textBytes
 
 /** What a preview shows. */
 export type Preview =
