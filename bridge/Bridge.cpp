@@ -74,8 +74,10 @@ void Bridge::forgetPendingCalls()
 {
     auto calls = std::move(m_calls);
     m_calls.clear();
-    for (auto &[id, call] : calls)
+    for (auto &[id, call] : calls) {
         call.future.cancel();
+        call.work.cancel();
+    }
     dropUploads();
 }
 
@@ -354,6 +356,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
 
     CommandCall call{registered->name, {}, id, {}, {}};
     QFuture<QJsonValue> future;
+    QFuture<void> work;
     try {
         call.args = validateArguments(*registered, args.toObject());
         if (!stream.isUndefined()) {
@@ -369,7 +372,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         }
         future = awaitUploads(id, *registered, call);
         if (!future.isValid())
-            future = startCall(*registered, call);
+            future = startCall(*registered, call, &work);
     } catch (const CommandError &error) {
         sendError(id, error);
         m_streams.end(call.stream, error);
@@ -388,6 +391,10 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
     pending.stream = call.stream;
     pending.streamOutlivesCall = registered->streamLifetime == StreamLifetime::Handler;
     pending.bytes = bool(registered->bytesHandler);
+    pending.work = work;
+    if (const auto waiting = m_waiting.find(id);
+        waiting != m_waiting.end() && waiting->second.uploadsLeft == 0)
+        runWaitingCall(id); // every upload was empty: nothing to wait for (sets pending.work)
     if (future.isFinished()) {
         finishCall(id);
         return;
@@ -488,9 +495,11 @@ QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, cons
                                {{QStringLiteral("argument"), field.name},
                                 {QStringLiteral("limit"), double(command.maxBytes)},
                                 {QStringLiteral("size"), double(size)}});
+        // Not another call's, nor another argument's of this call (`call` holds the upload's id
+        // until it is filed below): one stream of puts cannot fill two.
         if (m_uploads.count(upload)
             || std::any_of(uploads.cbegin(), uploads.cend(),
-                           [&](const Upload &other) { return other.argument == field.name; }))
+                           [&](const Upload &other) { return other.call == upload; }))
             throw CommandError(ErrorCode::InvalidArgs,
                                QStringLiteral("upload %1 is already in use").arg(upload),
                                {{QStringLiteral("argument"), field.name}});
@@ -519,8 +528,6 @@ QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, cons
         ++waiting.uploadsLeft;
         m_uploads.emplace(uploadId, std::move(upload));
     }
-    if (waiting.uploadsLeft == 0)
-        runWaitingCall(id);
     return future;
 }
 
@@ -590,13 +597,17 @@ void Bridge::runWaitingCall(qint64 id)
     if (waiting.gate->isCanceled())
         return;
     QFuture<QJsonValue> future;
+    QFuture<void> work;
     try {
-        future = startCall(*waiting.command, waiting.call);
+        future = startCall(*waiting.command, waiting.call, &work);
     } catch (...) {
         waiting.gate->setException(std::current_exception());
         waiting.gate->finish();
         return;
     }
+    // The call's future is the gate: its cancel and deadline must reach the handler's work.
+    if (const auto pending = m_calls.find(id); pending != m_calls.end())
+        pending->second.work = work.isValid() ? work : QFuture<void>(future);
     // The handler's outcome becomes the call's: its value, its error, or its cancellation.
     future
         .then(QtFuture::Launch::Sync,
@@ -704,6 +715,7 @@ void Bridge::abortCall(qint64 id, const CommandError &error)
     m_calls.erase(it);
     forgetUploads(id);
     call.future.cancel();
+    call.work.cancel();
     sendError(id, error);
     m_streams.end(call.stream, error);
 }
@@ -727,15 +739,26 @@ void Bridge::sendResult(qint64 id, const QJsonValue &value, bool bytes)
                         {bytes ? QStringLiteral("bytes") : QStringLiteral("value"), value}});
 }
 
-QFuture<QJsonValue> Bridge::startCall(const Command &command, const CommandCall &call)
+QFuture<QJsonValue> Bridge::startCall(const Command &command, const CommandCall &call,
+                                      QFuture<void> *work)
 {
     if (!command.bytesHandler)
         return command.handler(call);
     // Offered for the page load that asked, from whichever thread finishes the bytes.
-    return command.bytesHandler(call).then(
+    QFuture<Bytes> handled = command.bytesHandler(call);
+    if (work)
+        *work = handled; // a continuation's cancel does not reach its parent in Qt 6.4
+    return handled.then(
         QtFuture::Launch::Sync,
         [tokens = m_byteTokens, generation = m_generation, limit = command.maxBytes,
-         name = command.name](const Bytes &bytes) -> QJsonValue {
+         name = command.name](const QFuture<Bytes> &done) -> QJsonValue {
+            // Taken as a future: result() of one finished without a value is undefined behaviour.
+            if (done.resultCount() == 0) {
+                QFuture<Bytes>(done).waitForFinished(); // rethrows its exception
+                throw CommandError(ErrorCode::Internal,
+                                   QStringLiteral("'%1' answered no bytes").arg(name));
+            }
+            const Bytes bytes = done.result();
             if (bytes.size() > limit)
                 throw CommandError(ErrorCode::TooLarge,
                                    QStringLiteral("'%1' answered %2 bytes; the limit is %3")

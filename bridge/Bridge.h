@@ -107,6 +107,9 @@ private:
         bool streamOutlivesCall = false;
         bool bytes = false; // the value is a bytes offer: sent as the result's `bytes`
         quint64 token = 0;  // tells this call from a later one that reuses its id
+        // The handler's own future when `future` is not it (a bytes offer, an upload's gate):
+        // cancelling `future` does not reach it, so the call's end cancels it too.
+        QFuture<void> work;
     };
     // A call whose handler waits for the bytes the page uploads beside it.
     struct WaitingCall
@@ -146,6 +149,7 @@ private:
     void handlePut(const QJsonObject &envelope);
     // The uploads of a call's Schema::bytes() arguments; returns the future the call waits on,
     // or an invalid one if it has none. Throws CommandError for a reference it cannot take.
+    // A call whose uploads are all empty waits too: handleInvoke runs it once it is pending.
     QFuture<QJsonValue> awaitUploads(qint64 id, const Command &command, const CommandCall &call);
     void runWaitingCall(qint64 id);
     void dropUploads();                // the page went away
@@ -156,8 +160,10 @@ private:
     void abortCall(qint64 id, const CommandError &error);
     void failRequest(qint64 id, const CommandError &error);
     void sendResult(qint64 id, const QJsonValue &value, bool bytes = false);
-    // The call's future: its handler's, or for a bytes command the token of its bytes.
-    QFuture<QJsonValue> startCall(const Command &command, const CommandCall &call);
+    // The call's future: its handler's, or for a bytes command the token of its bytes (then
+    // `work`, if given, is the handler's own future, to cancel with the call).
+    QFuture<QJsonValue> startCall(const Command &command, const CommandCall &call,
+                                  QFuture<void> *work = nullptr);
     void sendError(qint64 id, const CommandError &error);
     void drop(const QString &reason);
 
