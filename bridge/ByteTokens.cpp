@@ -45,7 +45,8 @@ std::optional<Bytes> ByteTokens::take(const QString &token)
         return std::nullopt;
     const Offer offer = it.value();
     m_offers.erase(it);
-    if (offer.generation != m_generation || offer.expiry.hasExpired())
+    // Reads of ranges began: the whole would be a second reading.
+    if (offer.generation != m_generation || offer.expiry.hasExpired() || offer.device)
         return std::nullopt;
     return offer.bytes;
 }

@@ -33,7 +33,7 @@ public:
     // A token for `bytes`, for the page load `generation` (none is made for a past one: "").
     QString offer(quint64 generation, const Bytes &bytes);
     // The bytes behind `token`, once: the token is spent. Nothing for an unknown, spent,
-    // expired or revoked token.
+    // expired or revoked token, or one whose ranges are being read (which spends it).
     std::optional<Bytes> take(const QString &token);
     // Up to `maxBytes` from `at` (0 ≤ at < size). The token is spent once its reads have served
     // as many bytes as there are. Nothing for an unknown, spent, expired or revoked token, or a

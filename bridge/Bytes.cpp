@@ -7,6 +7,10 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace Conduit {
 
 namespace {
@@ -62,9 +66,20 @@ Bytes Bytes::fromFile(const QString &path, const QByteArray &type, qint64 size)
     bytes.m_size = size < 0 ? info.size() : std::min(size, info.size());
     bytes.m_type = type;
     bytes.m_open = [path, limit = bytes.m_size]() -> std::unique_ptr<QIODevice> {
-        auto file = std::make_unique<LimitedFile>(path, limit);
-        if (!file->open(QIODevice::ReadOnly))
+        // The path may have changed since: opened without blocking (a FIFO put in its place
+        // would block the opening thread, the GUI thread, until a writer came), and read only if
+        // it is still a regular file.
+        const int fd
+            = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
             return nullptr;
+        struct stat status = {};
+        auto file = std::make_unique<LimitedFile>(path, limit);
+        if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)
+            || !file->open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+            ::close(fd);
+            return nullptr;
+        }
         return file;
     };
     return bytes;
