@@ -33,7 +33,8 @@ QString ByteTokens::offer(quint64 generation, const Bytes &bytes)
                                [](const Offer &a, const Offer &b) { return a.order < b.order; });
         m_offers.erase(oldest);
     }
-    m_offers.insert(token, Offer{bytes, generation, QDeadlineTimer(kLifetime), m_nextOrder++});
+    m_offers.insert(token,
+                    Offer{bytes, generation, QDeadlineTimer(kLifetime), m_nextOrder++, {}, 0});
     return token;
 }
 

@@ -5,6 +5,7 @@
 // targets are reported, not asserted).
 #include "BenchmarkRunner.h"
 #include "BenchmarkSettings.h"
+#include "startup/StartupBenchmark.h"
 #include <app/AppScheme.h>
 
 #include <QApplication>
@@ -94,8 +95,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption emits(QStringLiteral("emits"),
                                    QStringLiteral("Page-to-native items per path and round."),
                                    QStringLiteral("n"));
+    const QCommandLineOption startup(
+        QStringLiteral("startup"),
+        QStringLiteral("Only start-up and idle memory: conduit against a hand-written page, as "
+                       "processes."));
     parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb, wireOnly,
-                       inFlight, emits});
+                       inFlight, emits, startup});
     parser.process(app);
 
     auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
@@ -126,6 +131,19 @@ int main(int argc, char *argv[])
     settings.floodDuration = std::chrono::milliseconds(floodDuration);
     settings.hashBytes = qint64(hashMiB) << 20;
 
+    if (parser.isSet(startup)) {
+        Conduit::Benchmark::StartupBenchmark benchmark(QStringLiteral(CONDUIT_BINARY),
+                                                       QStringLiteral(CONDUIT_STARTUP_BASELINE),
+                                                       settings.rounds);
+        if (!benchmark.run()) {
+            std::fprintf(stderr, "conduit_bench: measurement failed: %s\n",
+                         qPrintable(benchmark.error()));
+            return 1;
+        }
+        QTextStream out(stdout);
+        benchmark.print(out);
+        return 0;
+    }
     Conduit::Benchmark::BenchmarkRunner runner(settings);
     const bool measured = runner.run();
     QTextStream out(stdout);
