@@ -31,7 +31,10 @@ void FilePreview::registerCommands()
                 const QString path = call.args.value(QStringLiteral("path")).toString();
                 const QMimeType mime = QMimeDatabase().mimeTypeForFile(path);
                 const QByteArray type = mime.name().toLatin1();
-                if (mime.name().startsWith(QLatin1String("image/"))) {
+                // An image whole, but not SVG: a document that can carry script (it falls to
+                // the text branch below, and shows as its source).
+                if (mime.name().startsWith(QLatin1String("image/"))
+                    && !mime.inherits(QStringLiteral("image/svg+xml"))) {
                     if (QFileInfo(path).size() > kMaxImageBytes)
                         throw CommandError(ErrorCode::TooLarge,
                                            tr("The image is too large to preview."),

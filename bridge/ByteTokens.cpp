@@ -34,20 +34,21 @@ QString ByteTokens::offer(quint64 generation, const Bytes &bytes)
         m_offers.erase(oldest);
     }
     m_offers.insert(token,
-                    Offer{bytes, generation, QDeadlineTimer(kLifetime), m_nextOrder++, {}, 0});
+                    Offer{bytes, generation, QDeadlineTimer(kLifetime), m_nextOrder++, {}, 0, 0});
     return token;
 }
 
 std::optional<Bytes> ByteTokens::take(const QString &token)
 {
     const QMutexLocker locker(&m_lock);
+    dropExpired();
     const auto it = m_offers.find(token);
     if (it == m_offers.end())
         return std::nullopt;
     const Offer offer = it.value();
     m_offers.erase(it);
     // Reads of ranges began: the whole would be a second reading.
-    if (offer.generation != m_generation || offer.expiry.hasExpired() || offer.device)
+    if (offer.generation != m_generation || offer.device || offer.served > 0)
         return std::nullopt;
     return offer.bytes;
 }
@@ -55,17 +56,20 @@ std::optional<Bytes> ByteTokens::take(const QString &token)
 std::optional<QByteArray> ByteTokens::read(const QString &token, qint64 at, qint64 maxBytes)
 {
     const QMutexLocker locker(&m_lock);
+    dropExpired();
     const auto it = m_offers.find(token);
     if (it == m_offers.end())
         return std::nullopt;
     Offer &offer = it.value();
-    if (offer.generation != m_generation || offer.expiry.hasExpired() || at < 0
-        || at >= offer.bytes.size() || maxBytes <= 0) {
+    if (offer.generation != m_generation || at < 0 || at >= offer.bytes.size() || maxBytes <= 0) {
         m_offers.erase(it);
         return std::nullopt;
     }
-    if (!offer.device)
+    if (!offer.device) {
+        closeIdleDevices();
         offer.device = offer.bytes.open();
+    }
+    offer.lastRead = m_nextOrder++;
     if (!offer.device || (offer.device->pos() != at && !offer.device->seek(at))) {
         m_offers.erase(it);
         return std::nullopt;
@@ -83,6 +87,24 @@ qsizetype ByteTokens::outstanding() const
 {
     const QMutexLocker locker(&m_lock);
     return m_offers.size();
+}
+
+void ByteTokens::closeIdleDevices()
+{
+    // Reads of ranges keep their file open between chunks (the same file to the end); a page
+    // that begins many and finishes none must not run the process out of descriptors. The one
+    // read least recently gives its device back; its next read opens the source again.
+    qsizetype open = 0;
+    Offer *idlest = nullptr;
+    for (Offer &offer : m_offers) {
+        if (!offer.device)
+            continue;
+        ++open;
+        if (!idlest || offer.lastRead < idlest->lastRead)
+            idlest = &offer;
+    }
+    if (open >= kMaxOpenDevices && idlest)
+        idlest->device.reset();
 }
 
 void ByteTokens::dropExpired()

@@ -27,6 +27,7 @@ public:
     static constexpr char kPath[] = "/bytes/";
     static constexpr std::chrono::seconds kLifetime{60};
     static constexpr qsizetype kMaxOutstanding = 1024; // the oldest is revoked past it
+    static constexpr qsizetype kMaxOpenDevices = 32;   // sources held open between range reads
 
     // The page load now served; every token of another one is revoked.
     void setGeneration(quint64 generation);
@@ -50,8 +51,10 @@ private:
         quint64 order = 0;
         std::shared_ptr<QIODevice> device; // open once reads of ranges began
         qint64 served = 0;                 // bytes the reads served
+        quint64 lastRead = 0;              // when it was last read, in m_nextOrder's count
     };
-    void dropExpired(); // with m_lock held
+    void dropExpired();      // with m_lock held
+    void closeIdleDevices(); // with m_lock held: at most kMaxOpenDevices stay open
 
     mutable QMutex m_lock;
     quint64 m_generation = 0;

@@ -4,6 +4,7 @@
 #include <bridge/ByteTokens.h>
 #include <bridge/CommandError.h>
 
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QSet>
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void rangesInAnyOrderUpToTheSize();
     void rangeOutsideSpendsTheToken();
     void outstandingIsBounded();
+    void openSourcesAreBounded();
     void fileIsReadAtItsOfferedSize();
     void missingFileIsNotFound();
 };
@@ -153,6 +155,33 @@ void tst_ByteTokens::outstandingIsBounded()
         QVERIFY(!tokens.offer(1, Bytes::fromData("x")).isEmpty());
     QCOMPARE(tokens.outstanding(), ByteTokens::kMaxOutstanding);
     QVERIFY(!tokens.take(oldest)); // revoked to make room
+}
+
+void tst_ByteTokens::openSourcesAreBounded()
+{
+    // Many readings begun and none finished: at most kMaxOpenDevices files stay open, and each
+    // reading still goes on where it left off.
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("f")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("0123456789");
+    file.close();
+    ByteTokens tokens;
+    tokens.setGeneration(1);
+    QStringList started;
+    const auto openFiles = [] {
+        return QDir(QStringLiteral("/proc/self/fd")).count();
+    };
+    const qsizetype before = openFiles();
+    for (int i = 0; i < 3 * ByteTokens::kMaxOpenDevices; ++i) {
+        started.append(tokens.offer(1, Bytes::fromFile(file.fileName())));
+        QCOMPARE(*tokens.read(started.last(), 0, 2), QByteArray("01"));
+    }
+    QVERIFY2(openFiles() - before <= ByteTokens::kMaxOpenDevices,
+             qPrintable(QString::number(openFiles() - before)));
+    for (const QString &token : std::as_const(started))
+        QCOMPARE(*tokens.read(token, 2, 100), QByteArray("23456789"));
+    QCOMPARE(tokens.outstanding(), 0);
 }
 
 void tst_ByteTokens::fileIsReadAtItsOfferedSize()

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void previewShowsAnImage();
     void previewOfTextIsItsFirstMiB();
     void previewRefusesOtherFiles();
+    void previewOfSvgIsItsSource();
     void uploadArrivesWhole_data();
     void uploadArrivesWhole();
     void uploadOverTheLimitIsTooLarge();
@@ -358,6 +359,23 @@ void tst_E2eBytes::previewRefusesOtherFiles()
              (QJsonArray{QStringLiteral("invalid_args"), QStringLiteral("invalid_args"),
                          QStringLiteral("invalid_args")}));
     QCOMPARE(m_harness->bridge().byteTokens()->outstanding(), 0);
+}
+
+void tst_E2eBytes::previewOfSvgIsItsSource()
+{
+    // SVG can carry script: it is previewed as text, never served as an image document.
+    const QByteArray svg
+        = R"(<svg xmlns="http://www.w3.org/2000/svg"><script>parent.x=1</script></svg>)";
+    const QString path = writeFile(QStringLiteral("drawing.svg"), svg);
+    const QJsonObject r = await(QStringLiteral(R"js(
+        const bytes = await conduit.invoke('file.preview', {path: '%1'});
+        return {type: bytes.type, text: await bytes.text()};
+    )js")
+                                    .arg(path));
+    QVERIFY2(r.value("ok").toBool(), qPrintable(QJsonDocument(r).toJson()));
+    QVERIFY(r.value("value").toObject().value("type").toString().startsWith(
+        QLatin1String("text/plain")));
+    QCOMPARE(r.value("value").toObject().value("text").toString(), QString::fromUtf8(svg));
 }
 
 void tst_E2eBytes::uploadArrivesWhole_data()
