@@ -234,28 +234,23 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
                    .arg(run.window)
                    .arg(number(run.perSecond, 0))
                    .arg(number(run.perSecond / std::max(rawPerSecond, 1.0), 1));
+    const auto bytesRows = [&out](const QList<BytesRun> &runs) {
+        for (const BytesRun &run : runs) {
+            out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
+                       .arg(double(run.size) / (1 << 20), 0, 'f', 0)
+                       .arg(number(run.bridgeMs, 1))
+                       .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
+                       .arg(number(run.rawMs, 1))
+                       .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
+                       .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
+        }
+    };
     out << "\n(e) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
            "hand-written QString\n";
-    for (const BytesRun &run : m_bytesDown) {
-        out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
-                   .arg(double(run.size) / (1 << 20), 0, 'f', 0)
-                   .arg(number(run.bridgeMs, 1))
-                   .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
-                   .arg(number(run.rawMs, 1))
-                   .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
-                   .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
-    }
+    bytesRows(m_bytesDown);
     out << "\n(f) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
            "against one hand-written QString argument\n";
-    for (const BytesRun &run : m_bytesUp) {
-        out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
-                   .arg(double(run.size) / (1 << 20), 0, 'f', 0)
-                   .arg(number(run.bridgeMs, 1))
-                   .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
-                   .arg(number(run.rawMs, 1))
-                   .arg(number(double(run.size) / 1e3 / std::max(run.rawMs, 1e-3), 0))
-                   .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
-    }
+    bytesRows(m_bytesUp);
     for (const BigFileRun &run : m_bigFiles) {
         out << QStringLiteral("  %1 MiB file %2: %3 ms; peak growth native %4 MiB, renderer %5 "
                               "MiB\n")
@@ -278,24 +273,22 @@ void BenchmarkRunner::printWireResults(QTextStream &out) const
     const double itemsRatio = bestItems / std::max(median(m_events[int(Path::Raw)]), 1.0);
     out << "RESULT items_ratio=" << number(itemsRatio, 2) << '\n'
         << "RESULT items_target_met=" << (itemsRatio >= kItemsTarget ? 1 : 0) << '\n';
-    for (const BytesRun &run : m_bytesDown) {
-        const qint64 mib = run.size >> 20;
-        const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
-        out << "RESULT bytes_down_" << mib << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
-            << "RESULT bytes_down_" << mib << "mib_string_ms=" << number(run.rawMs, 2) << '\n'
-            << "RESULT bytes_down_" << mib << "mib_ratio=" << number(ratio, 2) << '\n';
-        if (mib == 16)
-            out << "RESULT bytes_down_target_met=" << (ratio >= kBytesDownTarget ? 1 : 0) << '\n';
-    }
-    for (const BytesRun &run : m_bytesUp) {
-        const qint64 mib = run.size >> 20;
-        const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
-        out << "RESULT bytes_up_" << mib << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
-            << "RESULT bytes_up_" << mib << "mib_string_ms=" << number(run.rawMs, 2) << '\n'
-            << "RESULT bytes_up_" << mib << "mib_ratio=" << number(ratio, 2) << '\n';
-        if (mib == 16)
-            out << "RESULT bytes_up_target_met=" << (ratio >= kBytesUpTarget ? 1 : 0) << '\n';
-    }
+    const auto bytesResults = [&out](const char *way, const QList<BytesRun> &runs, double target) {
+        for (const BytesRun &run : runs) {
+            const qint64 mib = run.size >> 20;
+            const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
+            out << "RESULT bytes_" << way << '_' << mib
+                << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
+                << "RESULT bytes_" << way << '_' << mib << "mib_string_ms=" << number(run.rawMs, 2)
+                << '\n'
+                << "RESULT bytes_" << way << '_' << mib << "mib_ratio=" << number(ratio, 2) << '\n';
+            if (mib == 16)
+                out << "RESULT bytes_" << way << "_target_met=" << (ratio >= target ? 1 : 0)
+                    << '\n';
+        }
+    };
+    bytesResults("down", m_bytesDown, kBytesDownTarget);
+    bytesResults("up", m_bytesUp, kBytesUpTarget);
     for (const BigFileRun &run : m_bigFiles) {
         const double payloadMiB = double(run.size) / (1 << 20);
         const char *how = run.whole ? "whole" : "streamed";
