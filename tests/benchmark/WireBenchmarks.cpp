@@ -193,7 +193,7 @@ bool BenchmarkRunner::measureBytes()
 
 void BenchmarkRunner::printWireTables(QTextStream &out) const
 {
-    out << "\n(c) calls in flight: n echo calls started at once and all awaited, bridge (async "
+    out << "\n(f) calls in flight: n echo calls started at once and all awaited, bridge (async "
            "thread) against raw-thread (QFuture from a worker QThread)\n";
     out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
                .arg(QStringLiteral("in flight"), 10)
@@ -212,7 +212,7 @@ void BenchmarkRunner::printWireTables(QTextStream &out) const
                    .arg(number(run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0), 2), 6);
     }
 
-    out << "\n(d) page->native items: n emits (batched) against n raw invokable calls, each "
+    out << "\n(g) page->native items: n emits (batched) against n raw invokable calls, each "
            "followed by one awaited call\n";
     for (const EmitRun &run : m_emits) {
         out << QStringLiteral("  %1 items: bridge %2/s, raw %3/s, ratio %4x\n")
@@ -226,7 +226,7 @@ void BenchmarkRunner::printWireTables(QTextStream &out) const
 void BenchmarkRunner::printBytesTables(QTextStream &out) const
 {
     const double rawPerSecond = median(m_events[int(Path::Raw)]);
-    out << "\n(g) native->page items through a Channel (" << m_settings.items
+    out << "\n(h) native->page items through a Channel (" << m_settings.items
         << " {i} items, ordered, credit-paced) against one raw signal per item ("
         << number(rawPerSecond, 0) << "/s in (b))\n";
     for (const ItemsRun &run : m_items)
@@ -245,10 +245,10 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
                        .arg(number(run.rawMs / std::max(run.bridgeMs, 1e-3), 1));
         }
     };
-    out << "\n(e) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
+    out << "\n(i) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
            "hand-written QString\n";
     bytesRows(m_bytesDown);
-    out << "\n(f) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
+    out << "\n(j) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
            "against one hand-written QString argument\n";
     bytesRows(m_bytesUp);
     for (const BigFileRun &run : m_bigFiles) {

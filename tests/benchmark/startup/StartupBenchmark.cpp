@@ -147,7 +147,7 @@ void StartupBenchmark::print(QTextStream &out) const
     const double pss = median(m_conduit.idlePssMiB), basePss = median(m_baseline.idlePssMiB);
     const double startRatio = start / std::max(baseStart, 1e-3);
     const double pssRatio = pss / std::max(basePss, 1e-3);
-    out << "\n(h) start-up, as processes: spawn -> page connected -> exit (" << m_rounds
+    out << "\n(k) start-up, as processes: spawn -> page connected -> exit (" << m_rounds
         << " turns each), and the idle PSS of each process tree after " << kIdleSettleMs
         << " ms\n";
     for (const Program *program : {&m_conduit, &m_baseline})
