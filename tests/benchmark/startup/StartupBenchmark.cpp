@@ -35,7 +35,8 @@ QList<qint64> processTree(qint64 root)
         if (!isPid || !stat.open(QIODevice::ReadOnly))
             continue;
         const QByteArray line = stat.readAll();
-        // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+        // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last
+        // ')'.
         const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
         if (rest.size() > 1)
             children[rest.at(1).toLongLong()].append(pid);
@@ -61,8 +62,8 @@ double pssMiB(qint64 pid)
 QProcessEnvironment environment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const auto &[name, value] :
-         {std::pair{"QT_QPA_PLATFORM", "offscreen"}, std::pair{"QTWEBENGINE_DISABLE_SANDBOX", "1"}}) {
+    for (const auto &[name, value] : {std::pair{"QT_QPA_PLATFORM", "offscreen"},
+                                      std::pair{"QTWEBENGINE_DISABLE_SANDBOX", "1"}}) {
         if (!env.contains(QLatin1String(name)))
             env.insert(QLatin1String(name), QLatin1String(value));
     }
@@ -148,8 +149,7 @@ void StartupBenchmark::print(QTextStream &out) const
     const double startRatio = start / std::max(baseStart, 1e-3);
     const double pssRatio = pss / std::max(basePss, 1e-3);
     out << "\n(k) start-up, as processes: spawn -> page connected -> exit (" << m_rounds
-        << " turns each), and the idle PSS of each process tree after " << kIdleSettleMs
-        << " ms\n";
+        << " turns each), and the idle PSS of each process tree after " << kIdleSettleMs << " ms\n";
     for (const Program *program : {&m_conduit, &m_baseline})
         out << QStringLiteral("  %1 start %2 ms (median of %3), idle PSS %4 MiB\n")
                    .arg(program->label, -18)
