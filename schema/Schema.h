@@ -65,9 +65,9 @@ public:
     static Schema arrayOf(const Schema &item);
     static Schema object(); // add its fields with required() and optional()
     // Bytes, which travel beside the JSON: a command's result (bridge/Bytes, the page's
-    // ConduitBytes) or an argument the page uploads (a Uint8Array, an ArrayBuffer or a Blob on
-    // the page). In the JSON an argument's bytes are a reference, {upload, size}: validate()
-    // accepts that and nothing else.
+    // ConduitBytes) or a top-level argument the page uploads (a Uint8Array, an ArrayBuffer or a
+    // Blob on the page; CommandRegistry refuses bytes nested deeper). In the JSON an argument's
+    // bytes are a reference, {upload, size}: validate() accepts that and nothing else.
     static Schema bytes();
     // A shape with a name of its own: the page's types declare it once, by that name.
     static Schema named(const QString &name, const Schema &shape);
