@@ -503,8 +503,8 @@ QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, cons
             throw CommandError(ErrorCode::InvalidArgs,
                                QStringLiteral("upload %1 is already in use").arg(upload),
                                {{QStringLiteral("argument"), field.name}});
+        // Nothing reserved up front: what an upload holds is what the page has sent.
         uploads.append(Upload{id, field.name, size, {}});
-        uploads.last().data.reserve(qsizetype(std::min<qint64>(size, m_limits.uploadWindow)));
         uploads.last().call = upload; // the upload's id, until it is filed below
     }
     if (uploads.isEmpty())
