@@ -45,11 +45,6 @@ QString pathName(int path)
     return QLatin1String(kPathNames[path]);
 }
 
-QString number(double value, int decimals)
-{
-    return QString::number(value, 'f', decimals);
-}
-
 } // namespace
 
 BenchmarkRunner::BenchmarkRunner(const BenchmarkSettings &settings, QObject *parent)

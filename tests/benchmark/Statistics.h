@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QList>
+#include <QString>
 
 #include <algorithm>
 
@@ -16,6 +17,12 @@ inline double median(QList<double> values)
     std::sort(values.begin(), values.end());
     const qsizetype mid = values.size() / 2;
     return values.size() % 2 ? values.at(mid) : (values.at(mid - 1) + values.at(mid)) / 2;
+}
+
+// A figure for the report, with this many decimals.
+inline QString number(double value, int decimals)
+{
+    return QString::number(value, 'f', decimals);
 }
 
 } // namespace Conduit::Benchmark

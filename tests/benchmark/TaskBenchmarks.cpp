@@ -36,11 +36,6 @@ constexpr double kHashOneFileTarget = 0.9; // task/sha256sum throughput, at leas
 constexpr double kHashFolderTarget = 1.0;  // task/sha256sum throughput, above
 constexpr qsizetype kBlock = 4 << 20;      // bytes per write and per warm-up read
 
-QString number(double value, int decimals)
-{
-    return QString::number(value, 'f', decimals);
-}
-
 // Nearest rank, as page-bench.js computes it: p99 of 60 samples is the largest.
 double percentile(QList<double> values, double q)
 {

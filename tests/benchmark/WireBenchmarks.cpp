@@ -27,11 +27,6 @@ constexpr double kEmitsTarget = 5.0; // bridge emits / raw calls per second, at 
 constexpr double kItemsTarget = 10.0; // Channel items / raw signals per second, at least
 constexpr int kItemWindows[] = {256, 4096};
 
-QString number(double value, int decimals)
-{
-    return QString::number(value, 'f', decimals);
-}
-
 constexpr double kBytesDownTarget = 10.0; // hand-written string time / bridge bytes time at 16 MiB
 constexpr double kBigFileGrowthTarget = 1.5; // peak growth of each process, in payloads
 constexpr double kBytesUpTarget = 3.0; // hand-written string time / bridge upload time at 16 MiB

@@ -19,11 +19,6 @@ constexpr double kStartTarget = 1.15; // conduit / baseline spawn → connected,
 constexpr double kPssTarget = 1.1;    // conduit / baseline idle PSS of the tree, at most
 constexpr int kIdleSettleMs = 4000;   // after start, before the tree is measured
 
-QString number(double value, int decimals)
-{
-    return QString::number(value, 'f', decimals);
-}
-
 // The process and every descendant, from /proc/*/stat's parent pids.
 QList<qint64> processTree(qint64 root)
 {
