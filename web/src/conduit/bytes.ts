@@ -48,6 +48,11 @@ function getArrayBuffer(url: string): Promise<ArrayBuffer> {
   })
 }
 
+/** Up to `n` bytes from `at` of the bytes behind `token` (app:// serves ranges as ?at=&n=). */
+function getRange(token: string, at: number, n: number): Promise<ArrayBuffer> {
+  return getArrayBuffer(`${bytesPath}${token}?at=${at}&n=${n}`)
+}
+
 /**
  * Bytes a command answered with. Read them once, by any one of `arrayBuffer()`, `bytes()`,
  * `text()`, `blob()`, `stream()` or `takeUrl()`: the token behind them is good for one reading,
@@ -92,7 +97,7 @@ export class ConduitBytes {
       while (next < this.size) {
         const at = next
         next += STREAM_CHUNK_BYTES
-        const chunk = new Uint8Array(await getArrayBuffer(`${bytesPath}${token}?at=${at}&n=${STREAM_CHUNK_BYTES}`))
+        const chunk = new Uint8Array(await getRange(token, at, STREAM_CHUNK_BYTES))
         const expected = Math.min(STREAM_CHUNK_BYTES, this.size - at)
         if (chunk.byteLength !== expected)
           throw new ConduitError('not_found', `The bytes at ${at} were ${chunk.byteLength} long, not ${expected}`)
@@ -132,7 +137,7 @@ export class ConduitBytes {
             controller.close()
             return
           }
-          const chunk = new Uint8Array(await getArrayBuffer(`${bytesPath}${token}?at=${at}&n=${chunkBytes}`))
+          const chunk = new Uint8Array(await getRange(token, at, chunkBytes))
           if (chunk.byteLength === 0) {
             controller.error(new ConduitError('not_found', `The bytes ended at ${at} of ${size}`))
             return
