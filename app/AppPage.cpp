@@ -5,6 +5,7 @@
 #include <bridge/Bridge.h>
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QTimer>
 #include <QWebChannel>
 #include <QWebEngineSettings>
@@ -38,6 +39,18 @@ AppPage::AppPage(QWebEngineProfile *profile, Bridge &bridge, QObject *parent)
 
     m_channel->registerObject(QStringLiteral("conduit"), m_bridge.endpoint());
     setWebChannel(m_channel);
+    // Uploads are read out of the page: only integers go into the script.
+    m_bridge.setUploadReader(
+        [page = QPointer<AppPage>(this)](qint64 upload, qint64 at, qint64 n,
+                                         std::function<void(const QVariant &)> done) {
+            if (page)
+                page->runJavaScript(QStringLiteral("globalThis.%1?.read(%2, %3, %4) ?? null")
+                                        .arg(QLatin1String(Bridge::kUploadReader))
+                                        .arg(upload)
+                                        .arg(at)
+                                        .arg(n),
+                                    std::move(done));
+        });
 
     // A navigation may replace the document that said hello, or be refused and leave it in
     // place: the bridge holds its output until it knows which (the next hello, or the probe).

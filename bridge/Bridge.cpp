@@ -57,6 +57,9 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
     m_api.declareConstant(QStringLiteral("bytesPath"), QLatin1String(ByteTokens::kPath),
                           QStringLiteral("Where the page fetches the bytes a command answered "
                                          "with: bytesPath + token, once."));
+    m_api.declareConstant(QStringLiteral("uploadReader"), QLatin1String(kUploadReader),
+                          QStringLiteral("The global through which native reads what the page "
+                                         "staged of its uploads: read(upload, at, n)."));
     m_api.declareType(welcomeSchema());
 }
 
@@ -526,6 +529,7 @@ QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, cons
             continue;
         }
         ++waiting.uploadsLeft;
+        upload.serial = m_nextUploadSerial++;
         m_uploads.emplace(uploadId, std::move(upload));
     }
     return future;
@@ -535,56 +539,114 @@ void Bridge::handlePut(const QJsonObject &envelope)
 {
     const QJsonValue uploadId = envelope.value(QStringLiteral("upload"));
     const QJsonValue at = envelope.value(QStringLiteral("at"));
-    const QJsonValue data = envelope.value(QStringLiteral("data"));
+    const QJsonValue n = envelope.value(QStringLiteral("n"));
     if (!isPositiveInteger(uploadId)
-        || !(at.isDouble() && (at.toDouble() == 0 || isPositiveInteger(at))) || !data.isString()) {
-        drop(QStringLiteral("'put' needs an upload, an offset 'at' and base64 'data'"));
+        || !(at.isDouble() && (at.toDouble() == 0 || isPositiveInteger(at)))
+        || !isPositiveInteger(n)) {
+        drop(QStringLiteral("'put' needs an upload, an offset 'at' and a positive count 'n'"));
         return;
     }
-    const auto it = m_uploads.find(qint64(uploadId.toDouble()));
+    const auto id = qint64(uploadId.toDouble());
+    const auto it = m_uploads.find(id);
     if (it == m_uploads.end()) {
-        drop(QStringLiteral("'put' for upload %1, which no call waits for")
-                 .arg(uploadId.toDouble()));
+        drop(QStringLiteral("'put' for upload %1, which no call waits for").arg(id));
         return;
     }
     Upload &upload = it->second;
-    const qint64 callId = upload.call;
-    const auto waiting = m_waiting.find(callId);
-    const auto decoded = QByteArray::fromBase64Encoding(data.toString().toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto waiting = m_waiting.find(upload.call);
     if (waiting == m_waiting.end() || waiting->second.gate->isCanceled()) {
         m_uploads.erase(it); // the call was cancelled or timed out: nobody waits for the rest
         return;
     }
-    QString refusal;
-    if (!decoded)
-        refusal = QStringLiteral("'put' data is not base64");
-    else if (qint64(at.toDouble()) != upload.data.size())
-        refusal = QStringLiteral("'put' at %1, but %2 bytes have arrived")
-                      .arg(at.toDouble())
-                      .arg(upload.data.size());
-    else if (upload.data.size() + decoded.decoded.size() > upload.size)
-        refusal = QStringLiteral("more bytes than the %1 announced").arg(upload.size);
-    if (!refusal.isEmpty()) {
-        // The call fails, and the rest of its uploads with it.
-        const CommandError error(ErrorCode::InvalidArgs, refusal,
-                                 {{QStringLiteral("argument"), upload.argument}});
-        const std::shared_ptr<QPromise<QJsonValue>> gate = waiting->second.gate;
-        forgetUploads(callId);
-        gate->setException(error);
-        gate->finish();
+    if (qint64(at.toDouble()) != upload.staged) {
+        refuseUpload(id, QStringLiteral("'put' at %1, but %2 bytes were staged before")
+                             .arg(at.toDouble())
+                             .arg(upload.staged));
         return;
     }
-    upload.data.append(decoded.decoded);
-    enqueue(QJsonObject{{kT, QStringLiteral("grant")},
-                        {QStringLiteral("upload"), uploadId},
-                        {QStringLiteral("bytes"), double(decoded.decoded.size())}});
-    if (upload.data.size() < upload.size)
+    if (upload.staged + n.toDouble() > double(upload.size)) {
+        refuseUpload(id, QStringLiteral("more bytes than the %1 announced").arg(upload.size));
         return;
+    }
+    upload.staged += qint64(n.toDouble());
+    readUpload(id);
+}
+
+void Bridge::readUpload(qint64 uploadId)
+{
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end())
+        return;
+    Upload &upload = it->second;
+    const qint64 at = upload.data.size();
+    if (upload.reading || at >= upload.staged)
+        return;
+    if (!m_uploadReader) {
+        refuseUpload(uploadId, QStringLiteral("this bridge cannot read uploads from its page"));
+        return;
+    }
+    const qint64 n = std::min<qint64>(m_limits.uploadReadBytes, upload.staged - at);
+    upload.reading = true;
+    // The page answers in this thread; the bridge may be gone by then, or serve another page
+    // (whose uploads have other serials).
+    m_uploadReader(uploadId, at, n,
+                   [home = m_home, uploadId, serial = upload.serial, at, n](const QVariant &bytes) {
+                       if (Bridge *bridge = home->bridge)
+                           bridge->takeUploadRead(uploadId, serial, at, n, bytes);
+                   });
+}
+
+void Bridge::takeUploadRead(qint64 uploadId, quint64 serial, qint64 at, qint64 n,
+                            const QVariant &bytes)
+{
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end() || it->second.serial != serial)
+        return; // the call ended, or the page went away, while the read travelled
+    Upload &upload = it->second;
+    upload.reading = false;
+    const auto waiting = m_waiting.find(upload.call);
+    if (waiting == m_waiting.end() || waiting->second.gate->isCanceled()) {
+        m_uploads.erase(it);
+        return;
+    }
+    if (bytes.typeId() != QMetaType::QByteArray || bytes.toByteArray().size() != n) {
+        refuseUpload(
+            uploadId,
+            QStringLiteral("the page did not give the %1 bytes it staged at %2").arg(n).arg(at));
+        return;
+    }
+    upload.data.append(bytes.toByteArray());
+    enqueue(QJsonObject{{kT, QStringLiteral("grant")},
+                        {QStringLiteral("upload"), double(uploadId)},
+                        {QStringLiteral("bytes"), double(n)}});
+    if (upload.data.size() < upload.size) {
+        readUpload(uploadId);
+        return;
+    }
+    const qint64 callId = upload.call;
     waiting->second.call.bytes.insert(upload.argument, std::move(upload.data));
     m_uploads.erase(it);
     if (--waiting->second.uploadsLeft == 0)
         runWaitingCall(callId);
+}
+
+void Bridge::refuseUpload(qint64 uploadId, const QString &reason)
+{
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end())
+        return;
+    const qint64 callId = it->second.call;
+    const CommandError error(ErrorCode::InvalidArgs, reason,
+                             {{QStringLiteral("argument"), it->second.argument}});
+    const auto waiting = m_waiting.find(callId);
+    if (waiting == m_waiting.end()) {
+        m_uploads.erase(it);
+        return;
+    }
+    const std::shared_ptr<QPromise<QJsonValue>> gate = waiting->second.gate;
+    forgetUploads(callId);
+    gate->setException(error);
+    gate->finish();
 }
 
 void Bridge::runWaitingCall(qint64 id)

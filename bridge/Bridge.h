@@ -87,6 +87,17 @@ public:
     // Schema::bytes() arguments still arriving.
     int pendingUploadCount() const { return int(m_uploads.size()); }
 
+    // Where the page keeps the bytes it stages for its uploads: a global object whose
+    // read(upload, at, n) answers a Uint8Array of them (the page's client defines it).
+    static constexpr char kUploadReader[] = "__conduitUploads";
+    // Reads bytes [at, at + n) of `upload` out of the page: QWebEnginePage::runJavaScript of
+    // kUploadReader's read() hands a Uint8Array over as a QByteArray, several times faster
+    // than any string on the channel. `done` gets the QByteArray, or anything else when the page
+    // has no such bytes; it may never be called (the page went away): nothing waits on it.
+    using UploadReader = std::function<void(qint64 upload, qint64 at, qint64 n,
+                                            std::function<void(const QVariant &)> done)>;
+    void setUploadReader(UploadReader reader) { m_uploadReader = std::move(reader); }
+
 Q_SIGNALS:
     void pageAttached(quint64 generation);
     void pageEvent(const QString &event, const QJsonValue &payload);
@@ -119,13 +130,18 @@ private:
         int uploadsLeft = 0;
         std::shared_ptr<QPromise<QJsonValue>> gate; // the call's future until the handler runs
     };
-    // One Schema::bytes() argument on its way: {t: 'put', upload, at, data (base64)} envelopes.
+    // One Schema::bytes() argument on its way: the page stages its bytes and says so in
+    // {t: 'put', upload, at, n} envelopes; native reads them out of the page (m_uploadReader),
+    // one read at a time, and grants each read back.
     struct Upload
     {
         qint64 call = 0;
         QString argument;
         qint64 size = 0;
         QByteArray data;
+        qint64 staged = 0;    // bytes the page has said it staged
+        bool reading = false; // a read is on its way
+        quint64 serial = 0;   // tells this upload from a later one that reuses its id
     };
     struct PendingRequest
     {
@@ -147,6 +163,12 @@ private:
     void handleReply(qint64 id, const QJsonObject &envelope);
     void handleStreamControl(const QString &type, const QJsonObject &envelope);
     void handlePut(const QJsonObject &envelope);
+    // Reads the next staged bytes of `uploadId` unless a read is on its way or none are staged.
+    void readUpload(qint64 uploadId);
+    void takeUploadRead(qint64 uploadId, quint64 serial, qint64 at, qint64 n,
+                        const QVariant &bytes);
+    // The call waiting for `uploadId` fails with invalid_args, and its other uploads with it.
+    void refuseUpload(qint64 uploadId, const QString &reason);
     // The uploads of a call's Schema::bytes() arguments; returns the future the call waits on,
     // or an invalid one if it has none. Throws CommandError for a reference it cannot take.
     // A call whose uploads are all empty waits too: handleInvoke runs it once it is pending.
@@ -209,6 +231,8 @@ private:
     std::unordered_map<qint64, PendingRequest> m_requests;
     std::unordered_map<qint64, WaitingCall> m_waiting;
     std::unordered_map<qint64, Upload> m_uploads; // by upload id, this generation's
+    UploadReader m_uploadReader;
+    quint64 m_nextUploadSerial = 1;
 };
 
 } // namespace Conduit

@@ -21,7 +21,8 @@ struct BridgeLimits
     qsizetype maxPendingStreamItems = 4096;     // unsent items per ordered stream
     qsizetype maxPendingUploads = 64;           // uploads a page has begun and not finished
     qsizetype streamWindow = 256;               // credit a page grants a stream at a time, in items
-    qsizetype uploadWindow = 8 << 20; // bytes a page may send of an upload before they are granted
+    qsizetype uploadWindow = 8 << 20; // bytes a page may stage of an upload before they are granted
+    qsizetype uploadReadBytes = 2 << 20; // bytes of an upload native reads out of the page at once
     std::chrono::milliseconds requestTimeout{5 * 60
                                              * 1000}; // native→page questions wait for a person
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Bytes both ways, attacked from outside: a page that forges or reuses upload references, sends
-// odd base64, cancels or says hello midway; handlers whose futures fail, are cancelled, finish
-// without a value or finish on a pool thread; files that change under an offered token. Every
-// call must settle, nothing may wait forever, and cancellation must reach the native work.
+// Bytes both ways, attacked from outside: a page that forges or reuses upload references, stages
+// bytes out of order or gives other bytes than it staged, cancels or says hello midway; handlers
+// whose futures fail, are cancelled, finish without a value or finish on a pool thread; files that
+// change under an offered token. Every call must settle, nothing may wait forever, and cancellation
+// must reach the native work.
 #include "PageSimulator.h"
 
 #include <bridge/Bridge.h>
@@ -23,6 +24,7 @@
 #include <vector>
 
 using namespace Conduit;
+using ConduitTest::drainEvents;
 using ConduitTest::PageSimulator;
 
 class tst_BridgeBytes : public QObject
@@ -36,8 +38,12 @@ private Q_SLOTS:
     // page → native
     void sameUploadTwiceInOneCallIsRefused();
     void uploadIdOfAnotherCallIsRefused();
-    void base64Variants_data();
-    void base64Variants();
+    void pageReadAnswers_data();
+    void pageReadAnswers();
+    void stagedOutOfOrderOrOverIsRefused_data();
+    void stagedOutOfOrderOrOverIsRefused();
+    void readsSplitAtUploadReadBytes();
+    void readAnsweredAfterHelloIsIgnored();
     void emptyUploadRunsAtOnce();
     void announcedButNeverSentEndsAtTheDeadline();
     void putAfterCancelIsDropped();
@@ -60,8 +66,7 @@ private Q_SLOTS:
     void concurrentOfferAndTake();
 
 private:
-    void put(qint64 upload, qint64 at, const QByteArray &raw);
-    void putText(qint64 upload, qint64 at, const QString &data);
+    void put(qint64 upload, qint64 at, const QByteArray &raw) { m_page->put(upload, at, raw); }
     static QJsonObject ref(qint64 upload, qint64 size)
     {
         return QJsonObject{{QStringLiteral("upload"), double(upload)},
@@ -83,6 +88,7 @@ void tst_BridgeBytes::init()
     BridgeLimits limits;
     limits.maxPendingUploads = 4;
     limits.uploadWindow = 64;
+    limits.uploadReadBytes = 4;
     m_bridge = std::make_unique<Bridge>(limits);
     m_page = std::make_unique<PageSimulator>(*m_bridge);
     m_received.clear();
@@ -146,19 +152,6 @@ void tst_BridgeBytes::cleanup()
     m_bridge.reset();
 }
 
-void tst_BridgeBytes::put(qint64 upload, qint64 at, const QByteArray &raw)
-{
-    putText(upload, at, QString::fromLatin1(raw.toBase64()));
-}
-
-void tst_BridgeBytes::putText(qint64 upload, qint64 at, const QString &data)
-{
-    m_page->send(QJsonObject{{QStringLiteral("t"), QStringLiteral("put")},
-                             {QStringLiteral("upload"), double(upload)},
-                             {QStringLiteral("at"), double(at)},
-                             {QStringLiteral("data"), data}});
-}
-
 // Two arguments naming one upload: one put stream cannot fill both. The call must be refused
 // (or at least settle), not wait forever holding what arrived outside maxPendingUploads.
 void tst_BridgeBytes::sameUploadTwiceInOneCallIsRefused()
@@ -189,38 +182,114 @@ void tst_BridgeBytes::uploadIdOfAnotherCallIsRefused()
     QCOMPARE(m_received.value(QStringLiteral("data")), QByteArray("wxyz"));
 }
 
-void tst_BridgeBytes::base64Variants_data()
+void tst_BridgeBytes::pageReadAnswers_data()
 {
-    QTest::addColumn<QString>("data");
-    QTest::addColumn<QByteArray>("expected"); // empty: the call fails with invalid_args
+    QTest::addColumn<QVariant>("answer"); // what every read of the staged "ab" gets
+    QTest::addColumn<QString>("outcome");
 
-    QTest::newRow("padded") << QStringLiteral("YWI=") << QByteArray("ab");
-    QTest::newRow("unpadded") << QStringLiteral("YWI") << QByteArray("ab");
-    QTest::newRow("newline") << QStringLiteral("YW\nI=") << QByteArray();
-    QTest::newRow("space") << QStringLiteral("YW I=") << QByteArray();
-    QTest::newRow("url-safe") << QStringLiteral("-_8=") << QByteArray();
-    QTest::newRow("padding inside") << QStringLiteral("YQ==YQ==") << QByteArray();
-    QTest::newRow("not base64") << QStringLiteral("!!!!") << QByteArray();
-    QTest::newRow("non-latin1") << QStringLiteral("YW\u00e9I=") << QByteArray();
+    QTest::newRow("the bytes") << QVariant(QByteArray("ab")) << QStringLiteral("ok");
+    QTest::newRow("null (not staged)") << QVariant() << QStringLiteral("invalid_args");
+    QTest::newRow("too few") << QVariant(QByteArray("a")) << QStringLiteral("invalid_args");
+    QTest::newRow("too many") << QVariant(QByteArray("abc")) << QStringLiteral("invalid_args");
+    QTest::newRow("a string") << QVariant(QStringLiteral("ab")) << QStringLiteral("invalid_args");
+    QTest::newRow("a number") << QVariant(2) << QStringLiteral("invalid_args");
+    QTest::newRow("a list") << QVariant(QVariantList{97, 98}) << QStringLiteral("invalid_args");
 }
 
-// Whatever the variant, the call settles; what is accepted arrives byte-exact.
-void tst_BridgeBytes::base64Variants()
+// Whatever the page's read answers, the call settles; only the exact bytes are taken.
+void tst_BridgeBytes::pageReadAnswers()
 {
-    QFETCH(QString, data);
-    QFETCH(QByteArray, expected);
+    QFETCH(QVariant, answer);
+    QFETCH(QString, outcome);
+    m_page->uploadReadAnswer = [answer](qint64, qint64, qint64) {
+        return answer;
+    };
     const qint64 id = m_page->invoke(QStringLiteral("test.one"),
                                      QJsonObject{{QStringLiteral("data"), ref(1, 2)}});
-    putText(1, 0, data);
+    put(1, 0, "ab");
     QVERIFY2(m_page->waitForResult(id, 2000), "the call never settled");
-    if (expected.isEmpty()) {
-        QCOMPARE(m_page->outcome(id), QStringLiteral("invalid_args"));
-        QCOMPARE(m_handlerRuns, 0);
-    } else {
-        QCOMPARE(m_page->outcome(id), QStringLiteral("ok"));
-        QCOMPARE(m_received.value(QStringLiteral("data")), expected);
-    }
+    QCOMPARE(m_page->outcome(id), outcome);
+    QCOMPARE(m_handlerRuns, outcome == QLatin1String("ok") ? 1 : 0);
+    if (outcome == QLatin1String("ok"))
+        QCOMPARE(m_received.value(QStringLiteral("data")), QByteArray("ab"));
     QCOMPARE(m_bridge->pendingUploadCount(), 0);
+}
+
+void tst_BridgeBytes::stagedOutOfOrderOrOverIsRefused_data()
+{
+    QTest::addColumn<qint64>("at");
+    QTest::addColumn<QByteArray>("bytes");
+
+    QTest::newRow("a gap") << qint64(4) << QByteArray("ef");
+    QTest::newRow("again") << qint64(0) << QByteArray("ab");
+    QTest::newRow("over the size") << qint64(3) << QByteArray("defg");
+}
+
+// The page stages "abc", then something that does not follow it: the call fails with
+// invalid_args before its handler runs, and nothing stays.
+void tst_BridgeBytes::stagedOutOfOrderOrOverIsRefused()
+{
+    QFETCH(qint64, at);
+    QFETCH(QByteArray, bytes);
+    const qint64 id = m_page->invoke(QStringLiteral("test.one"),
+                                     QJsonObject{{QStringLiteral("data"), ref(1, 6)}});
+    put(1, 0, "abc");
+    put(1, at, bytes);
+    QVERIFY(m_page->waitForResult(id, 2000));
+    QCOMPARE(m_page->outcome(id), QStringLiteral("invalid_args"));
+    QCOMPARE(m_handlerRuns, 0);
+    QCOMPARE(m_bridge->pendingUploadCount(), 0);
+}
+
+// 10 bytes staged at once are read 4, 4 and 2 at a time (uploadReadBytes), one read at a time,
+// and each read is granted back.
+void tst_BridgeBytes::readsSplitAtUploadReadBytes()
+{
+    QList<std::pair<qint64, qint64>> reads;
+    m_page->uploadReadAnswer = [&](qint64, qint64 at, qint64 n) -> std::optional<QVariant> {
+        reads.append({at, n});
+        return QVariant(QByteArray("0123456789").mid(at, n));
+    };
+    const qint64 id = m_page->invoke(QStringLiteral("test.one"),
+                                     QJsonObject{{QStringLiteral("data"), ref(1, 10)}});
+    put(1, 0, "0123456789");
+    QVERIFY(m_page->waitForResult(id));
+    QCOMPARE(m_page->outcome(id), QStringLiteral("ok"));
+    QCOMPARE(m_received.value(QStringLiteral("data")), QByteArray("0123456789"));
+    const QList<std::pair<qint64, qint64>> expected{{0, 4}, {4, 4}, {8, 2}};
+    QCOMPARE(reads, expected);
+    qint64 granted = 0;
+    for (const QJsonObject &grant : m_page->ofType(QStringLiteral("grant")))
+        granted += qint64(grant.value(QStringLiteral("bytes")).toDouble());
+    QCOMPARE(granted, 10);
+}
+
+// A read that comes back after the page said hello again belongs to the page that left: the new
+// page's upload of the same id is not fed with it.
+void tst_BridgeBytes::readAnsweredAfterHelloIsIgnored()
+{
+    QList<std::function<void(const QVariant &)>> held; // reads not answered yet, in order
+    m_bridge->setUploadReader(
+        [&held](qint64, qint64, qint64, std::function<void(const QVariant &)> done) {
+            held.append(std::move(done));
+        });
+    const qint64 first = m_page->invoke(QStringLiteral("test.one"),
+                                        QJsonObject{{QStringLiteral("data"), ref(1, 2)}});
+    put(1, 0, "ab");
+    QCOMPARE(held.size(), 1);
+    QVERIFY(!m_page->hello(QStringLiteral("doc-b")).isEmpty());
+    const qint64 second = m_page->invoke(QStringLiteral("test.one"),
+                                         QJsonObject{{QStringLiteral("data"), ref(1, 2)}});
+    put(1, 0, "cd");
+    QCOMPARE(held.size(), 2);
+    held.at(0)(QVariant(QByteArray("ab"))); // the old page's read, late
+    drainEvents();
+    QCOMPARE(m_handlerRuns, 0);
+    held.at(1)(QVariant(QByteArray("cd")));
+    QVERIFY(m_page->waitForResult(second));
+    QCOMPARE(m_page->outcome(second), QStringLiteral("ok"));
+    QCOMPARE(m_received.value(QStringLiteral("data")), QByteArray("cd"));
+    QVERIFY(m_page->results(first).isEmpty());
 }
 
 void tst_BridgeBytes::emptyUploadRunsAtOnce()

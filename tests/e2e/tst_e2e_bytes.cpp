@@ -449,8 +449,9 @@ void tst_E2eBytes::uploadCancelledMidway()
 
 void tst_E2eBytes::forgedPutFailsTheCall()
 {
-    // Past the client: an invoke announcing 8 bytes, then a put at the wrong offset, then one that
-    // is not base64, then too many bytes; each call fails with invalid_args, and nothing stays.
+    // Past the client: an invoke announcing 8 bytes, then a put at the wrong offset, then one of
+    // bytes the page never staged (its read answers null), then too many bytes; each call fails
+    // with invalid_args, and nothing stays.
     const QJsonObject r = await(QStringLiteral(R"js(
         const inbox = (envelopes) => { window.__conduitChannel.objects.conduit.inbox = envelopes.map((e) => JSON.stringify(e)); };
         const answers = new Map();
@@ -461,9 +462,9 @@ void tst_E2eBytes::forgedPutFailsTheCall()
             });
         });
         const invoke = (id, upload) => ({t: 'invoke', id, cmd: 'test.digest', args: {data: {upload, size: 8}}});
-        inbox([invoke(990001, 900001), {t: 'put', upload: 900001, at: 4, data: btoa('abcd')}]);
-        inbox([invoke(990002, 900002), {t: 'put', upload: 900002, at: 0, data: '*not base64*'}]);
-        inbox([invoke(990003, 900003), {t: 'put', upload: 900003, at: 0, data: btoa('123456789')}]);
+        inbox([invoke(990001, 900001), {t: 'put', upload: 900001, at: 4, n: 4}]);
+        inbox([invoke(990002, 900002), {t: 'put', upload: 900002, at: 0, n: 8}]);
+        inbox([invoke(990003, 900003), {t: 'put', upload: 900003, at: 0, n: 9}]);
         await got;
         return [990001, 990002, 990003].map((id) => answers.get(id).error.code);
     )js"));

@@ -73,7 +73,7 @@ void checkEnvelope(const QJsonValue &value)
     } else if (type == QLatin1String("chunk") || type == QLatin1String("end")) {
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("stream")).toDouble() >= 1);
     } else if (type == QLatin1String("grant")) {
-        // Never more than a put carried: the limit of the upload command below.
+        // Never more than a put staged: the limit of the upload command below.
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("upload")).toDouble() >= 1);
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("bytes")).toDouble() >= 1);
         CONDUIT_FUZZ_CHECK(envelope.value(QStringLiteral("bytes")).toDouble() <= 64);
@@ -104,6 +104,20 @@ public:
             },
             Schema::object().required(QStringLiteral("tasks"), Schema::integer()));
         registerCommands();
+        // The page's staged bytes, read later as AppPage's runJavaScript answers (a posted
+        // event, so turn() delivers it): `n` bytes of a pattern, whatever was staged.
+        m_bridge.setUploadReader(
+            [](qint64, qint64 at, qint64 n, std::function<void(const QVariant &)> done) {
+                QMetaObject::invokeMethod(
+                    QCoreApplication::instance(),
+                    [at, n, done = std::move(done)] {
+                        QByteArray bytes(n, Qt::Uninitialized);
+                        for (qint64 i = 0; i < n; ++i)
+                            bytes[i] = char('a' + (at + i) % 26);
+                        done(bytes);
+                    },
+                    Qt::QueuedConnection);
+            });
     }
 
     // A new page: the previous one navigated away; a question asked before its hello is
@@ -187,7 +201,7 @@ private:
         commands.add(QStringLiteral("wait"),
                      Schema::object().optional(QStringLiteral("ms"), Schema::number()),
                      [this](const CommandCall &) { return hold(); });
-        // Bytes uploaded beside the invoke (put envelopes): answered with what arrived, whole.
+        // Bytes uploaded beside the invoke (staged, put, read): answered with what arrived, whole.
         commands
             .addSync(QStringLiteral("upload"),
                      Schema::object()

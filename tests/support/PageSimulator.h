@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QTest>
+#include <QTimer>
 
 #include <optional>
 
@@ -58,7 +59,38 @@ public:
                         ++m_unparsable;
                     m_batches.append(batch.array());
                 });
+        // Reads staged upload bytes the way AppPage's runJavaScript does: answered later, from
+        // the event loop; never, once this page is gone.
+        bridge.setUploadReader(
+            [this](qint64 upload, qint64 at, qint64 n, std::function<void(const QVariant &)> done) {
+                QTimer::singleShot(0, this, [this, upload, at, n, done = std::move(done)] {
+                    ++m_uploadReads;
+                    if (uploadReadAnswer) {
+                        if (const std::optional<QVariant> answer = uploadReadAnswer(upload, at, n))
+                            done(*answer);
+                        return;
+                    }
+                    const QByteArray staged = m_staged.value(upload);
+                    done(at + n <= staged.size() ? QVariant(staged.mid(at, n)) : QVariant());
+                });
+            });
     }
+
+    // The page's side of an upload: stages `bytes` at `at` and says so in a `put`.
+    void put(qint64 upload, qint64 at, const QByteArray &bytes)
+    {
+        QByteArray &staged = m_staged[upload];
+        if (staged.size() < at + bytes.size())
+            staged.resize(at + bytes.size());
+        staged.replace(at, bytes.size(), bytes);
+        send(QJsonObject{{QStringLiteral("t"), QStringLiteral("put")},
+                         {QStringLiteral("upload"), double(upload)},
+                         {QStringLiteral("at"), double(at)},
+                         {QStringLiteral("n"), double(bytes.size())}});
+    }
+    // When set, what the bridge's reads of staged bytes get instead (nullopt: no answer ever).
+    std::function<std::optional<QVariant>(qint64 upload, qint64 at, qint64 n)> uploadReadAnswer;
+    int uploadReads() const { return m_uploadReads; }
 
     void sendTexts(const QJsonArray &texts) { m_bridge.endpoint()->send(texts); }
     void send(const QList<QJsonObject> &envelopes)
@@ -240,6 +272,8 @@ private:
     QList<QJsonArray> m_batches;
     int m_unparsable = 0;
     qint64 m_nextId = 1;
+    QHash<qint64, QByteArray> m_staged; // by upload id, from byte 0
+    int m_uploadReads = 0;
 };
 
 } // namespace ConduitTest

@@ -19,6 +19,12 @@ export interface BytesOffer {
 export const STREAM_CHUNK_BYTES = 4 << 20
 /** arrayBuffer()'s requests in flight at once: the native side reads one while others travel. */
 const READS_IN_FLIGHT = 3
+/**
+ * Up to this size arrayBuffer() makes one request for the whole: the fastest path (the native
+ * side streams it from its device), which holds the bytes twice while the response turns into an
+ * ArrayBuffer. Above it, ranges go straight into one buffer, so the page holds them once.
+ */
+export const WHOLE_READ_MAX_BYTES = 64 << 20
 
 export function isBytesOffer(value: unknown): value is BytesOffer {
   if (!value || typeof value !== 'object') return false
@@ -86,11 +92,18 @@ export class ConduitBytes {
   }
 
   /**
-   * All of them at once, read in chunks straight into one buffer of their size, a few requests
-   * in flight: the page holds them once (a single request would hold them twice while it grows).
+   * All of them at once: one request up to WHOLE_READ_MAX_BYTES; above it, chunks read straight
+   * into one buffer of their size, a few requests in flight, so the page holds them once.
    */
   async arrayBuffer(): Promise<ArrayBuffer> {
     const token = this.#take()
+    if (this.size === 0) return new ArrayBuffer(0) // not held natively: nothing to fetch
+    if (this.size <= WHOLE_READ_MAX_BYTES) {
+      const whole = await getArrayBuffer(bytesPath + token)
+      if (whole.byteLength !== this.size)
+        throw new ConduitError('not_found', `The bytes were ${whole.byteLength} long, not ${this.size}`)
+      return whole
+    }
     const whole = new Uint8Array(this.size)
     let next = 0
     const reader = async (): Promise<void> => {

@@ -21,10 +21,10 @@ import type {
 import { ConduitBytes, isBytesOffer } from './bytes'
 import { Channel, channelDriver, type ChannelHost } from './channel'
 import { ConduitError } from './errors'
-import { bridgeLimits, idRange } from './generated/api'
+import { bridgeLimits, idRange, uploadReader } from './generated/api'
 import { Tasks } from './tasks'
 import type { Transport } from './transport'
-import { Upload, chunkBytesFor, isBytesInput, type UploadHost } from './upload'
+import { STAGE_BYTES, Upload, defineUploadReader, isBytesInput, type UploadHost } from './upload'
 
 export type ConnectionState = 'connecting' | 'connected' | 'unavailable'
 
@@ -78,7 +78,7 @@ export class ConduitClient implements ChannelHost {
   readonly #uploadHost: UploadHost = {
     send: (envelope) => this.#enqueue(envelope),
     window: () => this.#limits.uploadWindow,
-    chunkBytes: () => chunkBytesFor(this.#limits.maxEnvelopeChars),
+    stageBytes: () => STAGE_BYTES,
   }
 
   #documentId = newDocumentId()
@@ -99,6 +99,7 @@ export class ConduitClient implements ChannelHost {
       this.#attach(t)
     })
     this.tasks = new Tasks(this)
+    defineUploadReader(uploadReader, (upload) => this.#uploads.get(upload))
   }
 
   // ---- connection ---------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Uploads: the bytes of a Schema::bytes() argument on their way to native. The invoke carries a
-// reference, {upload, size}; the bytes follow in `put` envelopes of base64 chunks, each sized to
-// fit the native side's envelope limit, and at most the welcome's `uploadWindow` of them travel
-// before native `grant`s them back, so a large upload neither floods the wire nor waits for a
-// round trip per chunk (docs/ARCHITECTURE.md, "Bytes").
+// reference, {upload, size}; the page stages the bytes (a view of an array, or a Blob read a
+// chunk at a time) and says so in `put` envelopes, {upload, at, n}; native reads staged bytes out
+// of the page through the global the client defines (`uploadReader` in the generated API):
+// QWebEnginePage::runJavaScript hands a Uint8Array over as a QByteArray, several times faster than
+// any string on the channel. At most the welcome's `uploadWindow` is staged before native
+// `grant`s it back, so a Blob is never held whole and native sets the pace (docs/ARCHITECTURE.md,
+// "Bytes").
 
 import { ConduitError } from './errors'
 
@@ -17,27 +20,23 @@ export function isBytesInput(value: unknown): value is BytesInput {
 /** What an Upload needs from the client. */
 export interface UploadHost {
   /** Queues a `put`; returns the error it would get if it cannot be sent. */
-  send(envelope: { t: 'put'; upload: number; at: number; data: string }): ConduitError | null
-  /** Bytes that may travel before they are granted. */
+  send(envelope: { t: 'put'; upload: number; at: number; n: number }): ConduitError | null
+  /** Bytes that may be staged before they are granted. */
   window(): number
-  /** Raw bytes per `put`. */
-  chunkBytes(): number
+  /** Bytes staged at a time: one Blob read, one `put`. */
+  stageBytes(): number
 }
 
-/** The JSON-side envelope overhead of a `put`, generously: its keys and two safe integers. */
-export const PUT_OVERHEAD_CHARS = 96
+/** What the client stages at a time. */
+export const STAGE_BYTES = 1 << 20
 
-/** Raw bytes per chunk whose base64 fits `maxEnvelopeChars` with a put's overhead. */
-export function chunkBytesFor(maxEnvelopeChars: number): number {
-  return Math.max(3, Math.floor((maxEnvelopeChars - PUT_OVERHEAD_CHARS) / 4) * 3)
-}
-
-/** Base64 of `bytes`, in pieces small enough for String.fromCharCode's argument list. */
-export function toBase64(bytes: Uint8Array): string {
-  const pieces: string[] = []
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    pieces.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]))
-  return btoa(pieces.join(''))
+/**
+ * Defines the global through which native reads staged bytes: `read(upload, at, n)` answers a
+ * Uint8Array of exactly `n` bytes, or null when they are not staged.
+ */
+export function defineUploadReader(name: string, find: (upload: number) => Upload | undefined): void {
+  const read = (upload: number, at: number, n: number): Uint8Array | null => find(upload)?.read(at, n) ?? null
+  Object.defineProperty(globalThis, name, { value: Object.freeze({ read }), configurable: true, enumerable: false, writable: false })
 }
 
 export class Upload {
@@ -45,8 +44,9 @@ export class Upload {
   readonly size: number
   #source: BytesInput
   #host: UploadHost
-  #sent = 0
-  #inFlight = 0
+  #staged: { at: number; bytes: Uint8Array }[] = [] // in order, not yet granted back
+  #sent = 0 // bytes staged and announced
+  #granted = 0
   #pumping = false
   #stopped = false
   #failed: (error: ConduitError) => void
@@ -69,44 +69,65 @@ export class Upload {
     return this.#sent >= this.size
   }
 
-  /** Sends what the window allows. */
+  /** Stages what the window allows. */
   start(): void {
     void this.#pump()
   }
 
-  /** Native stored `bytes` of it: as many more may travel. */
+  /** Native took `bytes` more: they are let go, and as many more may be staged. */
   granted(bytes: number): void {
-    this.#inFlight = Math.max(0, this.#inFlight - bytes)
+    this.#granted = Math.min(this.#sent, this.#granted + bytes)
+    for (let first = this.#staged[0]; first && first.at + first.bytes.length <= this.#granted; first = this.#staged[0]) this.#staged.shift()
     void this.#pump()
   }
 
-  /** The call ended: nothing more is sent. */
+  /** The call ended: nothing more is staged, and what was is let go. */
   stop(): void {
     this.#stopped = true
+    this.#staged = []
+  }
+
+  /** Staged bytes [at, at + n), for native's read; null when they are not all staged. */
+  read(at: number, n: number): Uint8Array | null {
+    const end = at + n
+    if (this.#stopped || !Number.isSafeInteger(at) || !Number.isSafeInteger(n) || at < this.#granted || n <= 0 || end > this.#sent) return null
+    const pieces = this.#staged.filter((piece) => piece.at < end && piece.at + piece.bytes.length > at)
+    const [only] = pieces
+    if (only && pieces.length === 1) return only.bytes.subarray(at - only.at, end - only.at)
+    const joined = new Uint8Array(n)
+    for (const piece of pieces) {
+      const from = Math.max(at, piece.at)
+      const to = Math.min(end, piece.at + piece.bytes.length)
+      joined.set(piece.bytes.subarray(from - piece.at, to - piece.at), from - at)
+    }
+    return joined
   }
 
   async #pump(): Promise<void> {
     if (this.#pumping) return
     this.#pumping = true
     try {
-      const window = this.#host.window()
-      const chunkBytes = this.#host.chunkBytes()
-      while (!this.#stopped && this.#sent < this.size && this.#inFlight + Math.min(chunkBytes, this.size - this.#sent) <= Math.max(window, chunkBytes)) {
+      // An array is in the page's memory already: staged whole, native reads it at its pace. A
+      // Blob is read into memory a slice at a time, never more than the window ahead.
+      const blob = this.#source instanceof Blob
+      const window = blob ? this.#host.window() : this.size
+      const stage = blob ? this.#host.stageBytes() : this.size
+      while (!this.#stopped && this.#sent < this.size && this.#sent - this.#granted + Math.min(stage, this.size - this.#sent) <= Math.max(window, stage)) {
         const at = this.#sent
-        const end = Math.min(this.size, at + chunkBytes)
-        const chunk = await this.#slice(at, end)
+        const end = Math.min(this.size, at + stage)
+        const bytes = await this.#slice(at, end)
         if (this.#stopped) return
-        const refused = this.#host.send({ t: 'put', upload: this.id, at, data: toBase64(chunk) })
+        this.#staged.push({ at, bytes })
+        const refused = this.#host.send({ t: 'put', upload: this.id, at, n: end - at })
         if (refused) {
-          this.#stopped = true
+          this.stop()
           this.#failed(refused)
           return
         }
         this.#sent = end
-        this.#inFlight += end - at
       }
     } catch (error) {
-      this.#stopped = true
+      this.stop()
       this.#failed(new ConduitError('internal', `Could not read the bytes to upload: ${String(error)}`))
     } finally {
       this.#pumping = false

@@ -77,6 +77,9 @@ export const taskLimit = {"max":64,"min":1} as const
 /** Every state a task can be in (worker/TaskState.h). */
 export const taskStates = ["queued","running","paused","completed","failed","cancelled","timed_out"] as const
 
+/** The global through which native reads what the page staged of its uploads: read(upload, at, n). */
+export const uploadReader = "__conduitUploads" as const
+
 /** Commands the page may invoke: arguments and result. */
 export interface GeneratedCommands {
   'app.revealPath': { args: { path: string }; result: Record<string, never> }
