@@ -2,6 +2,7 @@
 #include "BenchmarkRunner.h"
 
 #include "ItemProducer.h"
+#include "ProcessMemory.h"
 #include "Statistics.h"
 
 #include "PageHarness.h"
@@ -71,7 +72,8 @@ bool BenchmarkRunner::run()
     if (!(setUp() && measureInvokes() && measureEvents() && measureInFlight() && measureEmits()
           && measureItems() && measureBytes()))
         return false;
-    return m_settings.wireOnly || (measureCancels() && measureFlood() && measureHashes());
+    return m_settings.wireOnly
+           || (measureCancels() && measureFlood() && measureHashes() && measureTaskCounts());
 }
 
 bool BenchmarkRunner::setUp()
@@ -228,12 +230,14 @@ std::optional<double> BenchmarkRunner::eventsPerSecond(Path path, int count)
     return count / (double(std::max<qint64>(elapsedNs, 1)) / 1e9);
 }
 
-std::optional<QJsonValue> BenchmarkRunner::startInPage(const QString &asyncExpression)
+std::optional<QJsonValue>
+BenchmarkRunner::startInPage(const QString &asyncExpression,
+                             std::optional<std::chrono::milliseconds> timeout)
 {
     m_report.reset();
     // Not waited for: the page answers through raw.report() when the body has settled.
     m_harness->page().runJavaScript(QStringLiteral("__bench.start(() => %1)").arg(asyncExpression));
-    if (!waitUntil([this] { return m_report.has_value(); })) {
+    if (!waitUntil([this] { return m_report.has_value(); }, timeout)) {
         fail(QStringLiteral("no report from the page for %1").arg(asyncExpression));
         return std::nullopt;
     }
@@ -259,7 +263,8 @@ std::optional<QVariant> BenchmarkRunner::evaluate(const QString &script)
     return result;
 }
 
-bool BenchmarkRunner::waitUntil(const std::function<bool()> &ready)
+bool BenchmarkRunner::waitUntil(const std::function<bool()> &ready,
+                                std::optional<std::chrono::milliseconds> limit)
 {
     if (ready())
         return true;
@@ -267,7 +272,7 @@ bool BenchmarkRunner::waitUntil(const std::function<bool()> &ready)
     QTimer timeout;
     timeout.setSingleShot(true);
     connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-    timeout.start(m_settings.timeout);
+    timeout.start(limit.value_or(m_settings.timeout));
     m_wake = [&loop] {
         loop.quit();
     };
@@ -360,8 +365,10 @@ void BenchmarkRunner::printReport(QTextStream &out) const
 
     printWireTables(out);
     printBytesTables(out);
-    if (!m_settings.wireOnly)
+    if (!m_settings.wireOnly) {
         printTaskTables(out);
+        printTaskCountTable(out);
+    }
 
     out << "\nRESULT invoke_bridge_ms=" << number(invokeMs[int(Path::Bridge)], 4) << '\n'
         << "RESULT invoke_raw_ms=" << number(invokeMs[int(Path::Raw)], 4) << '\n'
@@ -378,7 +385,110 @@ void BenchmarkRunner::printReport(QTextStream &out) const
     printWireResults(out);
     if (!m_settings.wireOnly)
         printTaskResults(out);
+    // The x where each curve bends, 0 when flat.
+    for (const Curve &curve : curves()) {
+        if (curve.points().isEmpty())
+            continue;
+        const auto at = curve.bend();
+        out << "RESULT bend_" << curve.key() << '=' << (at ? curve.points().at(*at).x : 0.0)
+            << '\n';
+    }
     out.flush();
+}
+
+QList<Curve> BenchmarkRunner::curves() const
+{
+    // Totals in ms or MiB; what each costs per unit, as shown.
+    const Curve::Scale usPer[] = {{QStringLiteral(" µs/call"), 1000, 2},
+                                  {QStringLiteral(" µs/item"), 1000, 3},
+                                  {QStringLiteral(" µs/task"), 1000, 1}};
+    const Curve::Scale kibPer[]
+        = {{QStringLiteral(" KiB/call"), 1024, 3}, {QStringLiteral(" KiB/task"), 1024, 1}};
+    const Curve::Scale msPerMiB{QStringLiteral(" ms/MiB"), 1, 2};
+    const Curve::Scale inFlight{QStringLiteral(" in flight")};
+    const Curve::Scale window{QStringLiteral("-item window")};
+    const Curve::Scale size{QStringLiteral(" MiB"), 1.0 / (1 << 20)};
+    const Curve::Scale tasks{QStringLiteral(" tasks")};
+    const auto msFor = [](double units, double perSecond) {
+        return perSecond > 0 ? units * 1000 / perSecond : 0;
+    };
+
+    QList<Curve> all{
+        {QStringLiteral("inflight_bridge"), QStringLiteral("bridge, time per call"), inFlight,
+         usPer[0]},
+        {QStringLiteral("inflight_raw_thread"), QStringLiteral("raw-thread, time per call"),
+         inFlight, usPer[0]},
+        {QStringLiteral("inflight_bridge_native_memory"),
+         QStringLiteral("bridge, native peak growth per call"), inFlight, kibPer[0],
+         ProcessMemory::kNoiseMiB},
+        {QStringLiteral("inflight_bridge_renderer_memory"),
+         QStringLiteral("bridge, renderer peak growth per call"), inFlight, kibPer[0],
+         ProcessMemory::kNoiseMiB},
+    };
+    for (const InFlightRun &run : m_inFlight) {
+        all[0].add(run.calls, run.calls, msFor(run.calls, run.bridgePerSecond));
+        all[1].add(run.calls, run.calls, msFor(run.calls, run.rawThreadPerSecond));
+        all[2].add(run.calls, run.calls, run.nativePeakMiB);
+        all[3].add(run.calls, run.calls, run.rendererPeakMiB);
+    }
+
+    Curve items(QStringLiteral("items_channel"), QStringLiteral("Channel, time per item"), window,
+                usPer[1]);
+    for (const ItemsRun &run : m_items)
+        items.add(run.window, m_settings.items, msFor(m_settings.items, run.perSecond));
+    all.append(items);
+
+    const struct
+    {
+        const char *key;
+        const QList<BytesRun> &runs;
+    } ways[] = {{"bytes_down", m_bytesDown}, {"bytes_up", m_bytesUp}};
+    for (const auto &way : ways) {
+        Curve bridge(QLatin1String(way.key) + QStringLiteral("_bridge"),
+                     QStringLiteral("bridge bytes, time per MiB"), size, msPerMiB);
+        Curve string(QLatin1String(way.key) + QStringLiteral("_string"),
+                     QStringLiteral("hand-written string, time per MiB"), size, msPerMiB);
+        for (const BytesRun &run : way.runs) {
+            const double mib = double(run.size) / (1 << 20);
+            bridge.add(double(run.size), mib, run.bridgeMs);
+            string.add(double(run.size), mib, run.rawMs);
+        }
+        all << bridge << string;
+    }
+
+    const struct
+    {
+        const char *key;
+        const char *name;
+        double TaskCountRun::*total;
+        Curve::Scale perUnit;
+        double floor;
+    } taskCurves[] = {
+        {"done", "start to all done, per task", &TaskCountRun::finishedMs, usPer[2], 0},
+        {"shown", "start to all rows shown, per task", &TaskCountRun::shownMs, usPer[2], 0},
+        {"list", "one tasks.list, per task held", &TaskCountRun::listMs, usPer[2], 0},
+        {"clear", "\"Clear finished\", per task", &TaskCountRun::clearMs, usPer[2], 0},
+        {"native_memory", "native peak growth per task", &TaskCountRun::nativePeakMiB, kibPer[1],
+         ProcessMemory::kNoiseMiB},
+        {"renderer_memory", "renderer peak growth per task", &TaskCountRun::rendererPeakMiB,
+         kibPer[1], ProcessMemory::kNoiseMiB},
+    };
+    for (const auto &spec : taskCurves) {
+        Curve curve(QStringLiteral("tasks_") + QLatin1String(spec.key),
+                    QString::fromUtf8(spec.name), tasks, spec.perUnit, spec.floor);
+        for (const TaskCountRun &run : m_taskCounts)
+            curve.add(run.tasks, run.tasks, run.*spec.total);
+        all.append(curve);
+    }
+    return all;
+}
+
+void BenchmarkRunner::printBends(QTextStream &out, const QString &table) const
+{
+    for (const Curve &curve : curves()) {
+        if (curve.key().startsWith(table + QLatin1Char('_')))
+            out << "  " << curve.describe() << '\n';
+    }
 }
 
 } // namespace Conduit::Benchmark

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "BenchmarkSettings.h"
+#include "Curve.h"
 #include "RawChannelObject.h"
 #include "TaskStateTap.h"
 
@@ -12,6 +13,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,7 +31,8 @@ namespace Conduit::Benchmark {
 // emit to the page's "all received"), a few rounds each, paths interleaved, medians reported.
 // Then the task runtime through the same page: cancel latency (the page's abort to the final
 // state leaving the bridge), frame gaps under a progress flood against an idle baseline, and
-// the hash task against sha256sum on the same files.
+// the hash task against sha256sum on the same files, and the cost of 1 to 10 000 tasks at once.
+// Every curve (calls in flight, items per window, payload size, tasks) says where it bends.
 class BenchmarkRunner final : public QObject
 {
     Q_OBJECT
@@ -54,6 +57,7 @@ private:
     {
         int calls = 0;
         double bridgePerSecond = 0, rawThreadPerSecond = 0;
+        double nativePeakMiB = 0, rendererPeakMiB = 0; // the bridge's, growth over the run
     };
     // One page→native measurement: n items, as the bridge's emits and as raw calls.
     struct EmitRun
@@ -92,6 +96,14 @@ private:
         QList<double> taskMs, sumMs; // per round
         bool digestsMatch = false;
     };
+    // n hash tasks started at once from the page and listed by its dashboard: ms from the first
+    // start, and each process's memory growth (MiB) with the n tasks held.
+    struct TaskCountRun
+    {
+        int tasks = 0;
+        double startedMs = 0, finishedMs = 0, shownMs = 0, listMs = 0, clearMs = 0;
+        double nativeMiB = 0, nativePeakMiB = 0, rendererMiB = 0, rendererPeakMiB = 0;
+    };
 
     bool setUp();
     bool measureInvokes();
@@ -103,6 +115,7 @@ private:
     bool measureCancels();
     bool measureFlood();
     bool measureHashes();
+    bool measureTaskCounts();
     std::optional<ClockSync> syncClock();
     std::optional<FloodPhase> floodPhase(const QString &label, int tasks, int stepMs);
     // Hashes `names` under `root` hashRounds times each way; fills `result`.
@@ -111,12 +124,17 @@ private:
     bool serialInvokes(int calls, bool keep);
     std::optional<double> eventsPerSecond(Path path, int count);
 
-    // Starts an async body in the page through __bench.start and waits for its raw.report().
-    std::optional<QJsonValue> startInPage(const QString &asyncExpression);
+    // Starts an async body in the page through __bench.start and waits for its raw.report(), at
+    // most `timeout` (else the step timeout).
+    std::optional<QJsonValue> startInPage(const QString &asyncExpression,
+                                          std::optional<std::chrono::milliseconds> timeout
+                                          = std::nullopt);
     std::optional<QVariant> evaluate(const QString &script);
     // Spins a local event loop (no 10 ms naps between passes, unlike QTest::qWaitFor, so the
-    // native side answers the page at full speed) until ready() or the step timeout.
-    bool waitUntil(const std::function<bool()> &ready);
+    // native side answers the page at full speed) until ready() or `limit` (else the step
+    // timeout) has passed.
+    bool waitUntil(const std::function<bool()> &ready,
+                   std::optional<std::chrono::milliseconds> limit = std::nullopt);
     bool fail(const QString &why);
     double roundTripMs() const; // the bridge's serial invoke round trip, median of (a)
     void printWireTables(QTextStream &out) const;
@@ -124,6 +142,11 @@ private:
     void printBytesTables(QTextStream &out) const;
     void printTaskTables(QTextStream &out) const;
     void printTaskResults(QTextStream &out) const;
+    void printTaskCountTable(QTextStream &out) const;
+    // Every curve the report shows, from the runs measured; keyed <table>_<what>.
+    QList<Curve> curves() const;
+    // The bend of each curve whose key starts with `table`, one line each.
+    void printBends(QTextStream &out, const QString &table) const;
 
     BenchmarkSettings m_settings;
     RawChannelObject m_raw; // outlives the harness, whose channel publishes it
@@ -169,6 +192,7 @@ private:
     QList<double> m_cancelPageMs;          // abort → the page seeing that state
     QList<FloodPhase> m_flood;             // baseline, flood, diagnostic
     HashCase m_hashOne, m_hashFolder;
+    QList<TaskCountRun> m_taskCounts;
     QString m_sha256sum;
 };
 

@@ -28,9 +28,10 @@ struct BenchmarkSettings
     int floodTasks = 8;                            // count tasks publishing progress at once
     std::chrono::milliseconds floodDuration{3000}; // frame gaps measured per phase
     qint64 hashBytes = qint64(1) << 30;            // per hash case: one file, then a folder
-    int hashFolderFiles = 256;                // the folder case: hashBytes over this many files
-    int hashRounds = 3;                       // per path and case, order alternating
-    std::chrono::milliseconds timeout{30000}; // for any one step
+    int hashFolderFiles = 256; // the folder case: hashBytes over this many files
+    int hashRounds = 3;        // per path and case, order alternating
+    QList<int> taskCounts{1, 10, 100, 1000, 10000}; // hash tasks started at once, per run
+    std::chrono::milliseconds timeout{30000};       // for any one step
 
     static BenchmarkSettings quick()
     {
@@ -50,6 +51,7 @@ struct BenchmarkSettings
         settings.hashBytes = qint64(100) << 20;
         settings.hashFolderFiles = 25;
         settings.hashRounds = 1;
+        settings.taskCounts = {1, 10, 100};
         return settings;
     }
 };

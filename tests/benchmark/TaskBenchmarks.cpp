@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 // The task runtime through the real page (docs/DESIGN.md §5): cancel latency, frame gaps under a
-// progress flood, and the hash task against sha256sum. Part of BenchmarkRunner.
+// progress flood, the hash task against sha256sum, and what 1 to 10 000 tasks at once cost.
+// Part of BenchmarkRunner.
 #include "BenchmarkRunner.h"
 
+#include "ProcessMemory.h"
 #include "Statistics.h"
 
 #include "PageHarness.h"
+#include <app/AppPage.h>
+#include <worker/TaskManager.h>
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -17,7 +22,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
-#include <QThread>
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +39,9 @@ constexpr double kFrameGapTargetMs = 25.0; // p99 under the progress flood
 constexpr double kHashOneFileTarget = 0.9; // task/sha256sum throughput, at least
 constexpr double kHashFolderTarget = 1.0;  // task/sha256sum throughput, above
 constexpr qsizetype kBlock = 4 << 20;      // bytes per write and per warm-up read
+// Step time allowed per task in the task-count runs, on top of the step timeout: 10 000 tasks
+// queue behind the task limit.
+constexpr std::chrono::milliseconds kPerTaskTimeout{60};
 
 // Nearest rank, as page-bench.js computes it: p99 of 60 samples is the largest.
 double percentile(QList<double> values, double q)
@@ -182,7 +189,7 @@ bool BenchmarkRunner::measureCancels()
 std::optional<BenchmarkRunner::FloodPhase> BenchmarkRunner::floodPhase(const QString &label,
                                                                        int tasks, int stepMs)
 {
-    const int restoreLimit = std::clamp(QThread::idealThreadCount(), 1, 64); // the default
+    const int restoreLimit = TaskManager::defaultLimit();
     const auto value = startInPage(QStringLiteral("__bench.flood(%1, %2, %3, %4, %5)")
                                        .arg(tasks)
                                        .arg(m_settings.floodTasks)
@@ -342,6 +349,59 @@ bool BenchmarkRunner::measureHashes()
     return true;
 }
 
+// ---- (k) number of tasks -------------------------------------------------------------------
+
+bool BenchmarkRunner::measureTaskCounts()
+{
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/conduit_bench-XXXXXX"));
+    if (!dir.isValid())
+        return fail(QStringLiteral("cannot make a temporary folder: %1").arg(dir.errorString()));
+    // Every task hashes the same folder of one small file; the manifests go beside it, one per
+    // task, so no task's manifest lands in what another one hashes.
+    const QString root = dir.filePath(QStringLiteral("root"));
+    QDir().mkpath(root);
+    QString error;
+    if (!writeFile(root + QStringLiteral("/small.txt"), QByteArray(512, 'x'), 512, error))
+        return fail(error);
+    ProcessMemory native(QCoreApplication::applicationPid());
+    ProcessMemory renderer(m_harness->page().renderProcessPid());
+    const auto msOf = [](const QJsonObject &object, const char *key) {
+        return object.value(QLatin1String(key)).toDouble();
+    };
+    for (const int tasks : m_settings.taskCounts) {
+        const QString manifests = dir.filePath(QStringLiteral("manifests-%1").arg(tasks));
+        QDir().mkpath(manifests);
+        TaskCountRun run;
+        run.tasks = tasks;
+        native.start();
+        renderer.start();
+        const auto started = startInPage(QStringLiteral("__bench.manyTasks(%1, %2, %3)")
+                                             .arg(jsString(root), jsString(manifests))
+                                             .arg(tasks),
+                                         m_settings.timeout + kPerTaskTimeout * tasks);
+        if (!started)
+            return fail(QStringLiteral("%1 tasks at once: %2").arg(tasks).arg(m_error));
+        // Measured with the n tasks still held, natively and as rows of the dashboard.
+        run.nativeMiB = native.growthMiB();
+        run.nativePeakMiB = native.peakGrowthMiB();
+        run.rendererMiB = renderer.growthMiB();
+        run.rendererPeakMiB = renderer.peakGrowthMiB();
+        const QJsonObject times = started->toObject();
+        run.startedMs = msOf(times, "startedMs");
+        run.finishedMs = msOf(times, "finishedMs");
+        run.shownMs = msOf(times, "shownMs");
+        run.listMs = msOf(times, "listMs");
+        const auto cleared = startInPage(QStringLiteral("__bench.clearTasks(%1)").arg(tasks),
+                                         m_settings.timeout + kPerTaskTimeout * tasks);
+        if (!cleared)
+            return fail(QStringLiteral("clearing %1 tasks: %2").arg(tasks).arg(m_error));
+        run.clearMs = msOf(cleared->toObject(), "ms");
+        m_taskCounts.append(run);
+        QDir(manifests).removeRecursively();
+    }
+    return true;
+}
+
 // ---- report --------------------------------------------------------------------------------
 
 void BenchmarkRunner::printTaskTables(QTextStream &out) const
@@ -439,6 +499,61 @@ void BenchmarkRunner::printTaskTables(QTextStream &out) const
             m_hashFolder, kHashFolderTarget, true);
 }
 
+void BenchmarkRunner::printTaskCountTable(QTextStream &out) const
+{
+    out << "\n(k) number of tasks: n hash tasks (all of one folder holding a 512-byte file, each "
+           "into a manifest of its own) started at once with invoke('tasks.start'), task limit "
+        << TaskManager::defaultLimit()
+        << "; ms from the first start to: every start answered,\n"
+           "    every final task.state in the page, the dashboard listing all n rows completed; "
+           "one tasks.list with n held; \"Clear finished\" to an empty list.\n"
+           "    Memory, this process and the renderer: peak resident growth over the run (held: "
+           "still resident with the n tasks held); under "
+        << number(ProcessMemory::kNoiseMiB, 0) << " MiB is noise\n";
+    const QStringList heads{QStringLiteral("tasks"),
+                            QStringLiteral("started"),
+                            QStringLiteral("all done"),
+                            QStringLiteral("µs/task"),
+                            QStringLiteral("rows shown"),
+                            QStringLiteral("µs/task"),
+                            QStringLiteral("tasks.list"),
+                            QStringLiteral("clear"),
+                            QStringLiteral("native MiB (held)"),
+                            QStringLiteral("KiB/task"),
+                            QStringLiteral("renderer MiB (held)"),
+                            QStringLiteral("KiB/task")};
+    const int widths[] = {6, 9, 10, 9, 11, 9, 11, 9, 18, 9, 20, 9};
+    QString line = QStringLiteral(" ");
+    for (qsizetype i = 0; i < heads.size(); ++i)
+        line += QLatin1Char(' ') + heads.at(i).rightJustified(widths[i]);
+    out << line << '\n';
+    const auto perTask = [](double total, int tasks, double scale) {
+        return number(total * scale / std::max(tasks, 1), 1);
+    };
+    const auto memory = [](double peak, double held) {
+        return QStringLiteral("%1 (%2)").arg(number(peak, 1), number(held, 1));
+    };
+    for (const TaskCountRun &run : m_taskCounts) {
+        const QStringList cells{QString::number(run.tasks),
+                                number(run.startedMs, 1),
+                                number(run.finishedMs, 1),
+                                perTask(run.finishedMs, run.tasks, 1000),
+                                number(run.shownMs, 1),
+                                perTask(run.shownMs, run.tasks, 1000),
+                                number(run.listMs, 2),
+                                number(run.clearMs, 1),
+                                memory(run.nativePeakMiB, run.nativeMiB),
+                                perTask(run.nativePeakMiB, run.tasks, 1024),
+                                memory(run.rendererPeakMiB, run.rendererMiB),
+                                perTask(run.rendererPeakMiB, run.tasks, 1024)};
+        line = QStringLiteral(" ");
+        for (qsizetype i = 0; i < cells.size(); ++i)
+            line += QLatin1Char(' ') + cells.at(i).rightJustified(widths[i]);
+        out << line << '\n';
+    }
+    printBends(out, QStringLiteral("tasks"));
+}
+
 void BenchmarkRunner::printTaskResults(QTextStream &out) const
 {
     const auto mbps = [](qint64 bytes, double msValue) {
@@ -496,6 +611,20 @@ void BenchmarkRunner::printTaskResults(QTextStream &out) const
         << (m_hashOne.digestsMatch && m_hashFolder.digestsMatch ? 1 : 0) << '\n'
         << "RESULT hash_one_file_target_met=" << (oneRatio >= kHashOneFileTarget ? 1 : 0) << '\n'
         << "RESULT hash_folder_target_met=" << (folderRatio > kHashFolderTarget ? 1 : 0) << '\n';
+    for (const TaskCountRun &run : m_taskCounts) {
+        out << "RESULT tasks_" << run.tasks << "_done_ms=" << number(run.finishedMs, 1) << '\n'
+            << "RESULT tasks_" << run.tasks << "_shown_ms=" << number(run.shownMs, 1) << '\n'
+            << "RESULT tasks_" << run.tasks << "_list_ms=" << number(run.listMs, 2) << '\n'
+            << "RESULT tasks_" << run.tasks << "_clear_ms=" << number(run.clearMs, 1) << '\n'
+            << "RESULT tasks_" << run.tasks << "_native_peak_mib=" << number(run.nativePeakMiB, 1)
+            << '\n'
+            << "RESULT tasks_" << run.tasks << "_native_held_mib=" << number(run.nativeMiB, 1)
+            << '\n'
+            << "RESULT tasks_" << run.tasks
+            << "_renderer_peak_mib=" << number(run.rendererPeakMiB, 1) << '\n'
+            << "RESULT tasks_" << run.tasks << "_renderer_held_mib=" << number(run.rendererMiB, 1)
+            << '\n';
+    }
 }
 
 } // namespace Conduit::Benchmark

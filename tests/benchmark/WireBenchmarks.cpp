@@ -4,6 +4,7 @@
 // the same run. Part of BenchmarkRunner.
 #include "BenchmarkRunner.h"
 
+#include "ProcessMemory.h"
 #include "Statistics.h"
 
 #include "PageHarness.h"
@@ -31,27 +32,6 @@ constexpr double kBytesDownTarget = 10.0; // hand-written string time / bridge b
 constexpr double kBigFileGrowthTarget = 1.5; // peak growth of each process, in payloads
 constexpr double kBytesUpTarget = 3.0; // hand-written string time / bridge upload time at 16 MiB
 
-// Linux: resets a process's peak resident size (VmHWM), so the next peak is this run's.
-void resetPeak(qint64 pid)
-{
-    QFile clear(QStringLiteral("/proc/%1/clear_refs").arg(pid));
-    if (clear.open(QIODevice::WriteOnly))
-        clear.write("5");
-}
-
-// A line of /proc/<pid>/status, in MiB (VmRSS, VmHWM); -1 if it cannot be read.
-double statusMiB(qint64 pid, const char *field)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field) + 1).trimmed().split(' ').value(0).toDouble() / 1024;
-    }
-    return -1;
-}
-
 double perSecondOf(const std::optional<QJsonValue> &value)
 {
     return value ? value->toObject().value(QStringLiteral("perSecond")).toDouble() : 0;
@@ -61,14 +41,18 @@ double perSecondOf(const std::optional<QJsonValue> &value)
 
 bool BenchmarkRunner::measureInFlight()
 {
+    ProcessMemory native(QCoreApplication::applicationPid());
+    ProcessMemory renderer(m_harness->page().renderProcessPid());
     for (const int calls : m_settings.inFlight) {
         InFlightRun run;
         run.calls = calls;
-        QList<double> bridge, rawThread;
+        QList<double> bridge, rawThread, nativePeak, rendererPeak;
         for (int round = 0; round < std::max(1, m_settings.rounds / 2); ++round) {
             for (const bool bridgeFirst : {round % 2 == 0, round % 2 != 0}) {
                 const QString kind
                     = bridgeFirst ? QStringLiteral("bridge") : QStringLiteral("raw-thread");
+                native.start();
+                renderer.start();
                 const double perSecond = perSecondOf(
                     startInPage(QStringLiteral("__bench.inFlight('%1', %2)").arg(kind).arg(calls)));
                 if (perSecond <= 0)
@@ -76,10 +60,16 @@ bool BenchmarkRunner::measureInFlight()
                                     .arg(calls)
                                     .arg(kind, m_error));
                 (bridgeFirst ? bridge : rawThread).append(perSecond);
+                if (bridgeFirst) {
+                    nativePeak.append(native.peakGrowthMiB());
+                    rendererPeak.append(renderer.peakGrowthMiB());
+                }
             }
         }
         run.bridgePerSecond = median(bridge);
         run.rawThreadPerSecond = median(rawThread);
+        run.nativePeakMiB = median(nativePeak);
+        run.rendererPeakMiB = median(rendererPeak);
         m_inFlight.append(run);
     }
     return true;
@@ -168,20 +158,18 @@ bool BenchmarkRunner::measureBytes()
     for (qint64 written = 0; written < m_settings.bigFile; written += block.size())
         file.write(block);
     file.close();
-    const qint64 self = QCoreApplication::applicationPid();
-    const qint64 renderer = m_harness->page().renderProcessPid();
+    ProcessMemory native(QCoreApplication::applicationPid());
+    ProcessMemory renderer(m_harness->page().renderProcessPid());
     for (const bool whole : {false, true}) {
-        resetPeak(self);
-        resetPeak(renderer);
-        const double nativeBefore = statusMiB(self, "VmRSS:");
-        const double rendererBefore = statusMiB(renderer, "VmRSS:");
+        native.start();
+        renderer.start();
         const double ms = msOf(startInPage(QStringLiteral("__bench.fileDown('%1', %2)")
                                                .arg(file.fileName(), whole ? "true" : "false")));
         if (ms <= 0)
             return fail(
                 QStringLiteral("streaming %1 to the page: %2").arg(file.fileName(), m_error));
-        m_bigFiles.append({m_settings.bigFile, whole, ms, statusMiB(self, "VmHWM:") - nativeBefore,
-                           statusMiB(renderer, "VmHWM:") - rendererBefore});
+        m_bigFiles.append(
+            {m_settings.bigFile, whole, ms, native.peakGrowthMiB(), renderer.peakGrowthMiB()});
     }
     return true;
 }
@@ -189,23 +177,30 @@ bool BenchmarkRunner::measureBytes()
 void BenchmarkRunner::printWireTables(QTextStream &out) const
 {
     out << "\n(f) calls in flight: n echo calls started at once and all awaited, bridge (async "
-           "thread) against raw-thread (QFuture from a worker QThread)\n";
-    out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+           "thread) against raw-thread (QFuture from a worker QThread);\n"
+           "    the bridge's peak memory growth over the run (VmHWM less VmRSS before), native and "
+           "renderer\n";
+    out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7 %8\n")
                .arg(QStringLiteral("in flight"), 10)
                .arg(QStringLiteral("bridge/s"), 12)
                .arg(QStringLiteral("µs/call"), 9)
                .arg(QStringLiteral("raw-thread/s"), 13)
                .arg(QStringLiteral("µs/call"), 9)
-               .arg(QStringLiteral("ratio"), 7);
+               .arg(QStringLiteral("ratio"), 7)
+               .arg(QStringLiteral("native MiB"), 11)
+               .arg(QStringLiteral("renderer MiB"), 13);
     for (const InFlightRun &run : m_inFlight) {
-        out << QStringLiteral("  %1 %2 %3 %4 %5 %6x\n")
+        out << QStringLiteral("  %1 %2 %3 %4 %5 %6x %7 %8\n")
                    .arg(run.calls, 10)
                    .arg(number(run.bridgePerSecond, 0), 12)
                    .arg(number(1e6 / std::max(run.bridgePerSecond, 1.0), 2), 9)
                    .arg(number(run.rawThreadPerSecond, 0), 13)
                    .arg(number(1e6 / std::max(run.rawThreadPerSecond, 1.0), 2), 9)
-                   .arg(number(run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0), 2), 6);
+                   .arg(number(run.bridgePerSecond / std::max(run.rawThreadPerSecond, 1.0), 2), 6)
+                   .arg(number(run.nativePeakMiB, 1), 11)
+                   .arg(number(run.rendererPeakMiB, 1), 13);
     }
+    printBends(out, QStringLiteral("inflight"));
 
     out << "\n(g) page->native items: n emits (batched) against n raw invokable calls, each "
            "followed by one awaited call\n";
@@ -229,6 +224,7 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
                    .arg(run.window)
                    .arg(number(run.perSecond, 0))
                    .arg(number(run.perSecond / std::max(rawPerSecond, 1.0), 1));
+    printBends(out, QStringLiteral("items"));
     const auto bytesRows = [&out](const QList<BytesRun> &runs) {
         for (const BytesRun &run : runs) {
             out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
@@ -243,9 +239,11 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
     out << "\n(i) bytes native->page: the bridge's bytes (app:// fetch, arrayBuffer) against one "
            "hand-written QString\n";
     bytesRows(m_bytesDown);
+    printBends(out, QStringLiteral("bytes_down"));
     out << "\n(j) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
            "against one hand-written QString argument\n";
     bytesRows(m_bytesUp);
+    printBends(out, QStringLiteral("bytes_up"));
     for (const BigFileRun &run : m_bigFiles) {
         out << QStringLiteral("  %1 MiB file %2: %3 ms; peak growth native %4 MiB, renderer %5 "
                               "MiB\n")

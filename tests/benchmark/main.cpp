@@ -39,6 +39,27 @@ bool readCount(const QCommandLineParser &parser, const QCommandLineOption &optio
     return true;
 }
 
+// The same for a comma-separated list of positive numbers.
+bool readCounts(const QCommandLineParser &parser, const QCommandLineOption &option,
+                QList<int> &counts)
+{
+    if (!parser.isSet(option))
+        return true;
+    QList<int> values;
+    for (const QString &part : parser.value(option).split(QLatin1Char(','))) {
+        bool ok = false;
+        const int n = part.toInt(&ok);
+        if (!ok || n <= 0) {
+            std::fprintf(stderr, "conduit_bench: --%s wants positive numbers, comma-separated\n",
+                         qPrintable(option.names().constFirst()));
+            return false;
+        }
+        values.append(n);
+    }
+    counts = values;
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -59,7 +80,8 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
         "Measures Conduit's bridge against raw QWebChannel on the real page: serial invoke "
         "round trips and native-to-page events per second; then task cancel latency, frame gaps "
-        "under a progress flood, and the hash task against sha256sum."));
+        "under a progress flood, the hash task against sha256sum, and the cost of 1 to 10 000 "
+        "tasks. Says where each curve bends."));
     parser.addHelpOption();
     const QCommandLineOption quick(
         QStringLiteral("quick"),
@@ -92,6 +114,11 @@ int main(int argc, char *argv[])
         QStringLiteral("in-flight"),
         QStringLiteral("Calls in flight per run, comma-separated (default 1000,20000,100000)."),
         QStringLiteral("n,…"));
+    const QCommandLineOption tasks(
+        QStringLiteral("tasks"),
+        QStringLiteral("Hash tasks started at once per run, comma-separated (default "
+                       "1,10,100,1000,10000; --quick: 1,10,100)."),
+        QStringLiteral("n,…"));
     const QCommandLineOption emits(QStringLiteral("emits"),
                                    QStringLiteral("Page-to-native items per path and round."),
                                    QStringLiteral("n"));
@@ -100,7 +127,7 @@ int main(int argc, char *argv[])
         QStringLiteral("Only start-up and idle memory: conduit against a hand-written page, as "
                        "processes."));
     parser.addOptions({quick, rounds, calls, events, warmup, cancels, floodMs, hashMb, wireOnly,
-                       inFlight, emits, startup});
+                       inFlight, tasks, emits, startup});
     parser.process(app);
 
     auto settings = parser.isSet(quick) ? Conduit::Benchmark::BenchmarkSettings::quick()
@@ -111,18 +138,9 @@ int main(int argc, char *argv[])
         || !readCount(parser, cancels, settings.cancels)
         || !readCount(parser, emits, settings.emits))
         return 2;
-    if (parser.isSet(inFlight)) {
-        settings.inFlight.clear();
-        for (const QString &part : parser.value(inFlight).split(QLatin1Char(','))) {
-            bool ok = false;
-            const int n = part.toInt(&ok);
-            if (!ok || n <= 0) {
-                std::fprintf(stderr, "conduit_bench: --in-flight wants positive numbers\n");
-                return 2;
-            }
-            settings.inFlight.append(n);
-        }
-    }
+    if (!readCounts(parser, inFlight, settings.inFlight)
+        || !readCounts(parser, tasks, settings.taskCounts))
+        return 2;
     settings.wireOnly = parser.isSet(wireOnly);
     int floodDuration = int(settings.floodDuration.count());
     int hashMiB = int(settings.hashBytes >> 20);

@@ -138,6 +138,18 @@
       },
     }
   }
+  // Resolves with performance.now() at the first animation frame where probe() holds: what the
+  // page shows, not only what it has been told.
+  const frameWhere = (probe) =>
+    new Promise((resolve) => {
+      const tick = () => (probe() ? resolve(performance.now()) : requestAnimationFrame(tick))
+      requestAnimationFrame(tick)
+    })
+  const taskList = () => {
+    const list = document.querySelector('[data-testid=task-list]')
+    if (!list) throw new Error('the page shows no task list')
+    return list
+  }
   // page clock + offset = native clock (both CLOCK_MONOTONIC, so the offset does not drift)
   const clock = { offsetMs: 0 }
 
@@ -375,6 +387,68 @@
         if (tasks > 0) await conduit.tasks.setLimit(restoreLimit)
         panel.remove()
       }
+    },
+    // n hash tasks started at once with tasks.start as any other client would (invokes, not
+    // conduit.tasks, so the dashboard lists them as it lists every task it did not start), each
+    // hashing the same tiny folder into a manifest of its own. In ms from the first start: every
+    // start answered, every final task.state seen, the dashboard's list showing all n rows
+    // completed; then one tasks.list with the n tasks held (the median of 3).
+    async manyTasks(root, manifests, n) {
+      const list = taskList()
+      if (list.childElementCount) throw new Error(`the task list shows ${list.childElementCount} rows before starting`)
+      const finals = new Map() // id → final state
+      let allFinal
+      const finished = new Promise((resolve) => (allFinal = resolve))
+      const unlisten = conduit.listen('task.state', (snapshot) => {
+        if (!snapshot || snapshot.kind !== 'hash' || !FINAL.includes(snapshot.state) || finals.has(snapshot.id)) return
+        finals.set(snapshot.id, snapshot.state)
+        if (finals.size === n) allFinal(performance.now())
+      })
+      try {
+        const start = performance.now()
+        const pending = new Array(n)
+        for (let i = 0; i < n; ++i)
+          pending[i] = conduit.invoke('tasks.start', { kind: 'hash', params: { root, manifest: `${manifests}/${i}.sha256` } })
+        const snapshots = await Promise.all(pending)
+        const startedAt = performance.now()
+        const finishedAt = await finished
+        const wrong = snapshots.find((snapshot) => finals.get(snapshot.id) !== 'completed')
+        if (wrong) throw new Error(`hash task ${wrong.id} ended ${finals.get(wrong.id)}`)
+        const shownAt = await frameWhere(
+          () => list.childElementCount === n && list.querySelectorAll('[data-state=completed]').length === n)
+        const listMs = []
+        let listed = 0
+        for (let i = 0; i < 3; ++i) {
+          const t0 = performance.now()
+          listed = (await conduit.tasks.list()).length
+          listMs.push(performance.now() - t0)
+        }
+        if (listed < n) throw new Error(`tasks.list held ${listed} of ${n} tasks`)
+        for (const snapshot of snapshots) taskStates.delete(snapshot.id)
+        return {
+          startedMs: startedAt - start,
+          finishedMs: finishedAt - start,
+          shownMs: shownAt - start,
+          listMs: median(listMs),
+          listed,
+        }
+      } finally {
+        unlisten()
+      }
+    },
+    // The dashboard's "Clear finished" for the n tasks manyTasks() left: ms from the click to an
+    // empty list, each of them forgotten natively.
+    async clearTasks(n) {
+      const list = taskList()
+      const button = document.querySelector('[data-testid=clear-finished]')
+      if (!button || button.disabled) throw new Error('"Clear finished" is missing or disabled')
+      const before = (await conduit.tasks.list()).length
+      const start = performance.now()
+      button.click()
+      const clearedAt = await frameWhere(() => list.childElementCount === 0)
+      const after = (await conduit.tasks.list()).length
+      if (before - after !== n) throw new Error(`clearing forgot ${before - after} of ${n} tasks`)
+      return { ms: clearedAt - start }
     },
     // The real path: tasks.run('hash') from the page, timed in the page.
     async hash(root) {
