@@ -357,7 +357,10 @@ QJsonObject Schema::checkFields(const QJsonObject &value, const QString &where) 
         const QJsonValue given = value.value(field.name);
         const bool missing = given.isUndefined() || (given.isNull() && !field.schema.isNullable());
         if (!missing) {
-            checked.insert(field.name, field.schema.check(given, place));
+            // Most values come back as given: the object is copied only for one that changed.
+            const QJsonValue valid = field.schema.check(given, place);
+            if (valid != given)
+                checked.insert(field.name, valid);
         } else if (field.required) {
             throw SchemaError(place, QStringLiteral("missing argument '%1'").arg(place));
         } else if (!field.fallback.isUndefined()) {
