@@ -374,6 +374,11 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
             m_streams.open(call.stream, registered->streamMode);
         }
         future = awaitUploads(id, *registered, call);
+        if (!future.isValid() && registered->syncHandler && !call.stream.isValid()) {
+            // Answered at once: no future, no pending call (what the GUI thread answers).
+            sendResult(id, registered->syncHandler(call));
+            return;
+        }
         if (!future.isValid())
             future = startCall(*registered, call, &work);
     } catch (const CommandError &error) {

@@ -57,9 +57,11 @@ Command &CommandRegistry::add(const QString &name, const Schema &args, CommandHa
 Command &CommandRegistry::addSync(const QString &name, const Schema &args,
                                   SyncCommandHandler handler)
 {
-    return add(name, args, [handler = std::move(handler)](const CommandCall &call) {
+    Command &command = add(name, args, [handler](const CommandCall &call) {
         return QtFuture::makeReadyFuture(handler(call));
     });
+    command.syncHandler = std::move(handler);
+    return command;
 }
 
 Command &CommandRegistry::addBytes(const QString &name, const Schema &args, BytesHandler handler)

@@ -43,6 +43,9 @@ struct Command
     StreamLifetime streamLifetime = StreamLifetime::Call;
     Schema result;             // what the handler resolves with, for the generated page API
     BytesHandler bytesHandler; // instead of handler, for addBytes()
+    // addSync()'s handler as given (`handler` wraps it in a ready future): the bridge answers a
+    // call without streams or uploads from it directly, with no future and no pending call.
+    SyncCommandHandler syncHandler;
     qint64 maxBytes = kDefaultMaxBytes; // bytes answered past it are refused with too_large
 
     static constexpr qint64 kDefaultMaxBytes = qint64(1) << 30;
