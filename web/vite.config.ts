@@ -3,9 +3,10 @@
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-// The Qt side compiles exactly these files into its resources (a list fixed at configure time):
-//   index.html, assets/index.js, assets/index.css
-// so the build emits one chunk, one stylesheet, no hashes and no other files.
+// The page is split: the entry holds what the first view needs, and every other view, task kind
+// part and language is a chunk of its own, loaded by import() when it is first shown. The Qt side
+// compiles whatever lands in dist/ into its resources (web/CMakeLists.txt lists it after the
+// build), so the chunks' names may carry hashes.
 
 // Chromium 102 is what QtWebEngine 6.4 ships; nothing newer may reach the bundle.
 const TARGET = 'chrome102'
@@ -37,20 +38,15 @@ export default defineConfig({
     cssTarget: TARGET,
     outDir: 'dist',
     assetsDir: 'assets',
-    cssCodeSplit: false,
-    modulePreload: false,
+    // A chunk's deps are fetched together when it is imported; Chromium 102 needs no polyfill.
+    modulePreload: { polyfill: false },
     // Any asset is inlined as a data: URL (CSP allows data: images); none is emitted as a file.
     assetsInlineLimit: Number.MAX_SAFE_INTEGER,
     sourcemap: false,
     reportCompressedSize: false,
     rolldownOptions: {
-      output: {
-        codeSplitting: false,
-        entryFileNames: 'assets/index.js',
-        chunkFileNames: 'assets/index.js',
-        assetFileNames: (asset) =>
-          asset.names.some((name) => name.endsWith('.css')) ? 'assets/index.css' : 'assets/[name][extname]',
-      },
+      // Vue and vue-i18n in a chunk of their own, which the first view and every chunk share.
+      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
     },
   },
   test: {

@@ -84,11 +84,13 @@ void tst_E2eLogView::initTestCase()
 
 void tst_E2eLogView::click(const QString &testid)
 {
-    QVERIFY2(js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
-                               " if (!e || e.disabled) return false; e.click(); return true; })()")
-                    .arg(testid))
-                 .toBool(),
-             qPrintable(testid));
+    // A form the page loads when first chosen may take a moment to appear.
+    QTRY_VERIFY2(
+        js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
+                          " if (!e || e.disabled) return false; e.click(); return true; })()")
+               .arg(testid))
+            .toBool(),
+        qPrintable(testid));
 }
 
 void tst_E2eLogView::fiveHundredMiBFromTheForm()
@@ -120,8 +122,9 @@ void tst_E2eLogView::fiveHundredMiBFromTheForm()
 
     // Through the form, as a person would.
     click(QStringLiteral("form-kind-tail"));
-    QVERIFY(
+    QTRY_VERIFY(
         js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=tail-path]');"
+                          " if (!e) return false;"
                           " e.value = %1; e.dispatchEvent(new Event('input', {bubbles: true}));"
                           " return true; })()")
                .arg(jsString(path)))

@@ -74,6 +74,14 @@ int main(int argc, char *argv[])
         return PageHarness::runOn(page, script);
     };
     const auto set = [&](const QString &testid, const QString &value) {
+        // A form or view the page loads when first shown may take a moment to appear.
+        QTest::qWaitFor(
+            [&] {
+                return run(QStringLiteral("!!document.querySelector('[data-testid=\"%1\"]')")
+                               .arg(testid))
+                    .toBool();
+            },
+            5000);
         run(QStringLiteral(
                 "(() => { const e = document.querySelector('[data-testid=\"%1\"]'); e.value = %2;"
                 " e.dispatchEvent(new Event('input', {bubbles: true})); return true; })()")

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: MIT
 // The page's languages: vue-i18n (Composition API, one global composer) over the catalogues in
-// locales/, following the locale native reports in the handshake. Messages are compiled by
-// vue-i18n's JIT compiler into an AST and interpreted, so nothing reaches eval/new Function (the
+// locales/, following the locale native reports in the handshake. English is built in (it is also
+// the fallback); another catalogue loads when its language is first chosen. Messages are compiled
+// by vue-i18n's JIT compiler into an AST and interpreted, so nothing reaches eval/new Function (the
 // page's CSP forbids both). Numbers, sizes, rates, dates and durations go through Intl.
 
 import { computed, ref } from 'vue'
 import { createI18n } from 'vue-i18n'
 import { en, type MessageSchema } from './locales/en'
-import { de } from './locales/de'
-import { fr } from './locales/fr'
 
-export const catalogues = { en, de, fr } satisfies Record<string, MessageSchema>
-export type Locale = keyof typeof catalogues
+/** The languages the page speaks. */
+const locales = ['en', 'de', 'fr'] as const
+export type Locale = (typeof locales)[number]
 export type { MessageSchema }
+
+/** Every catalogue but English's, loaded on first use. */
+const loadCatalogue: Record<Exclude<Locale, 'en'>, () => Promise<MessageSchema>> = {
+  de: () => import('./locales/de').then((m) => m.de),
+  fr: () => import('./locales/fr').then((m) => m.fr),
+}
 
 /** "a.b.c" for every string leaf of the schema. */
 type Leaves<T, P extends string = ''> = {
@@ -24,8 +30,10 @@ type Params = Record<string, string | number>
 
 /** one | other (two forms) or zero | one | other (three), by the language's own plural rules. */
 function pluralRule(locale: string): (choice: number, choicesLength: number) => number {
-  const rules = new Intl.PluralRules(locale)
+  // Made when first needed: ICU loads a language's data with it.
+  let rules: Intl.PluralRules | undefined
   return (choice, choicesLength) => {
+    rules ??= new Intl.PluralRules(locale)
     const one = rules.select(choice) === 'one'
     if (choicesLength >= 3) return choice === 0 ? 0 : one ? 1 : 2
     return one ? 0 : 1
@@ -37,7 +45,7 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   globalInjection: false,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: catalogues,
+  messages: { en } as Record<Locale, MessageSchema>,
   pluralRules: { en: pluralRule('en'), de: pluralRule('de'), fr: pluralRule('fr') },
   missingWarn: false,
   fallbackWarn: false,
@@ -48,7 +56,7 @@ const composer = i18n.global
 /** "de_DE", "de-AT", "fr_FR.UTF-8", "de" → de/fr; anything unknown → en. */
 export function pickLocale(tag: string | null | undefined): Locale {
   const language = (tag ?? '').split(/[-_.]/)[0]?.toLowerCase() ?? ''
-  return language in catalogues ? (language as Locale) : 'en'
+  return (locales as readonly string[]).includes(language) ? (language as Locale) : 'en'
 }
 
 /** A BCP 47 tag for Intl and <html lang>: "de_DE" → "de-DE"; falls back to the catalogue. */
@@ -65,14 +73,30 @@ export function toBcp47(tag: string | null | undefined, locale: Locale): string 
 }
 
 const currentTag = ref<string>('en')
+let latestRequest = 0
 
-/** Switches the catalogue and Intl formats, and sets <html lang>. */
-export function setLocale(tag: string | null | undefined): Locale {
+/**
+ * Switches the catalogue and Intl formats, and sets <html lang>: at once when the language's
+ * catalogue is loaded (English's always is), else once it is. Resolves with the locale in use then;
+ * of calls that overlap, the last one wins.
+ */
+export async function setLocale(tag: string | null | undefined): Promise<Locale> {
   const locale = pickLocale(tag)
-  composer.locale.value = locale
-  currentTag.value = toBcp47(tag, locale)
-  if (typeof document !== 'undefined') document.documentElement.lang = currentTag.value
-  return locale
+  const request = ++latestRequest
+  if (locale !== 'en' && !composer.availableLocales.includes(locale)) {
+    try {
+      composer.setLocaleMessage(locale, await loadCatalogue[locale]())
+    } catch (error) {
+      console.error(`conduit: the ${locale} catalogue did not load`, error)
+      return composer.locale.value as Locale
+    }
+  }
+  if (request === latestRequest) {
+    composer.locale.value = locale
+    currentTag.value = toBcp47(tag, locale)
+    if (typeof document !== 'undefined') document.documentElement.lang = currentTag.value
+  }
+  return composer.locale.value as Locale
 }
 
 export const locale = computed<Locale>(() => composer.locale.value as Locale)

@@ -6,21 +6,27 @@ import { MAX_ROWS } from '../composables/useConsole'
 import { FakeClient } from './fakeClient'
 import { ConduitError } from '../conduit/errors'
 import { setLocale } from '../i18n'
+import { loaded } from './lazy'
 
 let client: FakeClient
 let wrapper: VueWrapper
 
-function mountApp(): VueWrapper {
+/** Mounts the page and lets what the first view loads (the console, with #console) load. */
+async function mountApp(): Promise<VueWrapper> {
   wrapper = mount(App, { props: { client: client.asClient() }, attachTo: document.body })
+  await loaded()
   return wrapper
 }
 
 const rows = () => wrapper.findAll('[data-testid="message-row"]')
 const input = () => wrapper.get<HTMLInputElement>('[data-testid="composer-input"]')
 
-/** Rows reach the console's list once per animation frame: waits out the two frames that can take. */
+/**
+ * Lets what the page loads on first use (the console, a question's panel) load; rows reach the
+ * console's list once per animation frame, so it waits out the two frames that can take.
+ */
 async function settle(): Promise<void> {
-  await flushPromises()
+  await loaded()
   for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
   await flushPromises()
 }
@@ -45,7 +51,7 @@ afterEach(() => {
 
 describe('console', () => {
   it('shows the connection state and switches language from welcome.locale', async () => {
-    mountApp()
+    await mountApp()
     const state = wrapper.get('[data-testid="connection-state"]')
     expect(state.text()).toContain('Connecting…')
     client.setState('unavailable')
@@ -64,7 +70,7 @@ describe('console', () => {
   })
 
   it('sends text as echo: invoke row, then result row with latency; input cleared and focused', async () => {
-    mountApp()
+    await mountApp()
     client.connect()
     await settle()
     const before = rows().length
@@ -91,7 +97,7 @@ describe('console', () => {
   })
 
   it('does not send empty text, and the Send button sends too', async () => {
-    mountApp()
+    await mountApp()
     await type('   ')
     expect(client.invocations).toHaveLength(0)
     expect(wrapper.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined()
@@ -103,7 +109,7 @@ describe('console', () => {
   })
 
   it('sends to the process and matches process.output to the returned id with latency', async () => {
-    mountApp()
+    await mountApp()
     await wrapper.get('[data-testid="composer-mode"]').setValue('process')
     await type('job one')
     expect(client.invocations[0]).toMatchObject({ cmd: 'process.tell', args: { text: 'job one' } })
@@ -131,7 +137,7 @@ describe('console', () => {
   })
 
   it('shows a failed call as an error row with code and message', async () => {
-    mountApp()
+    await mountApp()
     await type('slow')
     client.invocations[0]!.reject(new ConduitError('timeout', 'No result within 10000 ms'))
     await settle()
@@ -142,7 +148,7 @@ describe('console', () => {
   })
 
   it('updates the tick counter without adding rows', async () => {
-    mountApp()
+    await mountApp()
     const count = rows().length
     client.fire('process.tick', { count: 1234, time: '2024-05-01T10:11:12.345Z' })
     await settle()
@@ -153,7 +159,7 @@ describe('console', () => {
   })
 
   it('keeps at most MAX_ROWS rows, counts the older ones, and renders only the newest few', async () => {
-    mountApp()
+    await mountApp()
     for (let i = 0; i < MAX_ROWS / 2 + 10; i++) client.fire('process.output', { id: i, text: `line ${i}` })
     for (let i = 0; i < MAX_ROWS / 2 + 10; i++) client.fire('process.output', { id: i, text: `more ${i}` })
     await settle()
@@ -170,7 +176,7 @@ describe('console', () => {
 
 describe('confirm requests', () => {
   it('asks inline, focuses Yes, and replies true on Yes', async () => {
-    mountApp()
+    await mountApp()
     const answer = client.request('confirm', { question: 'Delete the file?' })
     await settle()
     const panel = wrapper.get('[data-testid="confirm-panel"]')
@@ -190,7 +196,7 @@ describe('confirm requests', () => {
   })
 
   it('replies false on No and on Escape, one question at a time', async () => {
-    mountApp()
+    await mountApp()
     const first = client.request('confirm', { question: 'First?' })
     const second = client.request('confirm', { question: 'Second?' })
     await settle()
@@ -210,7 +216,7 @@ describe('confirm requests', () => {
   })
 
   it('unmounting removes listeners and answers an open question with No', async () => {
-    mountApp()
+    await mountApp()
     const open = client.request('confirm', { question: 'Still there?' })
     await settle()
     expect(client.listenerCount('process.tick')).toBe(1)
@@ -222,7 +228,7 @@ describe('confirm requests', () => {
 
 describe('visibility', () => {
   it('emits page.visible on visibilitychange', async () => {
-    mountApp()
+    await mountApp()
     const state = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
     document.dispatchEvent(new Event('visibilitychange'))
     expect(client.emitted).toEqual([['page.visible', { visible: false }]])
@@ -235,16 +241,19 @@ describe('visibility', () => {
 describe('views', () => {
   it('switches between Tasks and Console with a keyboard-operable tab list', async () => {
     history.replaceState(null, '', '#')
-    mountApp()
+    await mountApp()
     const tasksTab = wrapper.get('[data-testid="nav-tasks"]')
     const consoleTab = wrapper.get('[data-testid="nav-console"]')
     expect(wrapper.get('[role="tablist"]').findAll('[role="tab"]')).toHaveLength(2)
     expect(tasksTab.attributes()).toMatchObject({ 'aria-selected': 'true', tabindex: '0', 'aria-controls': 'panel-tasks' })
     expect(consoleTab.attributes()).toMatchObject({ 'aria-selected': 'false', tabindex: '-1' })
     expect(wrapper.get('[data-testid="view-console"]').isVisible()).toBe(false)
+    // The console's code loads when it is first shown.
+    expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(false)
 
     await tasksTab.trigger('keydown', { key: 'ArrowRight' })
     await settle()
+    expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(true)
     expect(consoleTab.attributes('aria-selected')).toBe('true')
     expect(document.activeElement).toBe(consoleTab.element)
     expect(wrapper.get('[data-testid="view-console"]').isVisible()).toBe(true)
@@ -259,7 +268,7 @@ describe('views', () => {
 
   it('shows a native question in the Tasks view too', async () => {
     history.replaceState(null, '', '#')
-    mountApp()
+    await mountApp()
     const answer = client.request('confirm', { question: 'Quit while 2 tasks run?' })
     await settle()
     const panel = wrapper.get('[data-testid="confirm-panel"]')

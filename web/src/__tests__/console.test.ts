@@ -280,7 +280,7 @@ describe('MessageList', () => {
     expect(wrapper!.get('[data-testid="messages-dropped"]').text()).toBe('1 older message not kept')
     await wrapper!.setProps({ dropped: 12_345 })
     expect(wrapper!.get('[data-testid="messages-dropped"]').text()).toBe('12,345 older messages not kept')
-    setLocale('de')
+    await setLocale('de')
     await flushPromises()
     expect(wrapper!.get('[data-testid="messages-dropped"]').text()).toBe('12.345 ältere Nachrichten nicht aufbewahrt')
   })

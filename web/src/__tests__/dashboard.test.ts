@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskDashboard from '../components/tasks/TaskDashboard.vue'
 import App from '../App.vue'
@@ -8,17 +8,21 @@ import { ConduitError } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
 import { setLocale } from '../i18n'
 import { FakeClient, snapshot } from './fakeClient'
+import { loaded, loadKindParts, openEveryForm } from './lazy'
+
+beforeAll(loadKindParts)
 
 let client: FakeClient
 let wrapper: VueWrapper
 let clock = 0
 
-function mountBoard(): VueWrapper {
+async function mountBoard(): Promise<VueWrapper> {
   wrapper = mount(TaskDashboard, {
     props: { options: { now: () => clock } },
     global: { provide: { [clientKey as symbol]: client.asClient() } },
     attachTo: document.body,
   })
+  await openEveryForm(wrapper)
   return wrapper
 }
 
@@ -60,7 +64,7 @@ afterEach(() => {
 
 describe('forms', () => {
   it('hash: Start stays disabled until the folder is an absolute path, then starts with the algorithm', async () => {
-    mountBoard()
+    await mountBoard()
     client.connect()
     await flushPromises()
     expect(disabled(byId('hash-start'))).toBe(true)
@@ -92,7 +96,7 @@ describe('forms', () => {
   })
 
   it('download: URL, destination and optional SHA-256 are validated; the checksum is sent lowercased', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('download-url', 'ftp://example.org/x')
     expect(byId('download-url-error').text()).toContain('http:// or https://')
     await fill('download-url', 'https://example.org/files/disk.iso')
@@ -122,7 +126,7 @@ describe('forms', () => {
   })
 
   it('verify and tail start with their paths', async () => {
-    mountBoard()
+    await mountBoard()
     expect(disabled(byId('verify-start'))).toBe(true)
     expect(disabled(byId('tail-start'))).toBe(true)
     await fill('verify-manifest', '/data/SHA256SUMS')
@@ -139,7 +143,7 @@ describe('forms', () => {
   })
 
   it('shows why a start failed, inline', async () => {
-    mountBoard()
+    await mountBoard()
     client.native.startError = new ConduitError('invalid_args', 'no such folder: /nope')
     await startHash('/nope')
     expect(byId('hash-error').text()).toBe('Could not start the task: no such folder: /nope')
@@ -150,7 +154,7 @@ describe('forms', () => {
   })
 
   it('Choose… buttons ask the native dialogs and fill the fields', async () => {
-    mountBoard()
+    await mountBoard()
     await byId('hash-pick').trigger('click')
     expect(client.last('dialog.pickFolder').args).toEqual({ title: 'Choose a folder to hash' })
     expect(disabled(byId('hash-pick'))).toBe(true)
@@ -193,7 +197,7 @@ describe('forms', () => {
 
 describe('task list', () => {
   it('renders state, progress bar aria values, rate and time left', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash()
     const handle = client.native.task(1)
     const bar = inRow(1, 'task-progress')
@@ -246,7 +250,7 @@ describe('task list', () => {
 
   it('lets the rate fall while progress stalls (re-measured every second)', async () => {
     vi.useFakeTimers()
-    mountBoard()
+    await mountBoard()
     await startHash()
     const handle = client.native.task(1)
     handle.setState('running')
@@ -264,7 +268,7 @@ describe('task list', () => {
   })
 
   it('offers only the actions that apply, and they call the handle', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash()
     const handle = client.native.task(1)
     const buttons = () => ['task-pause', 'task-resume', 'task-cancel'].filter((id) => inRow(1, id).exists())
@@ -299,7 +303,7 @@ describe('task list', () => {
   })
 
   it('shows a refused action in the row', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash()
     const handle = client.native.task(1)
     handle.setState('running')
@@ -311,7 +315,7 @@ describe('task list', () => {
   })
 
   it("keeps the concurrency limit in native's range and sends it with setLimit", async () => {
-    mountBoard()
+    await mountBoard()
     const limit = byId('task-limit')
     // The range native states (TaskManager::kMinLimit/kMaxLimit), from the generated types.
     const { min, max } = taskLimit
@@ -333,7 +337,7 @@ describe('task list', () => {
   })
 
   it('Clear finished forgets every final task and only those', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash('/a')
     await startHash('/b')
     await startHash('/c')
@@ -353,7 +357,7 @@ describe('task list', () => {
 
 describe('results', () => {
   it('hash: summary, manifest and Show in folder', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash()
     client.native.task(1).setState('completed', {
       result: { files: 3, bytes: 1536, manifest: '/data/photos/SHA256SUMS' },
@@ -369,7 +373,7 @@ describe('results', () => {
   })
 
   it('verify: OK, or a report of mismatched and missing files', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('verify-manifest', '/m/SHA256SUMS')
     await byId('verify-start').trigger('click')
     await byId('verify-start').trigger('click')
@@ -393,7 +397,7 @@ describe('results', () => {
   })
 
   it('download: bytes, path and a selectable, copyable SHA-256', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('download-url', 'https://example.org/f.bin')
     await fill('download-dest', '/tmp/f.bin')
     await byId('download-start').trigger('click')
@@ -419,7 +423,7 @@ describe('results', () => {
   })
 
   it('failed and timed-out tasks show their error', async () => {
-    mountBoard()
+    await mountBoard()
     await startHash('/a')
     await startHash('/b')
     client.native.task(1).setState('failed', { error: { code: 'io_error', message: 'Permission denied: /a/x' } })
@@ -434,7 +438,7 @@ describe('results', () => {
   it('tail: shows the whole file, follows it, and Pause view holds new lines back without stopping the task', async () => {
     const logs = client.native.logs
     logs.files.set('/var/log/app.log', ['one', 'two'])
-    mountBoard()
+    await mountBoard()
     await fill('tail-path', '/var/log/app.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
@@ -499,7 +503,7 @@ describe('results', () => {
   })
 
   it('tail: says why it cannot show a file', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('tail-path', '/var/log/gone.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
@@ -508,7 +512,7 @@ describe('results', () => {
 
   it('tail: lets the file go when the row goes', async () => {
     client.native.logs.files.set('/var/log/app.log', ['one'])
-    mountBoard()
+    await mountBoard()
     await fill('tail-path', '/var/log/app.log')
     await byId('tail-start').trigger('click')
     await flushPromises()
@@ -524,7 +528,7 @@ describe('load and reconnect', () => {
 
   it('does not take over the lines of a tail it never followed', async () => {
     client.native.listed = [running(7, 'tail')]
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: client.native.listed } })
     await flushPromises()
     // Another reader keeps its place in the stream: the page does not even attach to it.
@@ -541,7 +545,7 @@ describe('load and reconnect', () => {
       { ...running(2, 'hash'), progress: { done: 50, total: 100, unit: 'bytes' } },
       snapshot(3, 'download', 'completed', { result: { bytes: 10, path: '/tmp/x', sha256: 'f'.repeat(64) } }),
     ]
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: client.native.listed }, generation: 2 })
     await flushPromises()
 
@@ -577,7 +581,7 @@ describe('load and reconnect', () => {
 
   it('says nothing on a fresh start, even with tasks already running, and counts generation > 1 as a reconnect', async () => {
     client.native.listed = [running(4, 'hash')]
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: client.native.listed } })
     await flushPromises()
     expect(wrapper.find('[data-testid="reconnected-notice"]').exists()).toBe(false)
@@ -585,14 +589,14 @@ describe('load and reconnect', () => {
     wrapper.unmount()
 
     client = new FakeClient()
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: [] } })
     await flushPromises()
     expect(byId('tasks-empty').text()).toBe('No tasks yet. Start one with a form.')
     wrapper.unmount()
 
     client = new FakeClient()
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: [] }, generation: 2 })
     await flushPromises()
     expect(byId('reconnected-notice').text()).toContain('Reconnected — no tasks restored')
@@ -600,7 +604,7 @@ describe('load and reconnect', () => {
 
   it('keeps labels and the tail view across a reload of the page (same native session)', async () => {
     client.native.logs.files.set('/var/log/kept.log', ['kept 1', 'kept 2'])
-    mountBoard()
+    await mountBoard()
     client.connect()
     await flushPromises()
     await fill('tail-path', '/var/log/kept.log')
@@ -616,7 +620,7 @@ describe('load and reconnect', () => {
     client = new FakeClient()
     client.native.logs.files = files
     client.native.listed = list
-    mountBoard()
+    await mountBoard()
     client.connect('en_US', { snapshot: { tasks: list } })
     await flushPromises()
     expect(inRow(1, 'task-label').text()).toContain('/var/log/kept.log')
@@ -625,7 +629,7 @@ describe('load and reconnect', () => {
 
   it('does not mistake its own new task for a foreign one when events overtake the start result', async () => {
     vi.useFakeTimers()
-    mountBoard()
+    await mountBoard()
     client.connect()
     await vi.advanceTimersByTimeAsync(10)
     // The native side says the task runs before it answers tasks.start.
@@ -642,7 +646,7 @@ describe('load and reconnect', () => {
   })
 
   it('shows tasks started elsewhere (devtools, automation) from the task events', async () => {
-    mountBoard()
+    await mountBoard()
     client.connect()
     await flushPromises()
     client.fire('task.state', snapshot(9, 'count', 'running'))
@@ -662,7 +666,7 @@ describe('German', () => {
   it('renders the dashboard in German with German number formats', async () => {
     wrapper = mount(App, { props: { client: client.asClient(), taskOptions: { now: () => clock } }, attachTo: document.body })
     client.connect('de_DE')
-    await flushPromises()
+    await loaded() // the German catalogue
     expect(document.documentElement.lang).toBe('de-DE')
     expect(byId('nav-tasks').text()).toBe('Aufgaben')
     expect(byId('hash-start').text()).toBe('Prüfsummen bilden')

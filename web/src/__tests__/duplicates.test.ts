@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The duplicates kind's page part (kinds/duplicates/), in the real dashboard: its form, its
 // label, its result view, and that the page leaves its output stream alone.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskDashboard from '../components/tasks/TaskDashboard.vue'
@@ -10,16 +10,21 @@ import type { TaskResult } from '../conduit/api'
 import { FIRST_ROWS } from '../composables/progressiveList'
 import { setLocale } from '../i18n'
 import { FakeClient } from './fakeClient'
+import { loaded, loadKindParts, openEveryForm } from './lazy'
+
+beforeAll(loadKindParts)
 
 let client: FakeClient
 let wrapper: VueWrapper
 
-function mountBoard(): VueWrapper {
+/** Mounts the board with every form opened once, as the tests use them, unless `openForms` is false. */
+async function mountBoard(openForms = true): Promise<VueWrapper> {
   wrapper = mount(TaskDashboard, {
     props: { options: { now: () => 0 } },
     global: { provide: { [clientKey as symbol]: client.asClient() } },
     attachTo: document.body,
   })
+  if (openForms) await openEveryForm(wrapper)
   return wrapper
 }
 
@@ -75,12 +80,13 @@ afterEach(() => {
 
 describe('duplicates form', () => {
   it('has its own tab, says it deletes nothing, and starts disabled', async () => {
-    mountBoard()
+    await mountBoard(false)
     const tab = byId('form-kind-duplicates')
     expect(tab.attributes()).toMatchObject({ type: 'radio', name: 'task-form' })
     expect(tab.element.closest('label')!.textContent).toContain('Find duplicate files')
-    expect(byId('form-duplicates').isVisible()).toBe(false)
+    expect(wrapper.find('[data-testid="form-duplicates"]').exists()).toBe(false) // mounted when first chosen
     await tab.setValue(true)
+    await loaded()
     expect(byId('form-duplicates').isVisible()).toBe(true)
     expect(byId('form-hash').isVisible()).toBe(false)
     expect(byId('form-duplicates').text()).toContain('Nothing is deleted.')
@@ -89,7 +95,7 @@ describe('duplicates form', () => {
   })
 
   it('refuses a relative folder', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('duplicates-root', 'photos')
     expect(byId('duplicates-root-error').text()).toContain('absolute path')
     expect(byId('duplicates-root').attributes('aria-invalid')).toBe('true')
@@ -103,7 +109,7 @@ describe('duplicates form', () => {
 
   const refused = ['-1', '1.5', '1e3', 'abc', '12 kB', '99999999999999999999']
   it.each(refused)('refuses %j as the minimum size', async (size) => {
-    mountBoard()
+    await mountBoard()
     await fill('duplicates-root', '/data')
     expect(disabled('duplicates-start')).toBe(false)
     await fill('duplicates-min-size', size)
@@ -116,7 +122,7 @@ describe('duplicates form', () => {
   })
 
   it('starts duplicates with the root and minSize (empty is 0), without reading its output', async () => {
-    mountBoard()
+    await mountBoard()
     await search('/data/photos')
     await search('/data/music', ' 1048576 ')
     const calls = client.tasks.start.mock.calls
@@ -137,7 +143,7 @@ describe('duplicates form', () => {
   })
 
   it('Choose… asks for a folder', async () => {
-    mountBoard()
+    await mountBoard()
     await byId('duplicates-pick').trigger('click')
     expect(client.last('dialog.pickFolder').args).toEqual({ title: 'Choose a folder to search for duplicates' })
     client.last('dialog.pickFolder').resolve({ path: '/home/me/Pictures' })
@@ -150,7 +156,7 @@ describe('duplicates form', () => {
 
 describe('duplicates result', () => {
   it('shows what it looked at, the reclaimable bytes and every group with its paths', async () => {
-    mountBoard()
+    await mountBoard()
     const id = await search()
     client.native.task(id).setState('completed', { result: found() })
     await flushPromises()
@@ -181,7 +187,7 @@ describe('duplicates result', () => {
   })
 
   it('lists the files it left out, and says when there were no duplicates', async () => {
-    mountBoard()
+    await mountBoard()
     const id = await search()
     client.native.task(id).setState('completed', {
       result: found({
@@ -210,7 +216,7 @@ describe('duplicates result', () => {
   })
 
   it('mounts a long list of groups a slice at a time, in a pane of its own', async () => {
-    mountBoard()
+    await mountBoard()
     const id = await search()
     const groups = Array.from({ length: FIRST_ROWS + 170 }, (_, i) => ({
       size: 1000 - i,
@@ -234,9 +240,9 @@ describe('duplicates result', () => {
       ['de', '12 Dateien durchsucht: 3 Kopien in 2 Gruppen.', 'Das Löschen der Kopien würde 5,0 MB freigeben.'],
       ['fr', '12 fichiers examinés : 3 copies dans 2 groupes.', 'Supprimer les copies libérerait 5,0 Mo.'],
     ] as const) {
-      setLocale(locale)
+      await setLocale(locale)
       client = new FakeClient()
-      mountBoard()
+      await mountBoard()
       const id = await search()
       client.native.task(id).setState('completed', { result: found() })
       await flushPromises()

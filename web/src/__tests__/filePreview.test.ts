@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A finished download's Preview (kinds/download/FilePreview.vue): file.preview's bytes shown as an
 // image or as text, its refusals said politely, and the toggle that hides it again.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskResult from '../components/tasks/TaskResult.vue'
 import { clientKey } from '../appClient'
@@ -11,6 +11,9 @@ import { bytesPath } from '../conduit/generated/api'
 import { setLocale } from '../i18n'
 import { TEXT_PREVIEW_BYTES } from '../kinds/download/preview'
 import { FakeClient } from './fakeClient'
+import { loadKindParts } from './lazy'
+
+beforeAll(loadKindParts)
 
 const TOKEN = '0123456789abcdef0123456789abcdef'
 const SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -235,7 +238,7 @@ describe('download preview', () => {
   })
 
   it('is translated', async () => {
-    setLocale('de')
+    await setLocale('de')
     mountResult('/tmp/downloads/photo.png')
     expect(toggle().text()).toBe('Vorschau')
     await preview(new ConduitError('too_large', 'too large'))

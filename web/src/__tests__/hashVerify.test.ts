@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: MIT
 // The verify form's root folder, and what hash and verify results show of skipped files and of
 // manifest lines that are not OK.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import TaskDashboard from '../components/tasks/TaskDashboard.vue'
 import { clientKey } from '../appClient'
 import { setLocale } from '../i18n'
 import { FakeClient } from './fakeClient'
+import { loadKindParts, openEveryForm } from './lazy'
+
+beforeAll(loadKindParts)
 
 let client: FakeClient
 let wrapper: VueWrapper
 
-function mountBoard(): VueWrapper {
+async function mountBoard(): Promise<VueWrapper> {
   wrapper = mount(TaskDashboard, {
     props: { options: { now: () => 0 } },
     global: { provide: { [clientKey as symbol]: client.asClient() } },
     attachTo: document.body,
   })
+  await openEveryForm(wrapper)
   return wrapper
 }
 
@@ -44,7 +48,7 @@ afterEach(() => {
 
 describe('verify root folder', () => {
   it('is optional, defaults to the manifest’s folder, and is sent only when given', async () => {
-    mountBoard()
+    await mountBoard()
     expect(byId('verify-root').attributes('placeholder')).toBe('Default: the manifest’s folder')
     await fill('verify-manifest', '/backup/sums/photos.sha256')
     expect(byId('verify-root').attributes('placeholder')).toBe('Default: /backup/sums')
@@ -56,7 +60,7 @@ describe('verify root folder', () => {
   })
 
   it('must be an absolute path when typed', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('verify-manifest', '/backup/sums/photos.sha256')
     await fill('verify-root', 'photos')
     expect(byId('verify-root-error').text()).toContain('absolute')
@@ -68,7 +72,7 @@ describe('verify root folder', () => {
   })
 
   it('Choose… asks for a folder, and Verify sends it as root, then clears both fields', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('verify-manifest', '/backup/sums/photos.sha256')
     await byId('verify-root-pick').trigger('click')
     expect(client.last('dialog.pickFolder').args).toEqual({
@@ -90,7 +94,7 @@ describe('verify root folder', () => {
   })
 
   it('a cancelled dialog leaves the field as it was', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('verify-root', '/kept')
     await byId('verify-root-pick').trigger('click')
     client.last('dialog.pickFolder').resolve({ path: null })
@@ -107,7 +111,7 @@ describe('hash and verify results', () => {
   }
 
   it('hash lists every file it left out, with the reason', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('hash-root', '/data')
     await byId('hash-start').trigger('click')
     await flushPromises()
@@ -137,7 +141,7 @@ describe('hash and verify results', () => {
   })
 
   it('hash with nothing left out shows no such list', async () => {
-    mountBoard()
+    await mountBoard()
     await fill('hash-root', '/data')
     await byId('hash-start').trigger('click')
     await flushPromises()
@@ -149,7 +153,7 @@ describe('hash and verify results', () => {
   })
 
   it('verify shows each line that is not OK, and counts the other problems', async () => {
-    mountBoard()
+    await mountBoard()
     await startVerify()
     client.native.task(1).setState('completed', {
       result: {
@@ -182,7 +186,7 @@ describe('hash and verify results', () => {
   })
 
   it('verify OK with lines passed over says so; a manifest of no checksum lines is not OK', async () => {
-    mountBoard()
+    await mountBoard()
     await startVerify()
     await startVerify()
     client.native.task(1).setState('completed', {
@@ -206,9 +210,9 @@ describe('hash and verify results', () => {
       ['de', 'Zeile 5: /x — außerhalb des Stammordners, abgelehnt'],
       ['fr', 'Ligne 5 : /x — hors du dossier racine, refusé'],
     ] as const) {
-      setLocale(locale)
+      await setLocale(locale)
       client = new FakeClient()
-      mountBoard()
+      await mountBoard()
       await startVerify()
       client.native.task(1).setState('completed', {
         result: {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
-  catalogues,
   formatByteRate,
   formatBytes,
   formatDateTime,
@@ -16,6 +15,11 @@ import {
   toBcp47,
   type MessageKey,
 } from '../i18n'
+import { de } from '../locales/de'
+import { en } from '../locales/en'
+import { fr } from '../locales/fr'
+
+const catalogues = { en, de, fr }
 
 /** "a.b.c" for every leaf, and the leaf's value. */
 function leaves(tree: object, prefix = ''): Map<string, unknown> {
@@ -53,10 +57,10 @@ describe('catalogues', () => {
     }
   })
 
-  it.each(Object.keys(catalogues))('every %s message compiles and fills its placeholders (no eval needed)', (name) => {
+  it.each(Object.keys(catalogues))('every %s message compiles and fills its placeholders (no eval needed)', async (name) => {
     const warn = vi.spyOn(console, 'warn')
     const error = vi.spyOn(console, 'error')
-    setLocale(name)
+    expect(await setLocale(name)).toBe(name)
     for (const [key, value] of reference) {
       const params = Object.fromEntries(placeholders(value as string).map((p) => [p, `<${p}>`]))
       const text = (value as string).includes('|') ? tn(key as MessageKey, 2, params) : t(key as MessageKey, params)
@@ -67,38 +71,49 @@ describe('catalogues', () => {
     expect(error).not.toHaveBeenCalled()
   })
 
-  it('is served by vue-i18n in Composition mode', () => {
+  it('is served by vue-i18n in Composition mode', async () => {
     expect(i18n.mode).toBe('composition')
-    setLocale('fr_FR.UTF-8')
+    await setLocale('fr_FR.UTF-8')
     expect(i18n.global.locale.value).toBe('fr')
     expect(t('nav.tasks')).toBe('Tâches')
   })
 })
 
 describe('locale', () => {
-  it('follows the native locale, falls back to English, and sets <html lang>', () => {
+  it('follows the native locale, falls back to English, and sets <html lang>', async () => {
     expect(pickLocale('de_DE')).toBe('de')
     expect(pickLocale('fr-CA')).toBe('fr')
     expect(pickLocale('C')).toBe('en')
     expect(pickLocale('')).toBe('en')
     expect(toBcp47('de_AT.UTF-8', 'de')).toBe('de-AT')
     expect(toBcp47('POSIX', 'en')).toBe('en')
-    setLocale('fr_FR')
+    await setLocale('fr_FR')
     expect(locale.value).toBe('fr')
     expect(document.documentElement.lang).toBe('fr-FR')
-    setLocale('xx_YY')
+    await setLocale('xx_YY')
     expect(locale.value).toBe('en')
     expect(document.documentElement.lang).toBe('en')
   })
 
-  it('chooses plural forms by the language', () => {
+  it('loads a catalogue only when its language is chosen; the last choice wins', async () => {
+    vi.resetModules()
+    const fresh = await import('../i18n')
+    expect(fresh.i18n.global.availableLocales).toEqual(['en'])
+    const first = fresh.setLocale('de_DE')
+    await fresh.setLocale('fr_FR')
+    await first
+    expect(fresh.locale.value).toBe('fr')
+    expect([...fresh.i18n.global.availableLocales].sort()).toEqual(['de', 'en', 'fr'])
+  })
+
+  it('chooses plural forms by the language', async () => {
     expect(tn('tasks.summary', 0)).toBe('No tasks')
     expect(tn('tasks.summary', 1)).toBe('1 task')
     expect(tn('result.tail.newLines', 1234)).toBe('1,234 new lines')
-    setLocale('fr')
+    await setLocale('fr')
     expect(tn('result.hash.files', 0)).toBe('0 fichier') // French: 0 is singular
     expect(tn('result.hash.files', 2)).toBe('2 fichiers')
-    setLocale('de')
+    await setLocale('de')
     expect(tn('result.tail.newLines', 1)).toBe('1 neue Zeile')
   })
 })
@@ -120,13 +135,13 @@ describe('formats', () => {
     expect(formatDateTime('2025-05-01T10:02:06.000Z')).toMatch(/2025/)
   })
 
-  it('German and French separators and units', () => {
-    setLocale('de_DE')
+  it('German and French separators and units', async () => {
+    await setLocale('de_DE')
     expect(norm(formatBytes(12_345_678))).toBe('12,3 MB')
     expect(norm(formatByteRate(1_500_000))).toBe('1,5 MB/s')
     expect(formatNumber(1234567)).toBe('1.234.567')
     expect(formatDuration(125_000)).toBe('2 Min. 5 s')
-    setLocale('fr_FR')
+    await setLocale('fr_FR')
     expect(norm(formatBytes(12_345_678))).toBe('12,3 Mo')
     expect(norm(formatBytes(12))).toBe('12 o')
     expect(norm(formatNumber(1234567))).toBe('1 234 567')

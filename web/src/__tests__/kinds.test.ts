@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The registry of kinds' page parts (kinds/index.ts): one for every kind native declares, each
 // fitting its kind's generated types; and the generic parts that use it (tabs, labels, names).
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import TaskForms from '../components/tasks/TaskForms.vue'
 import { clientKey } from '../appClient'
@@ -13,6 +13,9 @@ import { kindList, kindOf, kinds, labelFromParams, labelFromResult, outputOf } f
 import type { KindDescriptor } from '../kinds/KindDescriptor'
 import { lastComponent } from '../kinds/duplicates/labels'
 import { FakeClient } from './fakeClient'
+import { loaded, loadKindParts } from './lazy'
+
+beforeAll(loadKindParts)
 
 /** Every kind native declares: `satisfies` fails the type check on a missing or an extra one. */
 const declared = { download: 0, duplicates: 0, hash: 0, tail: 0, verify: 0 } satisfies Record<TaskKind, 0>
@@ -72,26 +75,32 @@ describe('kinds', () => {
     expect(kindOf('toString')).toBeUndefined()
   })
 
-  it('gives each kind a tab and a form, in registry order, tabs by the arrow keys (radios)', () => {
+  it('gives each kind a tab and a form, in registry order, tabs by the arrow keys (radios)', async () => {
     setLocale('en')
     const client = new FakeClient()
     const wrapper = mount(TaskForms, {
       props: { start: async () => {} },
       global: { provide: { [clientKey as symbol]: client.asClient() } },
+      attachTo: document.body,
     })
     const tabs = wrapper.findAll('[role="radiogroup"] input')
     expect(tabs.map((tab) => tab.attributes('data-testid'))).toEqual(kindList.map((d) => `form-kind-${d.kind}`))
     expect(tabs.every((tab) => tab.attributes('type') === 'radio' && tab.attributes('name') === 'task-form')).toBe(true)
     expect(wrapper.findAll('[role="radiogroup"] label').map((l) => l.text())).toEqual(kindList.map((d) => t(d.title)))
-    for (const d of kindList) {
+    // Only the first form is in the page at first; each other mounts when first chosen, then stays.
+    expect(wrapper.findAll('form').map((f) => f.attributes('data-testid'))).toEqual(['form-hash'])
+    for (const [i, d] of kindList.entries()) {
+      await tabs[i]!.setValue(true)
+      await loaded()
       const form = wrapper.get(`[data-testid="form-${d.kind}"]`)
       expect(form.element.tagName).toBe('FORM')
       expect(wrapper.find(`[data-testid="${d.kind}-start"]`).exists()).toBe(true)
       expect(wrapper.find(`[data-testid="${d.kind}-error"]`).attributes('role')).toBe('alert')
+      // only the chosen one shows
+      const visible = wrapper.findAll('form').filter((f) => f.isVisible())
+      expect(visible.map((f) => f.attributes('data-testid'))).toEqual([`form-${d.kind}`])
     }
-    // only the chosen one shows
-    const visible = kindList.filter((d) => wrapper.get(`[data-testid="form-${d.kind}"]`).isVisible())
-    expect(visible.map((d) => d.kind)).toEqual(['hash'])
+    expect(wrapper.findAll('form')).toHaveLength(kindList.length)
     wrapper.unmount()
   })
 

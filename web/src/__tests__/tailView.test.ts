@@ -2,7 +2,7 @@
 // The tail kind's log view: the scroll arithmetic (scaled past Chromium's element height), the
 // bounded line cache, the LogSource over log.*, and the view itself over a virtual file of
 // millions of lines.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { clientKey } from '../appClient'
 import { ConduitError } from '../conduit/errors'
@@ -27,6 +27,9 @@ import {
 } from '../kinds/tail/logWindow'
 import { TailLog } from '../kinds/tail/tailLog'
 import TailPane from '../kinds/tail/TailPane.vue'
+import { loadKindParts } from './lazy'
+
+beforeAll(loadKindParts)
 
 describe('logWindow', () => {
   const small: Geometry = { lines: 100, viewport: 180 }

@@ -214,7 +214,6 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
     addRow({ direction: 'out', kind: 'emit', name: 'page.visible', text: JSON.stringify(payload) })
   }
 
-  setLocale(typeof navigator === 'undefined' ? 'en' : navigator.language)
   const cleanups: (() => void)[] = [
     client.onStateChange((state) => (connection.value = state)),
     client.listen('process.tick', (payload) => (tick.value = payload)),
@@ -228,7 +227,7 @@ export function useConsole(client: ConsoleClient, options: { now?: () => number 
     if (disposed) return
     welcome.value = w
     connection.value = client.state
-    if (w.locale) setLocale(w.locale)
+    if (w.locale) void setLocale(w.locale)
     emitVisibility()
   })
 

@@ -87,16 +87,21 @@ export class ConduitClient implements ChannelHost {
   #welcome: Welcome | null = null
   #ready: Promise<Welcome>
   #resolveReady!: (welcome: Welcome) => void
+  #helloHolds: Promise<unknown>[] = []
+  #helloSent: Promise<void>
+  #resolveHelloSent!: () => void
 
   constructor(transport: Transport | Promise<Transport>, options: ClientOptions = {}) {
     this.#ready = new Promise<Welcome>((resolve) => (this.#resolveReady = resolve))
+    this.#helloSent = new Promise<void>((resolve) => (this.#resolveHelloSent = resolve))
     const unavailableAfterMs = options.unavailableAfterMs ?? 1500
     const timer = setTimeout(() => {
       if (!this.#transport) this.#setState('unavailable')
     }, unavailableAfterMs)
     void Promise.resolve(transport).then((t) => {
       clearTimeout(timer)
-      this.#attach(t)
+      if (this.#helloHolds.length === 0) this.#attach(t)
+      else void Promise.all(this.#helloHolds).then(() => this.#attach(t))
     })
     this.tasks = new Tasks(this)
     defineUploadReader(uploadReader, (upload) => this.#uploads.get(upload))
@@ -124,6 +129,17 @@ export class ConduitClient implements ChannelHost {
   onStateChange(cb: (state: ConnectionState) => void): Unlisten {
     this.#stateListeners.add(cb)
     return () => this.#stateListeners.delete(cb)
+  }
+
+  /**
+   * Holds `hello` until `until` has settled (call it before the transport is up, e.g. right after
+   * constructing), and resolves right after `hello` has gone out, in the same task. Native answers
+   * in a later task, so what the caller does then (render, register listeners and handlers) is in
+   * place for the welcome and whatever comes with it, and the handshake waits for none of it.
+   */
+  holdHello(until: Promise<unknown>): Promise<void> {
+    this.#helloHolds.push(until.catch(() => undefined))
+    return this.#helloSent
   }
 
   /** Resolves with the native `welcome` once the handshake (`hello`) is done. */
@@ -367,10 +383,11 @@ export class ConduitClient implements ChannelHost {
   #attach(transport: Transport): void {
     this.#transport = transport
     transport.onReceive((batch) => this.#receive(batch))
-    // hello goes first, ahead of anything queued while the transport was coming up.
+    // hello goes first, ahead of anything queued while the transport was coming up, and at once.
     this.#outbox.unshift(JSON.stringify({ t: 'hello', doc: this.#documentId }))
     this.#setState('connecting')
-    this.#scheduleFlush()
+    this.#flush()
+    this.#resolveHelloSent()
   }
 
   #receive(batch: unknown): void {

@@ -56,6 +56,27 @@ describe('handshake', () => {
     await expect(queued).resolves.toEqual({ text: 'early' })
   })
 
+  it('holds hello until what the page needs first has settled, and resolves right after sending it', async () => {
+    const transport = new FakeTransport()
+    const client = new ConduitClient(transport)
+    let release!: () => void
+    const sent = track(client.holdHello(new Promise<void>((r) => (release = r))))
+    void client.holdHello(Promise.reject(new Error('a failed hold holds no longer')))
+    const queued = client.invoke('echo', { text: 'early' })
+    await tick()
+    expect(transport.sends).toHaveLength(0)
+    expect(sent.settled).toBe(false)
+
+    release()
+    await tick()
+    expect(transport.envelopes().map((e) => e.t)).toEqual(['hello', 'invoke'])
+    expect(sent.settled).toBe(true)
+    // Asked for after hello, it resolves at once.
+    await expect(client.holdHello(Promise.resolve())).resolves.toBeUndefined()
+    transport.deliver({ t: 'result', id: 1, ok: true, value: { text: 'early' } })
+    await expect(queued).resolves.toEqual({ text: 'early' })
+  })
+
   it('says hello with a random token per document', async () => {
     const a = new FakeTransport()
     const b = new FakeTransport()

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // download: fetches an http(s) URL into a file, replaced only on success.
 
+import { defineAsyncComponent } from 'vue'
 import type { KindDescriptor } from '../KindDescriptor'
-import DownloadForm from './DownloadForm.vue'
-import DownloadResult from './DownloadResult.vue'
 import { downloadLabel, downloadLabelFromResult } from './labels'
 
 /** The download kind's page part. */
@@ -11,8 +10,8 @@ export const download = {
   kind: 'download',
   name: 'task.kind.download',
   title: 'forms.download.title',
-  form: DownloadForm,
-  result: DownloadResult,
+  form: defineAsyncComponent(() => import('./DownloadForm.vue')),
+  result: defineAsyncComponent(() => import('./DownloadResult.vue')),
   label: downloadLabel,
   labelFromResult: downloadLabelFromResult,
 } satisfies KindDescriptor<'download'>

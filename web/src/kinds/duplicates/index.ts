@@ -3,9 +3,8 @@
 // also stream as output while the search goes on, but the result carries every one of them, so
 // the page does not attach to the output (native never waits for a reader).
 
+import { defineAsyncComponent } from 'vue'
 import type { KindDescriptor } from '../KindDescriptor'
-import DuplicatesForm from './DuplicatesForm.vue'
-import DuplicatesResult from './DuplicatesResult.vue'
 import { duplicatesLabel } from './labels'
 
 /** The duplicates kind's page part. */
@@ -13,8 +12,8 @@ export const duplicates = {
   kind: 'duplicates',
   name: 'task.kind.duplicates',
   title: 'forms.duplicates.title',
-  form: DuplicatesForm,
-  result: DuplicatesResult,
+  form: defineAsyncComponent(() => import('./DuplicatesForm.vue')),
+  result: defineAsyncComponent(() => import('./DuplicatesResult.vue')),
   label: duplicatesLabel,
 } satisfies KindDescriptor<'duplicates'>
 
