@@ -384,10 +384,12 @@ void tst_E2eBytes::uploadArrivesWhole_data()
     QTest::addColumn<QString>("as");
     QTest::newRow("empty") << 0 << "Uint8Array";
     QTest::newRow("one byte") << 1 << "Uint8Array";
-    QTest::newRow("a chunk and one") << (786408 + 1) << "Uint8Array";
+    QTest::newRow("a native read and one") << (2 << 20) + 1 << "Uint8Array";
+    QTest::newRow("a view into a larger buffer") << (3 << 20) + 5 << "View";
     QTest::newRow("3 MiB ArrayBuffer") << (3 << 20) << "ArrayBuffer";
     QTest::newRow("5 MiB Blob") << (5 << 20) + 17 << "Blob";
-    QTest::newRow("16 MiB, twice the window") << (16 << 20) << "Uint8Array";
+    QTest::newRow("Blob past the staging window") << (12 << 20) + 5 << "Blob";
+    QTest::newRow("16 MiB") << (16 << 20) << "Uint8Array";
 }
 
 void tst_E2eBytes::uploadArrivesWhole()
@@ -399,7 +401,8 @@ void tst_E2eBytes::uploadArrivesWhole()
     // The page makes the same bytes: it gets them natively first, then sends them back.
     const QJsonObject r = await(QStringLiteral(R"js(
         const made = await (await conduit.invoke('test.bytes', {size: %1, seed: %2})).bytes();
-        const data = '%3' === 'Blob' ? new Blob([made]) : '%3' === 'ArrayBuffer' ? made.buffer : made;
+        const view = () => { const padded = new Uint8Array(made.length + 8); padded.set(made, 3); return padded.subarray(3, 3 + made.length); };
+        const data = '%3' === 'Blob' ? new Blob([made]) : '%3' === 'ArrayBuffer' ? made.buffer : '%3' === 'View' ? view() : made;
         return await conduit.invoke('test.digest', {data, label: 'after'});
     )js")
                                     .arg(size)
