@@ -32,6 +32,7 @@ private Q_SLOTS:
 
 private:
     QVariant js(const QString &script) { return m_harness->run(script); }
+    void waitFor(const QString &testid);
     void click(const QString &testid);
     void type(const QString &testid, const QString &text);
     QString newestRow(const QString &kind);
@@ -73,19 +74,28 @@ void tst_E2eDashboard::initTestCase()
     });
 }
 
+void tst_E2eDashboard::waitFor(const QString &testid)
+{
+    // A form the page loads when first chosen may take a moment to appear (QTRY evaluates its
+    // expression more than once, so it only looks).
+    QTRY_VERIFY2(
+        js(QStringLiteral("!!document.querySelector('[data-testid=\"%1\"]')").arg(testid)).toBool(),
+        qPrintable(testid));
+}
+
 void tst_E2eDashboard::click(const QString &testid)
 {
-    // A form the page loads when first chosen may take a moment to appear.
-    QTRY_VERIFY2(
-        js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
-                          " if (!e || e.disabled) return false; e.click(); return true; })()")
-               .arg(testid))
-            .toBool(),
-        qPrintable(testid));
+    waitFor(testid);
+    QVERIFY2(js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
+                               " if (!e || e.disabled) return false; e.click(); return true; })()")
+                    .arg(testid))
+                 .toBool(),
+             qPrintable(testid));
 }
 
 void tst_E2eDashboard::type(const QString &testid, const QString &text)
 {
+    waitFor(testid);
     QVERIFY(js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
                               " e.value = %2; e.dispatchEvent(new Event('input', {bubbles: true}));"
                               " return true; })()")

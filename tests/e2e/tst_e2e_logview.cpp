@@ -84,13 +84,16 @@ void tst_E2eLogView::initTestCase()
 
 void tst_E2eLogView::click(const QString &testid)
 {
-    // A form the page loads when first chosen may take a moment to appear.
+    // A form the page loads when first chosen may take a moment to appear (QTRY evaluates its
+    // expression more than once, so it only looks).
     QTRY_VERIFY2(
-        js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
-                          " if (!e || e.disabled) return false; e.click(); return true; })()")
-               .arg(testid))
-            .toBool(),
+        js(QStringLiteral("!!document.querySelector('[data-testid=\"%1\"]')").arg(testid)).toBool(),
         qPrintable(testid));
+    QVERIFY2(js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=\"%1\"]');"
+                               " if (!e || e.disabled) return false; e.click(); return true; })()")
+                    .arg(testid))
+                 .toBool(),
+             qPrintable(testid));
 }
 
 void tst_E2eLogView::fiveHundredMiBFromTheForm()
@@ -122,9 +125,9 @@ void tst_E2eLogView::fiveHundredMiBFromTheForm()
 
     // Through the form, as a person would.
     click(QStringLiteral("form-kind-tail"));
-    QTRY_VERIFY(
+    QTRY_VERIFY(js(QStringLiteral("!!document.querySelector('[data-testid=tail-path]')")).toBool());
+    QVERIFY(
         js(QStringLiteral("(() => { const e = document.querySelector('[data-testid=tail-path]');"
-                          " if (!e) return false;"
                           " e.value = %1; e.dispatchEvent(new Event('input', {bubbles: true}));"
                           " return true; })()")
                .arg(jsString(path)))

@@ -75,13 +75,14 @@ int main(int argc, char *argv[])
     };
     const auto set = [&](const QString &testid, const QString &value) {
         // A form or view the page loads when first shown may take a moment to appear.
-        QTest::qWaitFor(
-            [&] {
-                return run(QStringLiteral("!!document.querySelector('[data-testid=\"%1\"]')")
-                               .arg(testid))
-                    .toBool();
-            },
-            5000);
+        if (!QTest::qWaitFor(
+                [&] {
+                    return run(QStringLiteral("!!document.querySelector('[data-testid=\"%1\"]')")
+                                   .arg(testid))
+                        .toBool();
+                },
+                5000))
+            qWarning("%s did not appear", qPrintable(testid));
         run(QStringLiteral(
                 "(() => { const e = document.querySelector('[data-testid=\"%1\"]'); e.value = %2;"
                 " e.dispatchEvent(new Event('input', {bubbles: true})); return true; })()")
