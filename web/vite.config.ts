@@ -45,7 +45,7 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     rolldownOptions: {
-      // Vue and vue-i18n in a chunk of their own, which the first view and every chunk share.
+      // Vue in a chunk of its own, which the first view and every chunk share.
       output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
     },
   },

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The page's languages: vue-i18n (Composition API, one global composer) over the catalogues in
-// locales/, following the locale native reports in the handshake. English is built in (it is also
-// the fallback); another catalogue loads when its language is first chosen. Messages are compiled
-// by vue-i18n's JIT compiler into an AST and interpreted, so nothing reaches eval/new Function (the
-// page's CSP forbids both). Numbers, sizes, rates, dates and durations go through Intl.
+// The page's languages: the catalogues in locales/, following the locale native reports in the
+// handshake. English is built in (it is also the fallback); another catalogue loads when its
+// language is first chosen. A message is text with `{name}` placeholders, and plural forms
+// separated by `|` (one | other, or zero | one | other); that is all the catalogues use, so it is
+// read here (no interpreter, nothing near eval/new Function, which the page's CSP forbids).
+// Numbers, sizes, rates, dates and durations go through Intl.
 
 import { computed, ref } from 'vue'
-import { createI18n } from 'vue-i18n'
 import { en, type MessageSchema } from './locales/en'
 
 /** The languages the page speaks. */
@@ -28,30 +28,45 @@ export type MessageKey = Leaves<MessageSchema>
 
 type Params = Record<string, string | number>
 
-/** one | other (two forms) or zero | one | other (three), by the language's own plural rules. */
-function pluralRule(locale: string): (choice: number, choicesLength: number) => number {
-  // Made when first needed: ICU loads a language's data with it.
-  let rules: Intl.PluralRules | undefined
-  return (choice, choicesLength) => {
-    rules ??= new Intl.PluralRules(locale)
-    const one = rules.select(choice) === 'one'
-    if (choicesLength >= 3) return choice === 0 ? 0 : one ? 1 : 2
-    return one ? 0 : 1
-  }
+const catalogues: Partial<Record<Locale, MessageSchema>> = { en }
+const current = ref<Locale>('en')
+const currentTag = ref<string>('en')
+let latestRequest = 0
+
+/** The catalogue's text for `key`, or undefined. */
+function lookUp(catalogue: MessageSchema | undefined, key: string): string | undefined {
+  let node: unknown = catalogue
+  for (const part of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
+  return typeof node === 'string' ? node : undefined
 }
 
-export const i18n = createI18n<[MessageSchema], Locale, false>({
-  legacy: false,
-  globalInjection: false,
-  locale: 'en',
-  fallbackLocale: 'en',
-  messages: { en } as Record<Locale, MessageSchema>,
-  pluralRules: { en: pluralRule('en'), de: pluralRule('de'), fr: pluralRule('fr') },
-  missingWarn: false,
-  fallbackWarn: false,
-})
+/** Made when first needed: ICU loads a language's data with them. */
+const pluralRules = new Map<Locale, Intl.PluralRules>()
 
-const composer = i18n.global
+/** The form for `count`: one | other (two forms) or zero | one | other (three), by the language's rules. */
+function pluralForm(forms: readonly string[], count: number, locale: Locale): string {
+  if (forms.length < 2) return forms[0] ?? ''
+  let rules = pluralRules.get(locale)
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)))
+  const one = rules.select(count) === 'one'
+  if (forms.length >= 3) return forms[count === 0 ? 0 : one ? 1 : 2]!
+  return forms[one ? 0 : 1]!
+}
+
+/** A message's plural forms (one, if it has none), split once. */
+const formsOf = new Map<string, readonly string[]>()
+
+function render(key: string, params: Params | undefined, count: number | undefined): string {
+  const locale = current.value // read first: a component that renders this follows the locale
+  const text = lookUp(catalogues[locale], key) ?? lookUp(en, key)
+  if (text === undefined) return key
+  let forms = formsOf.get(text)
+  if (!forms) formsOf.set(text, (forms = text.includes('|') ? text.split('|').map((form) => form.trim()) : [text]))
+  // Without a count (t()), a numeric `count` or `n` parameter chooses.
+  const implicit = params && typeof (params.count ?? params.n) === 'number' ? Number(params.count ?? params.n) : 1
+  const chosen = pluralForm(forms, count ?? implicit, locale)
+  return chosen.includes('{') ? chosen.replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? '')) : chosen
+}
 
 /** "de_DE", "de-AT", "fr_FR.UTF-8", "de" → de/fr; anything unknown → en. */
 export function pickLocale(tag: string | null | undefined): Locale {
@@ -72,9 +87,6 @@ export function toBcp47(tag: string | null | undefined, locale: Locale): string 
   return locale
 }
 
-const currentTag = ref<string>('en')
-let latestRequest = 0
-
 /**
  * Switches the catalogue and Intl formats, and sets <html lang>: at once when the language's
  * catalogue is loaded (English's always is), else once it is. Resolves with the locale in use then;
@@ -83,38 +95,38 @@ let latestRequest = 0
 export async function setLocale(tag: string | null | undefined): Promise<Locale> {
   const locale = pickLocale(tag)
   const request = ++latestRequest
-  if (locale !== 'en' && !composer.availableLocales.includes(locale)) {
+  if (locale !== 'en' && !catalogues[locale]) {
     try {
-      composer.setLocaleMessage(locale, await loadCatalogue[locale]())
+      catalogues[locale] = await loadCatalogue[locale]()
     } catch (error) {
       console.error(`conduit: the ${locale} catalogue did not load`, error)
-      return composer.locale.value as Locale
+      return current.value
     }
   }
   if (request === latestRequest) {
-    composer.locale.value = locale
+    current.value = locale
     currentTag.value = toBcp47(tag, locale)
     if (typeof document !== 'undefined') document.documentElement.lang = currentTag.value
   }
-  return composer.locale.value as Locale
+  return current.value
 }
 
-export const locale = computed<Locale>(() => composer.locale.value as Locale)
+export const locale = computed<Locale>(() => current.value)
 export const localeTag = computed(() => currentTag.value)
 
-/** Looks up a message and fills `{name}` placeholders. */
+/** Looks up a message and fills `{name}` placeholders; a missing key gives the key. */
 export function t(key: MessageKey, params?: Params): string {
-  return params ? composer.t(key, params) : composer.t(key)
+  return render(key, params, undefined)
 }
 
 /** A message with plural forms chosen by `count`; `{n}` is the count formatted for the locale. */
 export function tn(key: MessageKey, count: number, params: Params = {}): string {
-  return composer.t(key, { n: formatNumber(count), ...params }, count)
+  return render(key, { n: formatNumber(count), ...params }, count)
 }
 
 /** Whether a key exists (for data-driven keys such as error codes and kinds). */
 export function hasMessage(key: string): key is MessageKey {
-  return composer.te(key, 'en')
+  return lookUp(en, key) !== undefined
 }
 
 // ---- Intl --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // English, the reference catalogue: every other language has exactly these keys (checked by the
-// type below and by a test). vue-i18n message syntax: `{name}` placeholders, `a | b` plural forms
-// (one | other, or zero | one | other); `@`, `|`, `{`, `}` and `$` are special.
+// type below and by a test). Messages (read by i18n.ts): `{name}` placeholders, `a | b` plural
+// forms (one | other, or zero | one | other); `|`, `{` and `}` are special.
 
 export const en = {
   app: {
