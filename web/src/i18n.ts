@@ -4,7 +4,7 @@
 // language is first chosen. A message is text with `{name}` placeholders, and plural forms
 // separated by `|` (one | other, or zero | one | other); that is all the catalogues use, so it is
 // read here (no interpreter, nothing near eval/new Function, which the page's CSP forbids).
-// Numbers, sizes, rates, dates and durations go through Intl.
+// Numbers, sizes, rates, dates and durations go through Intl where they need it (below).
 
 import { computed, ref } from 'vue'
 import { en, type MessageSchema } from './locales/en'
@@ -40,12 +40,17 @@ function lookUp(catalogue: MessageSchema | undefined, key: string): string | und
   return typeof node === 'string' ? node : undefined
 }
 
-/** Made when first needed: ICU loads a language's data with them. */
+// Intl is used only where the page needs it: the first Intl object costs the renderer ~5 MiB of
+// ICU data, and the first view and the header's live tick need none (a zero form, small counts,
+// times of day).
+
+/** Made when first needed. */
 const pluralRules = new Map<Locale, Intl.PluralRules>()
 
 /** The form for `count`: one | other (two forms) or zero | one | other (three), by the language's rules. */
 function pluralForm(forms: readonly string[], count: number, locale: Locale): string {
   if (forms.length < 2) return forms[0] ?? ''
+  if (forms.length >= 3 && count === 0) return forms[0]!
   let rules = pluralRules.get(locale)
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)))
   const one = rules.select(count) === 'one'
@@ -144,19 +149,18 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return format
 }
 
-/** HH:MM:SS.mmm, 24-hour, in the current locale's separators. */
+/** What separates a time's seconds from its milliseconds, by language (Intl's for en, de, fr). */
+const fractionSeparator: Record<Locale, string> = { en: '.', de: ',', fr: ',' }
+
+/**
+ * HH:MM:SS.mmm, 24-hour, with the language's decimal separator: written out, not by Intl (it is
+ * the tick's and every console row's; some regions' Intl format differs, e.g. de-CH's ".").
+ */
 export function formatTime(value: number | Date): string {
-  return cached(
-    'time',
-    (tag) =>
-      new Intl.DateTimeFormat(tag, {
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        fractionalSecondDigits: 3,
-        hourCycle: 'h23',
-      }),
-  ).format(value)
+  const at = new Date(value)
+  const two = (n: number) => String(n).padStart(2, '0')
+  const millis = String(at.getMilliseconds()).padStart(3, '0')
+  return `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}${fractionSeparator[current.value]}${millis}`
 }
 
 /** Date and time of day, e.g. "5 May 2025, 14:03:07". */
@@ -167,6 +171,8 @@ export function formatDateTime(value: number | Date | string): string {
 }
 
 export function formatNumber(value: number, maximumFractionDigits = 0): string {
+  // Whole numbers below 1000 read the same in every locale the page speaks (no grouping).
+  if (maximumFractionDigits === 0 && Number.isInteger(value) && value >= 0 && value < 1000) return String(value)
   return cached(
     `n${maximumFractionDigits}`,
     (tag) => new Intl.NumberFormat(tag, { maximumFractionDigits, minimumFractionDigits: maximumFractionDigits }),

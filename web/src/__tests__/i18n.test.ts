@@ -6,6 +6,7 @@ import {
   formatDateTime,
   formatDuration,
   formatNumber,
+  formatTime,
   hasMessage,
   locale,
   pickLocale,
@@ -133,6 +134,32 @@ describe('locale', () => {
 })
 
 describe('formats', () => {
+  it('needs no Intl for the first view and the tick: a zero form, small counts, a time of day', async () => {
+    vi.resetModules()
+    const fresh = await import('../i18n')
+    const made = [vi.spyOn(Intl, 'NumberFormat'), vi.spyOn(Intl, 'DateTimeFormat'), vi.spyOn(Intl, 'PluralRules')]
+    expect(fresh.tn('tasks.summary', 0)).toBe('No tasks')
+    expect(fresh.formatNumber(999)).toBe('999')
+    expect(fresh.formatTime(new Date(2025, 0, 1, 4, 5, 6, 7))).toBe('04:05:06.007')
+    for (const spy of made) expect(spy).not.toHaveBeenCalled()
+  })
+
+  it('writes times and small counts as Intl does in each language', async () => {
+    const at = new Date(2025, 0, 1, 23, 59, 58, 9)
+    for (const tag of ['en_US', 'de_DE', 'fr_FR']) {
+      await setLocale(tag)
+      const intl = new Intl.DateTimeFormat(tag.replace('_', '-'), {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        fractionalSecondDigits: 3,
+        hourCycle: 'h23',
+      })
+      expect(formatTime(at), tag).toBe(intl.format(at))
+      for (const n of [0, 7, 42, 999]) expect(formatNumber(n), tag).toBe(new Intl.NumberFormat(tag.replace('_', '-')).format(n))
+    }
+  })
+
   it('sizes, rates and durations in English', () => {
     setLocale('en_US')
     expect(formatBytes(0)).toBe('0 B')
