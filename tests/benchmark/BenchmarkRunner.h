@@ -100,9 +100,17 @@ private:
     // start, and each process's memory growth (MiB) with the n tasks held.
     struct TaskCountRun
     {
+        // Which step's budget ran out, if one did. The times it did not reach are then how long
+        // it had run (lower bounds), `reached` says how far the page had got, and no larger run
+        // follows.
+        enum class Cut { None, Run, Clear };
+
         int tasks = 0;
         double startedMs = 0, finishedMs = 0, shownMs = 0, listMs = 0, clearMs = 0;
         double nativeMiB = 0, nativePeakMiB = 0, rendererMiB = 0, rendererPeakMiB = 0;
+        Cut cut = Cut::None;
+        bool startsCut = false; // not every start was answered either (startedMs < 0: unknown)
+        QString reached;
     };
 
     bool setUp();
@@ -116,6 +124,10 @@ private:
     bool measureFlood();
     bool measureHashes();
     bool measureTaskCounts();
+    // The budget of one task-count step: the step timeout and so much per task.
+    std::chrono::milliseconds taskBudget(int tasks) const;
+    // After a task-count step ran out of its budget: how far the page got, and its time so far.
+    void cutShort(TaskCountRun &run, TaskCountRun::Cut cut);
     std::optional<ClockSync> syncClock();
     std::optional<FloodPhase> floodPhase(const QString &label, int tasks, int stepMs);
     // Hashes `names` under `root` hashRounds times each way; fills `result`.

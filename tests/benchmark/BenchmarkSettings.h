@@ -8,9 +8,10 @@
 
 namespace Conduit::Benchmark {
 
-// How much to measure. The full run stays under ~3 minutes on two busy cores (most of it is
-// sha256sum reading 2 GB); the quick one only proves that every measurement can still be taken
-// (ctest smoke run).
+// How much to measure. The full run takes about 10 minutes on two busy cores: half of it the
+// 10 000 tasks while the page cannot keep up with them (each task-count step has a budget, see
+// TaskBenchmarks.cpp), much of the rest sha256sum reading 2 GB. The quick one only proves that
+// every measurement can still be taken (ctest smoke run).
 struct BenchmarkSettings
 {
     int warmupCalls = 300;                      // per path, before the first round

@@ -4,6 +4,7 @@
 #include "Statistics.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace Conduit::Benchmark {
 
@@ -34,6 +35,11 @@ std::optional<qsizetype> Curve::bendAt(const QList<Point> &points, double floor,
     return std::nullopt;
 }
 
+QString Curve::perUnit(const Point &point) const
+{
+    return (point.atLeast ? QStringLiteral(">= ") : QString()) + m_perUnit.format(point.perUnit());
+}
+
 Curve::Curve(QString key, QString name, Scale x, Scale perUnit, double floor)
     : m_key(std::move(key))
     , m_name(std::move(name))
@@ -62,9 +68,10 @@ QString Curve::describe() const
         const Point &was = counted.at(*at - 1);
         const Point &is = counted.at(*at);
         return prefix
-               + QStringLiteral("bends at %1: %2 -> %3 (%4x)")
-                     .arg(m_x.format(is.x), m_perUnit.format(was.perUnit()),
-                          m_perUnit.format(is.perUnit()), number(is.perUnit() / was.perUnit(), 2));
+               + QStringLiteral("bends at %1: %2 -> %3 (%4%5x)")
+                     .arg(m_x.format(is.x), perUnit(was), perUnit(is),
+                          is.atLeast ? QStringLiteral(">= ") : QString(),
+                          number(is.perUnit() / was.perUnit(), 2));
     }
     double largestStep = 0;
     for (qsizetype i = 1; i < counted.size(); ++i)
@@ -72,10 +79,8 @@ QString Curve::describe() const
     return prefix
            + QStringLiteral("flat across %1 ... %2 (%3 -> %4, largest step %5x, none above %6x)")
                  .arg(number(counted.constFirst().x * m_x.factor, m_x.decimals),
-                      m_x.format(counted.constLast().x),
-                      m_perUnit.format(counted.constFirst().perUnit()),
-                      m_perUnit.format(counted.constLast().perUnit()), number(largestStep, 2),
-                      number(kBendFactor, 1));
+                      m_x.format(counted.constLast().x), perUnit(counted.constFirst()),
+                      perUnit(counted.constLast()), number(largestStep, 2), number(kBendFactor, 1));
 }
 
 } // namespace Conduit::Benchmark

@@ -15,12 +15,14 @@ class Curve final
 {
 public:
     // A step of the curve: at `x` (what grows), the work came to `units` (calls, items, MiB,
-    // tasks; usually x) and cost `total` (ms, MiB) in all.
+    // tasks; usually x) and cost `total` (ms, MiB) in all, or at least that much (`atLeast`: the
+    // step ran out of time; a bend it shows is real, a bend it hides is not ruled out).
     struct Point
     {
         double x = 0;
         double units = 0;
         double total = 0;
+        bool atLeast = false;
         double perUnit() const { return units > 0 ? total / units : 0; }
     };
     // How a figure is shown: value × factor, with `decimals`, then `unit` (" MiB", " µs/call").
@@ -45,7 +47,10 @@ public:
     // key: a RESULT name (bend_<key>); name: what the report calls it.
     Curve(QString key, QString name, Scale x, Scale perUnit, double floor = 0);
 
-    void add(double x, double units, double total) { m_points.append({x, units, total}); }
+    void add(double x, double units, double total, bool atLeast = false)
+    {
+        m_points.append({x, units, total, atLeast});
+    }
     QString key() const { return m_key; }
     const QList<Point> &points() const { return m_points; }
     std::optional<qsizetype> bend() const { return bendAt(m_points, m_floor); }
@@ -55,6 +60,8 @@ public:
     QString describe() const;
 
 private:
+    QString perUnit(const Point &point) const; // ">= " first for a lower bound
+
     QString m_key;
     QString m_name;
     Scale m_x;

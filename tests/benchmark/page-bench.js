@@ -145,6 +145,8 @@
       const tick = () => (probe() ? resolve(performance.now()) : requestAnimationFrame(tick))
       requestAnimationFrame(tick)
     })
+  // How far manyTasks() or clearTasks() has got, for a native side whose budget ran out.
+  const taskRun = { start: 0, answered: 0, finished: 0, startedMs: null }
   const taskList = () => {
     const list = document.querySelector('[data-testid=task-list]')
     if (!list) throw new Error('the page shows no task list')
@@ -402,15 +404,21 @@
       const unlisten = conduit.listen('task.state', (snapshot) => {
         if (!snapshot || snapshot.kind !== 'hash' || !FINAL.includes(snapshot.state) || finals.has(snapshot.id)) return
         finals.set(snapshot.id, snapshot.state)
+        taskRun.finished = finals.size
         if (finals.size === n) allFinal(performance.now())
       })
       try {
         const start = performance.now()
+        Object.assign(taskRun, { start, answered: 0, finished: 0, startedMs: null })
+        const answered = (snapshot) => (++taskRun.answered, snapshot)
         const pending = new Array(n)
         for (let i = 0; i < n; ++i)
-          pending[i] = conduit.invoke('tasks.start', { kind: 'hash', params: { root, manifest: `${manifests}/${i}.sha256` } })
+          pending[i] = conduit
+            .invoke('tasks.start', { kind: 'hash', params: { root, manifest: `${manifests}/${i}.sha256` } })
+            .then(answered)
         const snapshots = await Promise.all(pending)
         const startedAt = performance.now()
+        taskRun.startedMs = startedAt - start
         const finishedAt = await finished
         const wrong = snapshots.find((snapshot) => finals.get(snapshot.id) !== 'completed')
         if (wrong) throw new Error(`hash task ${wrong.id} ended ${finals.get(wrong.id)}`)
@@ -444,11 +452,16 @@
       if (!button || button.disabled) throw new Error('"Clear finished" is missing or disabled')
       const before = (await conduit.tasks.list()).length
       const start = performance.now()
+      Object.assign(taskRun, { start, answered: 0, finished: 0, startedMs: null })
       button.click()
       const clearedAt = await frameWhere(() => list.childElementCount === 0)
       const after = (await conduit.tasks.list()).length
       if (before - after !== n) throw new Error(`clearing forgot ${before - after} of ${n} tasks`)
       return { ms: clearedAt - start }
+    },
+    tasksProgress() {
+      const list = document.querySelector('[data-testid=task-list]')
+      return { ...taskRun, ms: performance.now() - taskRun.start, rows: list ? list.childElementCount : -1 }
     },
     // The real path: tasks.run('hash') from the page, timed in the page.
     async hash(root) {

@@ -71,20 +71,25 @@ void tst_Curve::describe_data()
 {
     QTest::addColumn<QList<double>>("units");
     QTest::addColumn<QList<double>>("totals");
+    QTest::addColumn<bool>("lastAtLeast"); // the last step ran out of time
     QTest::addColumn<QString>("expected");
 
     const QList<double> decades{1, 10, 100, 1000};
-    QTest::newRow("flat") << decades << QList<double>{1, 10, 120, 1100}
+    QTest::newRow("flat") << decades << QList<double>{1, 10, 120, 1100} << false
                           << QStringLiteral(
                                  "bend, time: flat across 1 ... 1000 tasks (1000 µs/task "
                                  "-> 1100 µs/task, largest step 1.20x, none above 1.5x)");
-    QTest::newRow("bends") << decades << QList<double>{1, 10, 200, 5000}
+    QTest::newRow("bends") << decades << QList<double>{1, 10, 200, 5000} << false
                            << QStringLiteral("bend, time: bends at 100 tasks: 1000 µs/task -> "
                                              "2000 µs/task (2.00x)");
-    QTest::newRow("single point") << QList<double>{1} << QList<double>{3}
+    QTest::newRow("bends at a lower bound")
+        << decades << QList<double>{1, 10, 120, 3000} << true
+        << QStringLiteral("bend, time: bends at 1000 tasks: 1200 µs/task -> >= 3000 µs/task "
+                          "(>= 2.50x)");
+    QTest::newRow("single point") << QList<double>{1} << QList<double>{3} << false
                                   << QStringLiteral("bend, time: 1 step, nothing to compare");
     QTest::newRow("no step above the floor")
-        << decades << QList<double>{-1, 0, 0, 0}
+        << decades << QList<double>{-1, 0, 0, 0} << false
         << QStringLiteral("bend, time: 0 of 4 steps above the noise floor, nothing to compare");
 }
 
@@ -92,11 +97,14 @@ void tst_Curve::describe()
 {
     QFETCH(QList<double>, units);
     QFETCH(QList<double>, totals);
+    QFETCH(bool, lastAtLeast);
     QFETCH(QString, expected);
     Curve curve(QStringLiteral("tasks_time"), QStringLiteral("time"), {QStringLiteral(" tasks")},
                 {QStringLiteral(" µs/task"), 1000});
-    for (const Curve::Point &point : points(units, totals))
-        curve.add(point.x, point.units, point.total);
+    const QList<Curve::Point> all = points(units, totals);
+    for (qsizetype i = 0; i < all.size(); ++i)
+        curve.add(all.at(i).x, all.at(i).units, all.at(i).total,
+                  lastAtLeast && i == all.size() - 1);
     QCOMPARE(curve.describe(), expected);
 }
 
