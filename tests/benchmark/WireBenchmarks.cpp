@@ -240,7 +240,8 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
            "hand-written QString\n";
     bytesRows(m_bytesDown);
     printBends(out, QStringLiteral("bytes_down"));
-    out << "\n(j) bytes page->native: a Schema::bytes() argument (base64 chunks, credited) "
+    out << "\n(j) bytes page->native: a Schema::bytes() argument (staged in the page, read out of "
+           "it as binary) "
            "against one hand-written QString argument\n";
     bytesRows(m_bytesUp);
     printBends(out, QStringLiteral("bytes_up"));

@@ -255,7 +255,7 @@
       if (got !== size) throw new Error(`${kind} delivered ${got} of ${size} bytes`)
       return { ms, perSecond: size / (ms / 1000) }
     },
-    // size bytes page→native: a Schema::bytes() argument (base64 chunks, credited) against one
+    // size bytes page→native: a Schema::bytes() argument (staged, read out of the page) against one
     // string argument of as many characters.
     async bytesUp(kind, size) {
       const data = new Uint8Array(size)
