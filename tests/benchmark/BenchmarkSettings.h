@@ -14,17 +14,17 @@ namespace Conduit::Benchmark {
 // every measurement can still be taken (ctest smoke run).
 struct BenchmarkSettings
 {
-    int warmupCalls = 300;                      // per path, before the first round
-    int calls = 1000;                           // sequential invokes per path and round
-    int events = 20000;                         // native→page events per path and round
-    int rounds = 7;                             // the medians are taken over these
-    QList<int> inFlight{1000, 20000, 100000};   // calls started at once, per run
-    int emits = 100000;                         // page→native items per path and round
-    int items = 200000;                         // native→page Channel items per window and round
-    QList<qint64> bytesDown{1 << 20, 16 << 20}; // native→page payloads, bytes
-    qint64 bigFile = qint64(256) << 20;         // streamed to the page, memory measured
-    bool wireOnly = false;                      // skip the task runtime's measurements
-    int cancels = 60;                           // measured cancels (after cancelWarmup)
+    int warmupCalls = 300;                    // per path, before the first round
+    int calls = 1000;                         // sequential invokes per path and round
+    int events = 20000;                       // native→page events per path and round
+    int rounds = 7;                           // the medians are taken over these
+    QList<int> inFlight{1000, 20000, 100000}; // calls started at once, per run
+    int emits = 100000;                       // page→native items per path and round
+    int items = 200000;                       // native→page Channel items per window and round
+    QList<qint64> bytesDown{64 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20}; // payloads each way
+    qint64 bigFile = qint64(256) << 20; // streamed to the page, memory measured
+    bool wireOnly = false;              // skip the task runtime's measurements
+    int cancels = 60;                   // measured cancels (after cancelWarmup)
     int cancelWarmup = 3;
     int floodTasks = 8;                            // count tasks publishing progress at once
     std::chrono::milliseconds floodDuration{3000}; // frame gaps measured per phase
@@ -43,7 +43,7 @@ struct BenchmarkSettings
         settings.inFlight = {100, 1000};
         settings.emits = 1000;
         settings.items = 2000;
-        settings.bytesDown = {1 << 20};
+        settings.bytesDown = {64 << 10, 1 << 20};
         settings.bigFile = qint64(8) << 20;
         settings.rounds = 2;
         settings.cancels = 10;

@@ -32,6 +32,13 @@ constexpr double kBytesDownTarget = 10.0; // hand-written string time / bridge b
 constexpr double kBigFileGrowthTarget = 1.5; // peak growth of each process, in payloads
 constexpr double kBytesUpTarget = 3.0; // hand-written string time / bridge upload time at 16 MiB
 
+// "64 KiB", "16 MiB": a payload's size in the unit that names it whole, `separator` between.
+QString payloadName(qint64 size, const QString &separator)
+{
+    return size % (1 << 20) == 0 ? QStringLiteral("%1%2MiB").arg(size >> 20).arg(separator)
+                                 : QStringLiteral("%1%2KiB").arg(size >> 10).arg(separator);
+}
+
 double perSecondOf(const std::optional<QJsonValue> &value)
 {
     return value ? value->toObject().value(QStringLiteral("perSecond")).toDouble() : 0;
@@ -227,8 +234,8 @@ void BenchmarkRunner::printBytesTables(QTextStream &out) const
     printBends(out, QStringLiteral("items"));
     const auto bytesRows = [&out](const QList<BytesRun> &runs) {
         for (const BytesRun &run : runs) {
-            out << QStringLiteral("  %1 MiB: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
-                       .arg(double(run.size) / (1 << 20), 0, 'f', 0)
+            out << QStringLiteral("  %1: bridge %2 ms (%3 MB/s), string %4 ms (%5 MB/s), %6x\n")
+                       .arg(payloadName(run.size, QStringLiteral(" ")))
                        .arg(number(run.bridgeMs, 1))
                        .arg(number(double(run.size) / 1e3 / std::max(run.bridgeMs, 1e-3), 0))
                        .arg(number(run.rawMs, 1))
@@ -269,14 +276,13 @@ void BenchmarkRunner::printWireResults(QTextStream &out) const
         << "RESULT items_target_met=" << (itemsRatio >= kItemsTarget ? 1 : 0) << '\n';
     const auto bytesResults = [&out](const char *way, const QList<BytesRun> &runs, double target) {
         for (const BytesRun &run : runs) {
-            const qint64 mib = run.size >> 20;
+            const QString key = QStringLiteral("RESULT bytes_%1_%2_")
+                                    .arg(QLatin1String(way), payloadName(run.size, {}).toLower());
             const double ratio = run.rawMs / std::max(run.bridgeMs, 1e-3);
-            out << "RESULT bytes_" << way << '_' << mib
-                << "mib_bridge_ms=" << number(run.bridgeMs, 2) << '\n'
-                << "RESULT bytes_" << way << '_' << mib << "mib_string_ms=" << number(run.rawMs, 2)
-                << '\n'
-                << "RESULT bytes_" << way << '_' << mib << "mib_ratio=" << number(ratio, 2) << '\n';
-            if (mib == 16)
+            out << key << "bridge_ms=" << number(run.bridgeMs, 2) << '\n'
+                << key << "string_ms=" << number(run.rawMs, 2) << '\n'
+                << key << "ratio=" << number(ratio, 2) << '\n';
+            if (run.size == qint64(16) << 20)
                 out << "RESULT bytes_" << way << "_target_met=" << (ratio >= target ? 1 : 0)
                     << '\n';
         }
