@@ -407,7 +407,7 @@ QList<Curve> BenchmarkRunner::curves() const
     const Curve::Scale msPerMiB{QStringLiteral(" ms/MiB"), 1, 2};
     const Curve::Scale inFlight{QStringLiteral(" in flight")};
     const Curve::Scale window{QStringLiteral("-item window")};
-    const Curve::Scale size{QStringLiteral(" MiB"), 1.0 / (1 << 20)};
+    const Curve::Scale size{QStringLiteral(" MiB"), 1.0 / (1 << 20), 2};
     const Curve::Scale tasks{QStringLiteral(" tasks")};
     const auto msFor = [](double units, double perSecond) {
         return perSecond > 0 ? units * 1000 / perSecond : 0;
