@@ -550,7 +550,7 @@ void BenchmarkRunner::printTaskTables(QTextStream &out) const
 
 void BenchmarkRunner::printTaskCountTable(QTextStream &out) const
 {
-    out << "\n(k) number of tasks: n hash tasks (all of one folder holding a 512-byte file, each "
+    out << "\n(l) number of tasks: n hash tasks (all of one folder holding a 512-byte file, each "
            "into a manifest of its own) started at once with invoke('tasks.start'), task limit "
         << TaskManager::defaultLimit()
         << "; ms from the first start to: every start answered,\n"
