@@ -350,7 +350,7 @@ bool BenchmarkRunner::measureHashes()
     return true;
 }
 
-// ---- (k) number of tasks -------------------------------------------------------------------
+// ---- (l) number of tasks -------------------------------------------------------------------
 
 std::chrono::milliseconds BenchmarkRunner::taskBudget(int tasks) const
 {
