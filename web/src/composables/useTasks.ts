@@ -7,7 +7,7 @@
 // onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
 // conduit.tasks' business; this file only shows what the handles say.
 
-import { markRaw, reactive, ref, toRaw, type Raw, type Ref } from 'vue'
+import { computed, markRaw, reactive, ref, shallowRef, triggerRef, type ComputedRef, type Raw, type Ref } from 'vue'
 import type { AppClient } from '../appClient'
 import type { CommandArgs, TaskKind, TaskParams, TaskProgress, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
 import { Channel } from '../conduit/channel'
@@ -66,8 +66,13 @@ export function clampLimit(value: number): number {
 
 /** The dashboard's state and actions (useTasks). */
 export interface TaskBoard {
-  /** Newest first. */
-  items: TaskItem[]
+  /**
+   * Newest first. Recomputed (once, when read) only after tasks were added or removed, never per
+   * row change: each item is reactive on its own, and a row follows only its item.
+   */
+  items: ComputedRef<readonly TaskItem[]>
+  /** How many tasks have ended (completed, failed, cancelled, timed out), kept as states change. */
+  finishedCount: Readonly<Ref<number>>
   loading: Ref<boolean>
   loadError: Ref<string | null>
   limit: Ref<number>
@@ -95,7 +100,26 @@ export interface TaskBoardOptions {
 export function useTasks(client: AppClient, options: TaskBoardOptions = {}): TaskBoard {
   const now = options.now ?? (() => performance.now())
   const tasks = client.tasks
-  const items = reactive<TaskItem[]>([])
+  // Every task cost O(1) per event however many there are: the items in order of arrival in a
+  // plain array (appended to, never spliced per item), found by id in a Map, with the count of
+  // finished ones and the set of running ones kept as states change instead of scanned for.
+  /** Oldest first once `unsorted` is false; a reactive item each. */
+  let list: TaskItem[] = []
+  /** An item was appended out of id order (a reload adds newest first): sort before showing. */
+  let unsorted = false
+  /** Triggered when items are added or removed: `items` is recomputed then, and only then. */
+  const structure = shallowRef(0)
+  const items = computed<readonly TaskItem[]>(() => {
+    void structure.value
+    if (unsorted) {
+      list.sort((a, b) => a.id - b.id)
+      unsorted = false
+    }
+    return list.slice().reverse()
+  })
+  const finishedCount = ref(0)
+  /** Running items, for the ticker that measures their rates. */
+  const running = new Set<TaskItem>()
   const trackers = new Map<number, Tracker>()
   const forgotten = new Set<number>()
   const loading = ref(true)
@@ -111,18 +135,6 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   // The reactive item of each id: handles and calls find theirs without walking the list.
   const byId = new Map<number, TaskItem>()
   const find = (id: number): TaskItem | undefined => byId.get(id)
-  /** Where `id` belongs in the newest-first list: the first item with a smaller id. */
-  function indexFor(id: number): number {
-    const raw = toRaw(items)
-    let low = 0
-    let high = raw.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (raw[middle]!.id > id) low = middle + 1
-      else high = middle
-    }
-    return low
-  }
 
   /** The label kept with a task for a reload, else what its params say. */
   function labelFor(snapshot: TaskSnapshot): string {
@@ -149,21 +161,25 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     }
     if (snapshot.result !== undefined) item.result = snapshot.result
     if (snapshot.error) item.error = snapshot.error
-    // Newest first.
-    const index = indexFor(item.id)
-    if (index === items.length) items.push(item)
-    else items.splice(index, 0, item)
+    const proxy = reactive(item) as TaskItem
+    const last = list[list.length - 1]
+    if (last && last.id > proxy.id) unsorted = true
+    list.push(proxy)
+    triggerRef(structure)
     trackers.set(item.id, { handle: null, channel: null, samples: [], cleanups: [], persistTimer: null })
-    const proxy = items[index]!
     byId.set(item.id, proxy)
+    if (isFinalTaskState(proxy.state)) finishedCount.value++
+    else if (proxy.state === 'running') running.add(proxy)
     return proxy
   }
 
   /** What the handle says now; it never goes backwards, so it is taken as it is. */
   function show(item: TaskItem, snapshot: TaskSnapshot): void {
     const wasRunning = item.state === 'running'
+    const wasFinal = isFinalTaskState(item.state)
     if (snapshot.progress) showProgress(item, snapshot.progress)
     item.state = snapshot.state
+    if (!wasFinal && isFinalTaskState(item.state) && byId.get(item.id) === item) finishedCount.value++
     item.startedAt = snapshot.startedAt ?? item.startedAt
     item.finishedAt = snapshot.finishedAt ?? item.finishedAt
     if (snapshot.result !== undefined) item.result = snapshot.result
@@ -179,7 +195,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       tracker.samples = []
     }
     if (isFinalTaskState(item.state)) finish(item)
-    updateTicker()
+    updateTicker(item)
   }
 
   function showProgress(item: TaskItem, progress: TaskProgress): void {
@@ -209,16 +225,20 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     item.etaMs = total > 0 && rate > 0 ? ((total - done) / rate) * 1000 : null
   }
 
-  function updateTicker(): void {
-    const running = toRaw(items).some((item) => item.state === 'running')
-    if (running && !ticker && !disposed) {
+  function updateTicker(item?: TaskItem): void {
+    if (item) {
+      if (item.state === 'running' && byId.get(item.id) === item) running.add(item)
+      else running.delete(item)
+    }
+    const any = running.size > 0
+    if (any && !ticker && !disposed) {
       ticker = setInterval(() => {
-        for (const item of items) {
+        for (const item of running) {
           const tracker = trackers.get(item.id)
           if (tracker && item.state === 'running') measure(item, tracker)
         }
       }, 1000)
-    } else if (!running && ticker) {
+    } else if (!any && ticker) {
       clearInterval(ticker)
       ticker = null
     }
@@ -341,7 +361,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     }
   }
 
+  /** Forgets `item`; the list itself is compacted once by removeDropped(), not per item. */
   function drop(item: TaskItem): void {
+    if (byId.get(item.id) !== item) return
     forgotten.add(item.id)
     const tracker = trackers.get(item.id)
     if (tracker) {
@@ -350,13 +372,22 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     }
     trackers.delete(item.id)
     byId.delete(item.id)
-    const index = indexFor(item.id)
-    if (items[index]?.id === item.id) items.splice(index, 1)
+    running.delete(item)
+    if (isFinalTaskState(item.state)) finishedCount.value--
+  }
+
+  /** Takes the dropped items out of the list: one pass for any number of them. */
+  function removeDropped(): void {
+    const kept = list.filter((item) => byId.get(item.id) === item)
+    if (kept.length === list.length) return
+    list = kept
+    triggerRef(structure)
+    updateTicker()
   }
 
   async function clearFinished(): Promise<void> {
     clearError.value = null
-    const finished = items.filter((item) => isFinalTaskState(item.state))
+    const finished = list.filter((item) => isFinalTaskState(item.state))
     // forget() also drops what the board remembered with each task.
     const outcomes = await Promise.allSettled(finished.map((item) => tasks.forget(item.id)))
     outcomes.forEach((outcome, i) => {
@@ -366,6 +397,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       if (error.code === 'not_found') drop(item)
       else clearError.value = error.message
     })
+    removeDropped()
   }
 
   async function reveal(item: TaskItem, path: string): Promise<void> {
@@ -444,6 +476,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
 
   return {
     items,
+    finishedCount,
     loading,
     loadError,
     limit,
@@ -461,7 +494,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     dispose() {
       disposed = true
       stopForeign()
-      for (const item of items) persistOutput(item)
+      for (const item of list) persistOutput(item)
       for (const tracker of trackers.values()) {
         release(tracker)
         tracker.channel?.close()
