@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h, nextTick, reactive } from 'vue'
+import { computed, defineComponent, h, nextTick, reactive, shallowRef, triggerRef } from 'vue'
 import { mount } from '@vue/test-utils'
 import { FIRST_ROWS, ROWS_PER_FRAME, useProgressiveList } from '../composables/progressiveList'
 
@@ -41,6 +41,29 @@ describe('useProgressiveList', () => {
     }
     expect(shown.value).toEqual(items)
     expect(rounds).toBe(3)
+    vi.unstubAllGlobals()
+  })
+
+  it('follows a computed list that is replaced, not changed in place (the task board)', async () => {
+    const frames: (() => void)[] = []
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => frames.push(cb))
+    vi.resetModules()
+    const { useProgressiveList: fresh } = await import('../composables/progressiveList')
+    const plain = shallowRef<number[]>([1, 2])
+    const newestFirst = computed(() => [...plain.value].reverse())
+    let shown!: ReturnType<typeof fresh<number>>
+    mount(defineComponent({ setup: () => ((shown = fresh(newestFirst)), () => h('div')) }))
+    expect(shown.value).toEqual([2, 1])
+    plain.value.push(...Array.from({ length: FIRST_ROWS + ROWS_PER_FRAME }, (_, i) => i + 3))
+    triggerRef(plain)
+    await nextTick()
+    expect(shown.value).toHaveLength(FIRST_ROWS)
+    expect(shown.value[0]).toBe(FIRST_ROWS + ROWS_PER_FRAME + 2)
+    while (frames.length > 0) {
+      frames.shift()!()
+      await nextTick()
+    }
+    expect(shown.value).toEqual(newestFirst.value)
     vi.unstubAllGlobals()
   })
 })
