@@ -804,17 +804,18 @@ void Bridge::sendResult(qint64 id, const QJsonValue &value, bool bytes)
 {
     // Filled in from a copy of its shape: replacing two values costs one copy of the object,
     // where building it key by key grew it four times (every call's answer goes through here).
-    static const QJsonObject valueShape{{kT, QStringLiteral("result")},
-                                        {kId, 0},
-                                        {QStringLiteral("ok"), true},
-                                        {QStringLiteral("value"), QJsonValue()}};
-    static const QJsonObject bytesShape{{kT, QStringLiteral("result")},
-                                        {kId, 0},
-                                        {QStringLiteral("ok"), true},
-                                        {QStringLiteral("bytes"), QJsonValue()}};
+    const QString key = bytes ? QStringLiteral("bytes") : QStringLiteral("value");
+    const auto shapeWith = [](const QString &answer) {
+        return QJsonObject{{kT, QStringLiteral("result")},
+                           {kId, 0},
+                           {QStringLiteral("ok"), true},
+                           {answer, QJsonValue()}};
+    };
+    static const QJsonObject valueShape = shapeWith(QStringLiteral("value"));
+    static const QJsonObject bytesShape = shapeWith(QStringLiteral("bytes"));
     QJsonObject envelope = bytes ? bytesShape : valueShape;
     envelope[kId] = double(id);
-    envelope[bytes ? QStringLiteral("bytes") : QStringLiteral("value")] = value;
+    envelope[key] = value;
     enqueue(envelope);
 }
 

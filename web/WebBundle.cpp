@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "WebBundle.h"
 
-#include <QDirIterator>
-
 // The page's resources are compiled into this static library (qrc_web.cpp); naming them here
 // keeps the linker from dropping them. Q_INIT_RESOURCE must be used outside any namespace, even an
 // anonymous one.
@@ -23,16 +21,6 @@ QString resourceRoot()
 QString entryPath()
 {
     return QStringLiteral("/index.html");
-}
-
-QStringList files()
-{
-    QStringList found;
-    QDirIterator it(resourceRoot(), QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        found.append(it.next().mid(resourceRoot().size()));
-    found.sort();
-    return found;
 }
 
 } // namespace Conduit::WebBundle
