@@ -5,6 +5,7 @@
 #include "TaskError.h"
 #include "TaskJob.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -34,6 +35,15 @@ const EVP_MD *digestFor(QCryptographicHash::Algorithm algorithm)
     }
 }
 
+// By default libcrypto frees its global state from an atexit() handler. A pool thread that
+// has hashed frees its own OpenSSL state from a thread-exit handler, which can still be running
+// when the process exits (QThread::wait() returns before those handlers run), and the two
+// together corrupt the heap (seen in CI: tst_coreutilsdiff aborted after its last test). So
+// libcrypto never cleans up at exit; the process's end reclaims it. This must be the first
+// call into libcrypto in the process, hence at load time.
+[[maybe_unused]] const bool kOpenSslWithoutAtExit
+    = OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr) == 1;
+
 FileDigest::Outcome failure(FileDigest::Outcome::Status status, int error)
 {
     return {status, {}, QString::fromLocal8Bit(std::strerror(error))};
@@ -57,6 +67,7 @@ FileDigest::FileDigest(QCryptographicHash::Algorithm algorithm)
     , m_buffer(kBlockSize, Qt::Uninitialized)
 {
     Q_ASSERT_X(m_algorithm, "FileDigest", "unsupported algorithm");
+    Q_ASSERT_X(kOpenSslWithoutAtExit, "FileDigest", "libcrypto failed to initialise");
 }
 
 FileDigest::~FileDigest()

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void manifestAcceptedByCoreutils();
     void throughputAgainstSha256sum();
     void emptyFolder();
+    void exitWhileHashingThreadsWindDown();
     void pausedHashMakesNoProgress();
     void stoppedHashLeavesNoManifest_data();
     void stoppedHashLeavesNoManifest();
@@ -354,6 +355,19 @@ void tst_HashTask::emptyFolder()
     QCOMPARE(v.state, TaskState::Completed);
     QCOMPARE(v.result.toObject().value("ok").toBool(), true);
     QCOMPARE(v.result.toObject().value("checked").toInt(), 0);
+}
+
+void tst_HashTask::exitWhileHashingThreadsWindDown()
+{
+    // A process whose pool threads have hashed may exit before their exit handlers have run;
+    // libcrypto must not free its state at exit under them (see hash_then_exit.cpp).
+    const QString file = m_dir.filePath(QStringLiteral("exit.bin"));
+    writeFile(file, QByteArray(256 * 1024, 'e'));
+    QProcess child;
+    child.start(QStringLiteral(CONDUIT_HASH_THEN_EXIT), {file});
+    QVERIFY(child.waitForFinished(30000));
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), 0);
 }
 
 void tst_HashTask::pausedHashMakesNoProgress()
