@@ -415,22 +415,28 @@ void tst_TaskManager::invalidStart_data()
     QTest::newRow("verify: manifest absent")
         << "verify" << obj({{"manifest", tmp + "/conduit-no-such-SHA256SUMS"}}) << "manifest";
     QTest::newRow("download: ftp")
-        << "download" << obj({{"url", "ftp://127.0.0.1/x"}, {"dest", tmp + "/x"}}) << "url";
+        << "download"
+        << obj({{"url", "ftp://127.0.0.1/x"}, {"dest", tmp + "/conduit-no-such-download"}})
+        << "url";
     QTest::newRow("download: file url")
-        << "download" << obj({{"url", "file:///etc/passwd"}, {"dest", tmp + "/x"}}) << "url";
+        << "download"
+        << obj({{"url", "file:///etc/passwd"}, {"dest", tmp + "/conduit-no-such-download"}})
+        << "url";
     QTest::newRow("download: dest relative")
         << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", "x"}}) << "dest";
     QTest::newRow("download: dest folder missing")
         << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", tmp + "/no/such/x"}})
         << "dest";
-    QTest::newRow("download: sha256")
-        << "download"
-        << obj({{"url", "http://127.0.0.1/x"}, {"dest", tmp + "/x"}, {"sha256", "abc"}})
-        << "sha256";
-    QTest::newRow("download: stallTimeoutMs")
-        << "download"
-        << obj({{"url", "http://127.0.0.1/x"}, {"dest", tmp + "/x"}, {"stallTimeoutMs", 0}})
-        << "stallTimeoutMs";
+    QTest::newRow("download: sha256") << "download"
+                                      << obj({{"url", "http://127.0.0.1/x"},
+                                              {"dest", tmp + "/conduit-no-such-download"},
+                                              {"sha256", "abc"}})
+                                      << "sha256";
+    QTest::newRow("download: stallTimeoutMs") << "download"
+                                              << obj({{"url", "http://127.0.0.1/x"},
+                                                      {"dest", tmp + "/conduit-no-such-download"},
+                                                      {"stallTimeoutMs", 0}})
+                                              << "stallTimeoutMs";
     QTest::newRow("tail: path absent")
         << "tail" << obj({{"path", tmp + "/conduit-no-such-file.log"}}) << "path";
     QTest::newRow("tail: fromStart type")
