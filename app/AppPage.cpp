@@ -3,6 +3,7 @@
 
 #include "AppScheme.h"
 #include <bridge/Bridge.h>
+#include <bridge/ByteTokens.h>
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -117,8 +118,10 @@ void AppPage::returnHomeIfAway(const QUrl &url)
 
 bool AppPage::isAllowedPageUrl(const QUrl &url) const
 {
+    // The bytes commands answer are for the page's own requests (XMLHttpRequest, <img>), never
+    // a document: as one they would replace the application, or run with its origin.
     if (AppScheme::isAppUrl(url))
-        return true;
+        return !url.path().startsWith(QLatin1String(ByteTokens::kPath));
     return url.scheme() == m_home.scheme() && url.host() == m_home.host()
            && url.port() == m_home.port();
 }

@@ -65,7 +65,8 @@ void AppSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
 void AppSchemeHandler::serveBytes(QWebEngineUrlRequestJob *job, const QString &token,
                                   const QUrlQuery &query)
 {
-    // Only the page's own documents: not another origin, not a navigation typed or linked in.
+    // Only the page's own documents: not another origin, not a navigation typed or linked in
+    // (and AppPage refuses the page's own navigations to bytes, frames included).
     if (!AppScheme::isAppUrl(job->initiator()) || !m_bytes) {
         job->fail(QWebEngineUrlRequestJob::RequestDenied);
         return;

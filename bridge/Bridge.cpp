@@ -411,7 +411,8 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         pending.deadline = std::make_unique<QTimer>();
         pending.deadline->setSingleShot(true);
         connect(
-            pending.deadline.get(), &QTimer::timeout, this, [this, id, ms = deadline.toDouble()] {
+            pending.deadline.get(), &QTimer::timeout, this,
+            [this, id, ms = qint64(deadline.toDouble())] { // whole ms: %1 of a double reads 3.6e+06
                 abortCall(id, CommandError(
                                   ErrorCode::Timeout,
                                   QStringLiteral("the call did not finish within %1 ms").arg(ms)));
@@ -567,7 +568,7 @@ void Bridge::handlePut(const QJsonObject &envelope)
     }
     if (qint64(at.toDouble()) != upload.staged) {
         refuseUpload(id, QStringLiteral("'put' at %1, but %2 bytes were staged before")
-                             .arg(at.toDouble())
+                             .arg(qint64(at.toDouble()))
                              .arg(upload.staged));
         return;
     }

@@ -219,10 +219,16 @@ void tst_BridgeBytes::stagedOutOfOrderOrOverIsRefused_data()
 {
     QTest::addColumn<qint64>("at");
     QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("message"); // offsets in whole numbers, never 1.04858e+06
 
-    QTest::newRow("a gap") << qint64(4) << QByteArray("ef");
-    QTest::newRow("again") << qint64(0) << QByteArray("ab");
-    QTest::newRow("over the size") << qint64(3) << QByteArray("defg");
+    QTest::newRow("a gap") << qint64(4) << QByteArray("ef")
+                           << "'put' at 4, but 3 bytes were staged before";
+    QTest::newRow("a gap of a MiB") << qint64(1 << 20) << QByteArray("ef")
+                                    << "'put' at 1048576, but 3 bytes were staged before";
+    QTest::newRow("again") << qint64(0) << QByteArray("ab")
+                           << "'put' at 0, but 3 bytes were staged before";
+    QTest::newRow("over the size")
+        << qint64(3) << QByteArray("defg") << "more bytes than the 6 announced";
 }
 
 // The page stages "abc", then something that does not follow it: the call fails with
@@ -231,12 +237,15 @@ void tst_BridgeBytes::stagedOutOfOrderOrOverIsRefused()
 {
     QFETCH(qint64, at);
     QFETCH(QByteArray, bytes);
+    QFETCH(QString, message);
     const qint64 id = m_page->invoke(QStringLiteral("test.one"),
                                      QJsonObject{{QStringLiteral("data"), ref(1, 6)}});
     put(1, 0, "abc");
     put(1, at, bytes);
     QVERIFY(m_page->waitForResult(id, 2000));
     QCOMPARE(m_page->outcome(id), QStringLiteral("invalid_args"));
+    const QString said = m_page->result(id)->value("error")["message"].toString();
+    QVERIFY2(said.contains(message), qPrintable(said));
     QCOMPARE(m_handlerRuns, 0);
     QCOMPARE(m_bridge->pendingUploadCount(), 0);
 }

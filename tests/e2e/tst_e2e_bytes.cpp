@@ -34,6 +34,8 @@ private Q_SLOTS:
     void tokenIsSpentByTheFirstRead();
     void reloadRevokesTokens();
     void navigationCannotUseAToken();
+    void thePageCannotOpenItsBytesAsADocument_data();
+    void thePageCannotOpenItsBytesAsADocument();
     void overTheLimitIsTooLarge();
     void previewShowsAnImage();
     void previewOfTextIsItsFirstMiB();
@@ -284,6 +286,54 @@ void tst_E2eBytes::navigationCannotUseAToken()
     )js")
                                     .arg(path));
     QCOMPARE(r.value("value").toInt(), 10);
+}
+
+void tst_E2eBytes::thePageCannotOpenItsBytesAsADocument_data()
+{
+    QTest::addColumn<QString>("open");
+    QTest::newRow("as the page") << QStringLiteral("location.href = url;");
+    QTest::newRow("in a frame") << QStringLiteral(
+        "const f = document.createElement('iframe'); f.src = url; document.body.appendChild(f);");
+}
+
+// Bytes are for the page's own requests (XMLHttpRequest, <img>): as a document they would
+// replace the application, or run with its origin. The page's own navigation to them is
+// refused, and the token is not spent by it.
+void tst_E2eBytes::thePageCannotOpenItsBytesAsADocument()
+{
+    QFETCH(QString, open);
+    const QUrl home = m_harness->page().url();
+    const int outstanding = m_harness->bridge().byteTokens()->outstanding();
+    QSignalSpy refused(&m_harness->page(), &AppPage::navigationRefused);
+    const QJsonObject offered = await(QStringLiteral(R"js(
+        const url = window.__opened = (await conduit.invoke('test.bytes', {size: 10, seed: 5})).takeUrl();
+        setTimeout(() => { %1 }, 0);
+        return url;
+    )js")
+                                          .arg(open));
+    const QString path = offered.value("value").toString();
+    QVERIFY(path.startsWith(QLatin1String(ByteTokens::kPath)));
+    QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 5000);
+    QCOMPARE(refused.at(0).at(0).toUrl().path(), path);
+    QTest::qWait(200);
+    QCOMPARE(m_harness->page().url(), home);
+    QCOMPARE(m_harness->bridge().byteTokens()->outstanding(), outstanding + 1);
+    // The same document still talks, and the bytes are still its to read.
+    const QJsonObject r = await(QStringLiteral(R"js(
+        document.querySelectorAll('iframe').forEach((f) => f.remove());
+        const echoed = (await conduit.invoke('echo', {text: 'still'})).text;
+        const length = await new Promise((resolve) => {
+            const xhr = new XMLHttpRequest();
+            xhr.open('GET', window.__opened);
+            xhr.responseType = 'arraybuffer';
+            xhr.onload = () => resolve(xhr.response.byteLength);
+            xhr.onerror = () => resolve('refused');
+            xhr.send();
+        });
+        return {echoed, length};
+    )js"));
+    QCOMPARE(r.value("value")["echoed"].toString(), QStringLiteral("still"));
+    QCOMPARE(r.value("value")["length"].toInt(), 10);
 }
 
 void tst_E2eBytes::overTheLimitIsTooLarge()

@@ -140,6 +140,11 @@ export class ConduitBytes {
    * more than a chunk. Cancelling the stream abandons the rest (the token expires natively).
    */
   stream(chunkBytes = STREAM_CHUNK_BYTES): ReadableStream<Uint8Array> {
+    // Checked before the token is taken: a bad argument must not spend the bytes.
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1)
+      throw new ConduitError('invalid_args', `chunkBytes must be a positive whole number, not ${chunkBytes}`, {
+        argument: 'chunkBytes',
+      })
     const token = this.#take()
     const size = this.size
     let at = 0

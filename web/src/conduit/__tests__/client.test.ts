@@ -352,6 +352,22 @@ describe('invoke', () => {
     expect((bad.error as ConduitError).code).toBe('internal')
   })
 
+  it('refuses a stream() chunk size that is not a positive whole number, and the bytes stay unread', () => {
+    const bytes = new ConduitBytes({ token: '0123456789abcdef0123456789abcdef', size: 12, type: 'text/plain' })
+    for (const chunkBytes of [0, -1, 1.5, Number.NaN, 2 ** 60]) {
+      const error = (() => {
+        try {
+          bytes.stream(chunkBytes)
+        } catch (e) {
+          return e
+        }
+      })() as ConduitError
+      expect(error).toBeInstanceOf(ConduitError)
+      expect([error.code, (error.details as { argument: string }).argument]).toEqual(['invalid_args', 'chunkBytes'])
+    }
+    expect(bytes.read).toBe(false)
+  })
+
   it('drops a batch that is not an array of envelopes, and the next one still settles the call', async () => {
     const { transport, client } = await connected()
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
