@@ -45,6 +45,15 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
     , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     m_home->bridge = this;
+    m_byteTokens = std::make_shared<ByteTokens>(limits.bytesLifetime);
+    // Twice a lifetime while bytes are outstanding: unread ones go within 1.5 lifetimes, and
+    // nothing wakes the thread while none are.
+    m_bytesSweep.setInterval(limits.bytesLifetime / 2);
+    connect(&m_bytesSweep, &QTimer::timeout, this, [this] {
+        m_byteTokens->expire();
+        if (m_byteTokens->outstanding() == 0)
+            m_bytesSweep.stop();
+    });
     m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
     connect(&m_streams, &StreamOutbox::due, this, &Bridge::requestFlush);
     m_api.declareConstant(QStringLiteral("bridgeLimits"), BridgeLimits{}.forPage(),
@@ -818,6 +827,8 @@ void Bridge::sendResult(qint64 id, const QJsonValue &value, bool bytes)
     envelope[kId] = double(id);
     envelope[key] = value;
     enqueue(envelope);
+    if (bytes && !m_bytesSweep.isActive())
+        m_bytesSweep.start();
 }
 
 QFuture<QJsonValue> Bridge::startCall(const Command &command, const CommandCall &call,

@@ -202,7 +202,8 @@ private:
     CommandRegistry m_commands;
     ApiCatalogue m_api;
     StreamOutbox m_streams;
-    std::shared_ptr<ByteTokens> m_byteTokens = std::make_shared<ByteTokens>();
+    std::shared_ptr<ByteTokens> m_byteTokens;
+    QTimer m_bytesSweep; // while bytes are outstanding: drops those nobody read in time
     QString m_session;
     QJsonObject m_welcomeFields;
     Schema m_welcomeFieldShapes = Schema::object(); // the application's fields of m_welcomeFields

@@ -25,6 +25,9 @@ struct BridgeLimits
     qsizetype uploadReadBytes = 2 << 20; // bytes of an upload native reads out of the page at once
     std::chrono::milliseconds requestTimeout{5 * 60
                                              * 1000}; // native→page questions wait for a person
+    // Bytes a command answered wait this long for the page to read them (each read renews it);
+    // then they are dropped, read or not.
+    std::chrono::milliseconds bytesLifetime{60 * 1000};
 
     // What the page must know to stay within them: in every `welcome` (`limits`), and the
     // defaults in the generated types (`bridgeLimits`).

@@ -34,7 +34,7 @@ QString ByteTokens::offer(quint64 generation, const Bytes &bytes)
         m_offers.erase(oldest);
     }
     m_offers.insert(token,
-                    Offer{bytes, generation, QDeadlineTimer(kLifetime), m_nextOrder++, {}, 0, 0});
+                    Offer{bytes, generation, QDeadlineTimer(m_lifetime), m_nextOrder++, {}, 0, 0});
     return token;
 }
 
@@ -79,7 +79,7 @@ std::optional<QByteArray> ByteTokens::read(const QString &token, qint64 at, qint
     if (chunk.isEmpty() || offer.served >= offer.bytes.size())
         m_offers.erase(it);
     else
-        offer.expiry = QDeadlineTimer(kLifetime);
+        offer.expiry = QDeadlineTimer(m_lifetime);
     return chunk;
 }
 
@@ -105,6 +105,12 @@ void ByteTokens::closeIdleDevices()
     }
     if (open >= kMaxOpenDevices && idlest)
         idlest->device.reset();
+}
+
+void ByteTokens::expire()
+{
+    const QMutexLocker locker(&m_lock);
+    dropExpired();
 }
 
 void ByteTokens::dropExpired()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "BridgeLimits.h"
 #include "Bytes.h"
 
 #include <QDeadlineTimer>
@@ -25,9 +26,14 @@ class ByteTokens
 public:
     // Where the page's origin serves them: kPath + token (app://conduit/bytes/<token>).
     static constexpr char kPath[] = "/bytes/";
-    static constexpr std::chrono::seconds kLifetime{60};
     static constexpr qsizetype kMaxOutstanding = 1024; // the oldest is revoked past it
     static constexpr qsizetype kMaxOpenDevices = 32;   // sources held open between range reads
+
+    // Unread bytes are dropped `lifetime` after they were offered or last read.
+    explicit ByteTokens(std::chrono::milliseconds lifetime = BridgeLimits{}.bytesLifetime)
+        : m_lifetime(lifetime)
+    {}
+    std::chrono::milliseconds lifetime() const { return m_lifetime; }
 
     // The page load now served; every token of another one is revoked.
     void setGeneration(quint64 generation);
@@ -41,6 +47,9 @@ public:
     // range outside the bytes (which spends it).
     std::optional<QByteArray> read(const QString &token, qint64 at, qint64 maxBytes);
     qsizetype outstanding() const;
+    // Drops what outlived its lifetime now (offer, take and read do too): the bridge calls it
+    // while any are outstanding, so bytes nobody reads are not held until the next bytes call.
+    void expire();
 
 private:
     struct Offer
@@ -56,6 +65,7 @@ private:
     void dropExpired();      // with m_lock held
     void closeIdleDevices(); // with m_lock held: at most kMaxOpenDevices stay open
 
+    const std::chrono::milliseconds m_lifetime;
     mutable QMutex m_lock;
     quint64 m_generation = 0;
     quint64 m_nextOrder = 0;

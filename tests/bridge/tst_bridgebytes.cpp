@@ -63,6 +63,7 @@ private Q_SLOTS:
     void fileChangedUnderneath_data();
     void fileChangedUnderneath();
     void wholeAfterRangesIsASecondReading();
+    void unreadBytesGoWithoutFurtherActivity();
     void concurrentOfferAndTake();
 
 private:
@@ -618,6 +619,26 @@ void tst_BridgeBytes::wholeAfterRangesIsASecondReading()
     const QString token = tokens.offer(1, Bytes::fromData("0123456789"));
     QCOMPARE(tokens.read(token, 0, 4), QByteArray("0123"));
     QVERIFY(!tokens.take(token));
+}
+
+// Bytes the page never reads go once their lifetime is over, with nothing else happening on
+// the wire (not at the next bytes call).
+void tst_BridgeBytes::unreadBytesGoWithoutFurtherActivity()
+{
+    using namespace std::chrono_literals;
+    BridgeLimits limits;
+    limits.bytesLifetime = 200ms;
+    Bridge bridge(limits);
+    PageSimulator page(bridge);
+    bridge.commands().addBytes(QStringLiteral("test.b"), Schema::object(), [](const CommandCall &) {
+        return QtFuture::makeReadyFuture(Bytes::fromData("abc"));
+    });
+    QVERIFY(!page.hello().isEmpty());
+    const qint64 id = page.invoke(QStringLiteral("test.b"));
+    QVERIFY(page.waitForResult(id));
+    QCOMPARE(page.outcome(id), QStringLiteral("ok"));
+    QCOMPARE(bridge.byteTokens()->outstanding(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(bridge.byteTokens()->outstanding(), 0, 5000);
 }
 
 // ByteTokens from many threads at once: offers from pool threads, takes and reads from another.

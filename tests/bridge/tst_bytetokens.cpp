@@ -21,6 +21,7 @@ private Q_SLOTS:
     void tokensAreRandomAndDistinct();
     void wholeReadSpendsTheToken();
     void onlyTheCurrentPageLoad();
+    void unreadBytesExpireAndEachReadRenews();
     void passReadsInOrderThenSpends_data();
     void passReadsInOrderThenSpends();
     void rangesInAnyOrderUpToTheSize();
@@ -68,6 +69,24 @@ void tst_ByteTokens::wholeReadSpendsTheToken()
     QCOMPARE(readAll(*bytes), QByteArray("hello"));
     QVERIFY(!tokens.take(token));
     QVERIFY(!tokens.read(token, 0, 10));
+    QCOMPARE(tokens.outstanding(), 0);
+}
+
+void tst_ByteTokens::unreadBytesExpireAndEachReadRenews()
+{
+    using namespace std::chrono_literals;
+    ByteTokens tokens(300ms);
+    tokens.setGeneration(1);
+    const QString unread = tokens.offer(1, Bytes::fromData("never read"));
+    const QString reading = tokens.offer(1, Bytes::fromData("read in ranges"));
+    QCOMPARE(tokens.lifetime(), 300ms);
+    QTest::qWait(200);
+    QCOMPARE(tokens.read(reading, 0, 4), QByteArray("read")); // renews it
+    QTest::qWait(200);
+    tokens.expire(); // 400 ms after the offer, 200 ms after the read
+    QCOMPARE(tokens.outstanding(), 1);
+    QVERIFY(!tokens.take(unread));
+    QCOMPARE(tokens.read(reading, 4, 100), QByteArray(" in ranges"));
     QCOMPARE(tokens.outstanding(), 0);
 }
 

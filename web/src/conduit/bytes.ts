@@ -62,8 +62,8 @@ function getRange(token: string, at: number, n: number): Promise<ArrayBuffer> {
 /**
  * Bytes a command answered with. Read them once, by any one of `arrayBuffer()`, `bytes()`,
  * `text()`, `blob()`, `stream()` or `takeUrl()`: the token behind them is good for one reading,
- * by this page load, within a minute of the last read; a second reading rejects with
- * `invalid_args`.
+ * by this page load, within the native side's `bytesLifetime` (a minute) of the offer or the last
+ * read; a second reading rejects with `invalid_args`.
  */
 export class ConduitBytes {
   /** How many bytes there are. */
