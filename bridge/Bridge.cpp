@@ -533,6 +533,24 @@ QFuture<QJsonValue> Bridge::awaitUploads(qint64 id, const Command &command, cons
         throw CommandError(
             ErrorCode::TooLarge,
             QStringLiteral("more than %1 uploads at once").arg(m_limits.maxPendingUploads));
+    // Every call's uploads are held natively until it runs: bounded all together, not only per
+    // command, so that a page cannot make native hold maxPendingUploads × maxBytes.
+    qint64 held = 0;
+    for (const auto &[uploadId, pending] : m_uploads)
+        held += pending.size;
+    for (const auto &[callId, waiting] : m_waiting) {
+        for (const QByteArray &arrived : waiting.call.bytes)
+            held += arrived.size();
+    }
+    for (const Upload &upload : uploads)
+        held += upload.size;
+    if (held > m_limits.maxUploadBytes)
+        throw CommandError(ErrorCode::TooLarge,
+                           QStringLiteral("uploads at once would hold %1 bytes; the limit is %2")
+                               .arg(held)
+                               .arg(m_limits.maxUploadBytes),
+                           {{QStringLiteral("limit"), double(m_limits.maxUploadBytes)},
+                            {QStringLiteral("size"), double(held)}});
     WaitingCall &waiting = m_waiting[id];
     waiting.command = &command;
     waiting.call = call;

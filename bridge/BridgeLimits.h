@@ -20,6 +20,7 @@ struct BridgeLimits
     qsizetype maxBufferedWhileDetached = 10000; // events held while no page is attached
     qsizetype maxPendingStreamItems = 4096;     // unsent items per ordered stream
     qsizetype maxPendingUploads = 64;           // uploads a page has begun and not finished
+    qint64 maxUploadBytes = qint64(2) << 30;    // what those announced, at once (held until run)
     qsizetype streamWindow = 256;               // credit a page grants a stream at a time, in items
     qsizetype uploadWindow = 8 << 20; // bytes a page may stage of an upload before they are granted
     qsizetype uploadReadBytes = 2 << 20; // bytes of an upload native reads out of the page at once

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void putAfterCancelIsDropped();
     void helloMidwayDropsTheUpload();
     void pendingUploadsAreBounded();
+    void uploadBytesHeldAreBounded();
     void cancelReachesTheHandlerAfterTheUpload_data();
     void cancelReachesTheHandlerAfterTheUpload();
 
@@ -88,6 +89,7 @@ void tst_BridgeBytes::init()
 {
     BridgeLimits limits;
     limits.maxPendingUploads = 4;
+    limits.maxUploadBytes = 16;
     limits.uploadWindow = 64;
     limits.uploadReadBytes = 4;
     m_bridge = std::make_unique<Bridge>(limits);
@@ -318,7 +320,7 @@ void tst_BridgeBytes::emptyUploadRunsAtOnce()
 void tst_BridgeBytes::announcedButNeverSentEndsAtTheDeadline()
 {
     const qint64 id = m_page->invoke(QStringLiteral("test.one"),
-                                     QJsonObject{{QStringLiteral("data"), ref(1, 1 << 30)}},
+                                     QJsonObject{{QStringLiteral("data"), ref(1, 16)}},
                                      QJsonObject{{QStringLiteral("deadline"), 200}});
     QCOMPARE(m_bridge->pendingUploadCount(), 1);
     QVERIFY(m_page->waitForResult(id, 5000));
@@ -378,6 +380,39 @@ void tst_BridgeBytes::pendingUploadsAreBounded()
     put(6, 0, "y");
     QVERIFY(m_page->waitForResult(again));
     QCOMPARE(m_page->outcome(again), QStringLiteral("ok"));
+}
+
+// What all calls' uploads announced or already hold, together, stays within maxUploadBytes (16
+// here): an upload that arrived waits, held, for its call's other one.
+void tst_BridgeBytes::uploadBytesHeldAreBounded()
+{
+    const qint64 two
+        = m_page->invoke(QStringLiteral("test.two"), QJsonObject{{QStringLiteral("a"), ref(1, 6)},
+                                                                 {QStringLiteral("b"), ref(2, 6)}});
+    put(1, 0, "aaaaaa"); // `a` has arrived and is held; `b` is announced: 12 bytes
+    QTRY_COMPARE(m_bridge->pendingUploadCount(), 1);
+    const qint64 over = m_page->invoke(QStringLiteral("test.one"),
+                                       QJsonObject{{QStringLiteral("data"), ref(3, 5)}});
+    QVERIFY(m_page->waitForResult(over));
+    QCOMPARE(m_page->outcome(over), QStringLiteral("too_large"));
+    const QJsonObject details = m_page->result(over)->value("error")["details"].toObject();
+    QCOMPARE(details.value("limit").toInteger(), 16);
+    QCOMPARE(details.value("size").toInteger(), 17);
+    const qint64 fits = m_page->invoke(QStringLiteral("test.one"),
+                                       QJsonObject{{QStringLiteral("data"), ref(4, 4)}});
+    put(4, 0, "dddd");
+    QVERIFY(m_page->waitForResult(fits));
+    QCOMPARE(m_page->outcome(fits), QStringLiteral("ok"));
+    put(2, 0, "bbbbbb");
+    QVERIFY(m_page->waitForResult(two));
+    QCOMPARE(m_page->outcome(two), QStringLiteral("ok"));
+    QCOMPARE(m_received.value(QStringLiteral("a")), QByteArray("aaaaaa"));
+    // Nothing is held any more: the whole limit is free again.
+    const qint64 whole = m_page->invoke(QStringLiteral("test.one"),
+                                        QJsonObject{{QStringLiteral("data"), ref(5, 16)}});
+    put(5, 0, QByteArray(16, 'e'));
+    QVERIFY(m_page->waitForResult(whole));
+    QCOMPARE(m_page->outcome(whole), QStringLiteral("ok"));
 }
 
 void tst_BridgeBytes::cancelReachesTheHandlerAfterTheUpload_data()
