@@ -323,6 +323,18 @@ void Bridge::handleHello(const QJsonObject &envelope)
 
 void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
 {
+    bool accepted = false;
+    const auto noteRefusedUploads = qScopeGuard([&] {
+        if (accepted)
+            return;
+        for (const QJsonValue &argument : envelope.value(QStringLiteral("args")).toObject()) {
+            const QJsonValue upload = argument[QStringLiteral("upload")];
+            if (isPositiveInteger(upload) && !m_refusedUploads.contains(qint64(upload.toDouble())))
+                m_refusedUploads.append(qint64(upload.toDouble()));
+        }
+        while (m_refusedUploads.size() > m_limits.maxPendingUploads)
+            m_refusedUploads.removeFirst();
+    });
     if (m_shuttingDown) {
         sendError(id, CommandError(ErrorCode::ShuttingDown,
                                    QStringLiteral("the application is quitting")));
@@ -402,6 +414,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         return;
     }
 
+    accepted = true;
     PendingCall &pending = m_calls[id];
     pending.generation = m_generation;
     pending.future = future;
@@ -584,7 +597,9 @@ void Bridge::handlePut(const QJsonObject &envelope)
     const auto id = qint64(uploadId.toDouble());
     const auto it = m_uploads.find(id);
     if (it == m_uploads.end()) {
-        drop(QStringLiteral("'put' for upload %1, which no call waits for").arg(id));
+        // The page heard (or will) that the call was refused; its put crossed that answer.
+        if (!m_refusedUploads.contains(id))
+            drop(QStringLiteral("'put' for upload %1, which no call waits for").arg(id));
         return;
     }
     Upload &upload = it->second;
@@ -736,6 +751,7 @@ void Bridge::forgetUploads(qint64 callId)
 void Bridge::dropUploads()
 {
     m_uploads.clear();
+    m_refusedUploads.clear();
     auto waiting = std::move(m_waiting);
     m_waiting.clear();
     for (auto &[id, call] : waiting) {

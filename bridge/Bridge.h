@@ -232,6 +232,9 @@ private:
     std::unordered_map<qint64, PendingRequest> m_requests;
     std::unordered_map<qint64, WaitingCall> m_waiting;
     std::unordered_map<qint64, Upload> m_uploads; // by upload id, this generation's
+    // Uploads named by invokes that were refused, the latest maxPendingUploads of them: the page
+    // staged and announced them before it heard, and their puts are expected, not dropped.
+    QList<qint64> m_refusedUploads;
     UploadReader m_uploadReader;
     quint64 m_nextUploadSerial = 1;
 };

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void emptyUploadRunsAtOnce();
     void announcedButNeverSentEndsAtTheDeadline();
     void putAfterCancelIsDropped();
+    void putOfARefusedInvokeIsExpected();
     void helloMidwayDropsTheUpload();
     void pendingUploadsAreBounded();
     void uploadBytesHeldAreBounded();
@@ -345,6 +346,23 @@ void tst_BridgeBytes::putAfterCancelIsDropped()
     QCOMPARE(dropped.size(), 1);
     m_page->waitFor([] { return false; }, 50);
     QCOMPARE(m_page->results(id).size(), 1);
+    QCOMPARE(m_handlerRuns, 0);
+}
+
+// The page stages and announces an upload before it hears that its invoke was refused: that put
+// is expected, not a malformed envelope; one for an upload nobody named still is.
+void tst_BridgeBytes::putOfARefusedInvokeIsExpected()
+{
+    QSignalSpy dropped(m_bridge.get(), &Bridge::envelopeDropped);
+    const qint64 id = m_page->invoke(QStringLiteral("test.one"),
+                                     QJsonObject{{QStringLiteral("data"), ref(7, 17)}});
+    put(7, 0, "x");
+    QVERIFY(m_page->waitForResult(id));
+    QCOMPARE(m_page->outcome(id), QStringLiteral("too_large"));
+    put(7, 1, "y"); // a Blob's next slice, staged before the answer arrived
+    QCOMPARE(dropped.size(), 0);
+    put(8, 0, "z");
+    QCOMPARE(dropped.size(), 1);
     QCOMPARE(m_handlerRuns, 0);
 }
 
