@@ -396,7 +396,9 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         }
         future = awaitUploads(id, *registered, call);
         if (!future.isValid() && registered->syncHandler && !call.stream.isValid()) {
-            // Answered at once: no future, no pending call (what the GUI thread answers).
+            // Answered at once: no future, no pending call (what the GUI thread answers). It has
+            // no uploads, so there are none to note whatever the handler does.
+            accepted = true;
             sendResult(id, registered->syncHandler(call));
             return;
         }

@@ -396,6 +396,7 @@ void tst_TaskManager::invalidStart_data()
         return o;
     };
     const QString tmp = QDir::tempPath();
+    const QString dest = tmp + "/conduit-no-such-download"; // where no row's download may go
     QTest::newRow("unknown kind") << "frobnicate" << QJsonObject() << "kind";
     QTest::newRow("count: to missing") << "count" << QJsonObject() << "to";
     QTest::newRow("count: to negative") << "count" << obj({{"to", -1}}) << "to";
@@ -415,28 +416,20 @@ void tst_TaskManager::invalidStart_data()
     QTest::newRow("verify: manifest absent")
         << "verify" << obj({{"manifest", tmp + "/conduit-no-such-SHA256SUMS"}}) << "manifest";
     QTest::newRow("download: ftp")
-        << "download"
-        << obj({{"url", "ftp://127.0.0.1/x"}, {"dest", tmp + "/conduit-no-such-download"}})
-        << "url";
+        << "download" << obj({{"url", "ftp://127.0.0.1/x"}, {"dest", dest}}) << "url";
     QTest::newRow("download: file url")
-        << "download"
-        << obj({{"url", "file:///etc/passwd"}, {"dest", tmp + "/conduit-no-such-download"}})
-        << "url";
+        << "download" << obj({{"url", "file:///etc/passwd"}, {"dest", dest}}) << "url";
     QTest::newRow("download: dest relative")
         << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", "x"}}) << "dest";
     QTest::newRow("download: dest folder missing")
         << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", tmp + "/no/such/x"}})
         << "dest";
-    QTest::newRow("download: sha256") << "download"
-                                      << obj({{"url", "http://127.0.0.1/x"},
-                                              {"dest", tmp + "/conduit-no-such-download"},
-                                              {"sha256", "abc"}})
-                                      << "sha256";
-    QTest::newRow("download: stallTimeoutMs") << "download"
-                                              << obj({{"url", "http://127.0.0.1/x"},
-                                                      {"dest", tmp + "/conduit-no-such-download"},
-                                                      {"stallTimeoutMs", 0}})
-                                              << "stallTimeoutMs";
+    QTest::newRow("download: sha256")
+        << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", dest}, {"sha256", "abc"}})
+        << "sha256";
+    QTest::newRow("download: stallTimeoutMs")
+        << "download" << obj({{"url", "http://127.0.0.1/x"}, {"dest", dest}, {"stallTimeoutMs", 0}})
+        << "stallTimeoutMs";
     QTest::newRow("tail: path absent")
         << "tail" << obj({{"path", tmp + "/conduit-no-such-file.log"}}) << "path";
     QTest::newRow("tail: fromStart type")
