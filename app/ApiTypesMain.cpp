@@ -19,7 +19,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     Conduit::ConduitRuntime runtime; // registers everything, starts nothing
-    const QByteArray text = runtime.bridge().api().typeScript(runtime.bridge().commands()).toUtf8();
+    const QByteArray text = runtime.pages().api().typeScript(runtime.pages().commands()).toUtf8();
     QFile existing(QString::fromLocal8Bit(argv[1]));
     if (existing.open(QIODevice::ReadOnly) && existing.readAll() == text)
         return 0; // unchanged: keep the timestamp, so the page is not rebuilt for nothing

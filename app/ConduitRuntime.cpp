@@ -12,10 +12,10 @@ namespace Conduit {
 ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const TaskKinds &kinds,
                                QObject *parent)
     : QObject(parent)
-    , m_processGateway(m_bridge)
-    , m_taskGateway(m_bridge, m_processGateway)
-    , m_desktop(m_bridge)
-    , m_preview(m_bridge)
+    , m_processGateway(m_pages)
+    , m_taskGateway(m_pages, m_processGateway)
+    , m_desktop(m_pages)
+    , m_preview(m_pages)
     , m_process(new AsyncProcess(tickInterval, kinds))
 {
     m_thread->setObjectName(QStringLiteral("AsyncProcess"));
@@ -42,13 +42,13 @@ ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const Tas
     m_processGateway.registerCommands();
     m_taskGateway.registerCommands(kinds);
     m_desktop.registerCommands();
-    (new LogGateway(m_bridge, m_processGateway, this))->registerCommands();
+    (new LogGateway(m_pages, m_processGateway, this))->registerCommands();
     m_preview.registerCommands();
-    m_bridge.addWelcomeField(QStringLiteral("locale"),
-                             Schema::string().describe(QStringLiteral("e.g. de_DE")),
-                             QLocale().name());
-    m_bridge.addWelcomeField(QStringLiteral("version"), Schema::string(),
-                             QStringLiteral(CONDUIT_VERSION));
+    m_pages.addWelcomeField(QStringLiteral("locale"),
+                            Schema::string().describe(QStringLiteral("e.g. de_DE")),
+                            QLocale().name());
+    m_pages.addWelcomeField(QStringLiteral("version"), Schema::string(),
+                            QStringLiteral(CONDUIT_VERSION));
 }
 
 ConduitRuntime::~ConduitRuntime()
@@ -56,7 +56,7 @@ ConduitRuntime::~ConduitRuntime()
     shutdown();
     // Settle what is still awaited while every member that awaits it is alive.
     m_processGateway.abandonCalls();
-    m_bridge.abandonRequests();
+    m_pages.abandonRequests();
     if (m_thread->isRunning()) {
         // Its connections to the gateway go with the gateway; the thread and the process stay.
         qWarning("the async process is still running; leaving its thread behind");
@@ -74,7 +74,7 @@ void ConduitRuntime::start()
 bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
 {
     // The page hears at once that its pending calls end here, while it is still there.
-    m_bridge.shutdown();
+    m_pages.shutdown();
     if (!m_thread->isRunning())
         return true;
     const QDeadlineTimer timer(deadline);

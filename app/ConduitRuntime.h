@@ -5,7 +5,7 @@
 #include "FilePreview.h"
 #include "ProcessGateway.h"
 #include "TaskGateway.h"
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 #include <worker/ProcessMessageMailbox.h>
 
 #include <QObject>
@@ -18,8 +18,9 @@ namespace Conduit {
 
 class AsyncProcess;
 
-// Everything behind the page, wired: the bridge in the GUI thread, the async process in its own
-// thread, the gateway between them. The window owns one; end-to-end tests build their own.
+// Everything behind the pages, wired: their bridges in the GUI thread (PageHub, one page per
+// window), the async process in its own thread, the gateways between them. The application
+// owns one for all its windows; end-to-end tests build their own.
 class ConduitRuntime final : public QObject
 {
     Q_OBJECT
@@ -31,7 +32,7 @@ public:
                             QObject *parent = nullptr);
     ~ConduitRuntime() override;
 
-    Bridge &bridge() { return m_bridge; }
+    PageHub &pages() { return m_pages; }
     ProcessGateway &processGateway() { return m_processGateway; }
     TaskGateway &taskGateway() { return m_taskGateway; }
     DesktopIntegration &desktop() { return m_desktop; }
@@ -41,7 +42,7 @@ public:
     bool isRunning() const { return m_thread->isRunning(); }
 
 private:
-    Bridge m_bridge;
+    PageHub m_pages;
     ProcessGateway m_processGateway;
     TaskGateway m_taskGateway;
     DesktopIntegration m_desktop;

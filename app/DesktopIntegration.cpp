@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DesktopIntegration.h"
 
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 
 #include <QDBusConnection>
 #include <QDBusInterface>
@@ -28,30 +28,30 @@ QJsonObject pathResult(const QString &path)
 }
 } // namespace
 
-DesktopIntegration::DesktopIntegration(Bridge &bridge, QObject *parent)
+DesktopIntegration::DesktopIntegration(PageHub &pages, QObject *parent)
     : QObject(parent)
-    , m_bridge(bridge)
+    , m_pages(pages)
 {}
 
 void DesktopIntegration::registerCommands()
 {
-    CommandRegistry &commands = m_bridge.commands();
+    CommandRegistry &commands = m_pages.commands();
     const auto title = [] {
         return Schema::object().optional(QStringLiteral("title"), Schema::string().maxLength(200));
     };
     commands
         .add(QStringLiteral("dialog.pickFolder"), title(),
-             [this](const CommandCall &call) { return ask(DialogKind::PickFolder, call.args); })
+             [this](const CommandCall &call) { return ask(DialogKind::PickFolder, call); })
         .returns(kPathResult);
     commands
         .add(QStringLiteral("dialog.openFile"),
              title().optional(QStringLiteral("filters"), Schema::arrayOf(Schema::any())),
-             [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call.args); })
+             [this](const CommandCall &call) { return ask(DialogKind::OpenFile, call); })
         .returns(kPathResult);
     commands
         .add(QStringLiteral("dialog.saveFile"),
              title().optional(QStringLiteral("suggestedName"), Schema::string().maxLength(255)),
-             [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call.args); })
+             [this](const CommandCall &call) { return ask(DialogKind::SaveFile, call); })
         .returns(kPathResult);
     commands
         .addSync(QStringLiteral("app.revealPath"),
@@ -71,15 +71,17 @@ void DesktopIntegration::registerCommands()
         .returns(Schema::object());
 }
 
-QFuture<QJsonValue> DesktopIntegration::ask(DialogKind kind, const QJsonObject &args)
+QFuture<QJsonValue> DesktopIntegration::ask(DialogKind kind, const CommandCall &call)
 {
+    const QJsonObject &args = call.args;
     if (const auto preset = m_presets.constFind(int(kind)); preset != m_presets.cend()) {
         const QString path = *preset;
         m_presets.erase(preset);
         return QtFuture::makeReadyFuture(QJsonValue(pathResult(path)));
     }
 
-    auto *dialog = new QFileDialog(m_dialogParent, args.value(QStringLiteral("title")).toString());
+    auto *dialog = new QFileDialog(call.page ? m_dialogParents.value(call.page->label()) : nullptr,
+                                   args.value(QStringLiteral("title")).toString());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     switch (kind) {

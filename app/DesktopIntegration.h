@@ -12,7 +12,8 @@
 
 namespace Conduit {
 
-class Bridge;
+class PageHub;
+struct CommandCall;
 
 // What the page cannot do itself: choose files and folders (QFileDialog, window-modal and
 // asynchronous, never a nested event loop), show a file in the file manager, and tell the user
@@ -29,10 +30,11 @@ class DesktopIntegration final : public QObject
 public:
     enum class DialogKind { PickFolder, OpenFile, SaveFile };
 
-    explicit DesktopIntegration(Bridge &bridge, QObject *parent = nullptr);
+    explicit DesktopIntegration(PageHub &pages, QObject *parent = nullptr);
 
     void registerCommands();
-    void setDialogParent(QWidget *parent) { m_dialogParent = parent; }
+    // The window of the page labelled `label`: its dialogs are modal to it.
+    void setDialogParent(const QString &label, QWidget *parent) { m_dialogParents[label] = parent; }
     // The next dialog of this kind answers `path` at once (an empty path: the user cancelled).
     void presetAnswer(DialogKind kind, const QString &path) { m_presets.insert(int(kind), path); }
 
@@ -44,11 +46,11 @@ Q_SIGNALS:
     void notified(const QString &title, const QString &body);
 
 private:
-    QFuture<QJsonValue> ask(DialogKind kind, const QJsonObject &args);
+    QFuture<QJsonValue> ask(DialogKind kind, const CommandCall &call);
     void notify(const QString &title, const QString &body);
 
-    Bridge &m_bridge;
-    QPointer<QWidget> m_dialogParent;
+    PageHub &m_pages;
+    QHash<QString, QPointer<QWidget>> m_dialogParents; // by page label
     QHash<int, QString> m_presets;
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "FilePreview.h"
 
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 
 #include <QFileInfo>
 #include <QJsonObject>
@@ -9,20 +9,20 @@
 
 namespace Conduit {
 
-FilePreview::FilePreview(Bridge &bridge, QObject *parent)
+FilePreview::FilePreview(PageHub &pages, QObject *parent)
     : QObject(parent)
-    , m_bridge(bridge)
+    , m_pages(pages)
 {}
 
 void FilePreview::registerCommands()
 {
-    m_bridge.api().declareConstant(
+    m_pages.api().declareConstant(
         QStringLiteral("filePreview"),
         QJsonObject{{QStringLiteral("textBytes"), double(kTextBytes)},
                     {QStringLiteral("maxImageBytes"), double(kMaxImageBytes)}},
         QStringLiteral("What file.preview sends: a text's first textBytes, an image up to "
                        "maxImageBytes."));
-    m_bridge.commands()
+    m_pages.commands()
         .addBytes(
             QStringLiteral("file.preview"),
             Schema::object().required(QStringLiteral("path"),

@@ -5,7 +5,7 @@
 
 namespace Conduit {
 
-class Bridge;
+class PageHub;
 
 // Lets the page look into a file (a finished download) through the byte path: an image whole,
 // text as its first MiB, anything else refused. The bytes never travel in the JSON.
@@ -18,12 +18,12 @@ public:
     static constexpr qint64 kMaxImageBytes = qint64(64) << 20;
     static constexpr qint64 kTextBytes = qint64(1) << 20; // a text preview: its first MiB
 
-    explicit FilePreview(Bridge &bridge, QObject *parent = nullptr);
+    explicit FilePreview(PageHub &pages, QObject *parent = nullptr);
 
     void registerCommands();
 
 private:
-    Bridge &m_bridge;
+    PageHub &m_pages;
 };
 
 } // namespace Conduit

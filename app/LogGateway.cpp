@@ -2,7 +2,7 @@
 #include "LogGateway.h"
 
 #include "ProcessGateway.h"
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 #include <worker/LogIndex.h>
 
 #include <QJsonObject>
@@ -18,19 +18,21 @@ quint64 idOf(const QJsonValue &value)
 }
 } // namespace
 
-LogGateway::LogGateway(Bridge &bridge, ProcessGateway &process, QObject *parent)
+LogGateway::LogGateway(PageHub &pages, ProcessGateway &process, QObject *parent)
     : QObject(parent)
-    , m_bridge(bridge)
+    , m_pages(pages)
     , m_process(process)
 {
     m_process.routeEvent(QStringLiteral("log.changed"),
                          [this](const QJsonValue &payload) { onChanged(payload); });
-    connect(&m_bridge, &Bridge::pageAttached, this, &LogGateway::closeOthers);
+    connect(&m_pages, &PageHub::pageAttached, this, &LogGateway::closeOthers);
+    connect(&m_pages, &PageHub::pageClosed, this,
+            [this](const QString &label) { closeOthers(label, 0); });
 }
 
 void LogGateway::registerCommands()
 {
-    CommandRegistry &commands = m_bridge.commands();
+    CommandRegistry &commands = m_pages.commands();
     const Schema count = Schema::integer().describe(
         QStringLiteral("lines, counting a last one without a newline"));
     const Schema byId
@@ -40,7 +42,7 @@ void LogGateway::registerCommands()
         .add(QStringLiteral("log.open"),
              Schema::object().required(QStringLiteral("path"),
                                        Schema::path(Schema::PathCheck::File).maxLength(4096)),
-             [this](const CommandCall &call) { return open(call.args); })
+             [this](const CommandCall &call) { return open(call); })
         .returns(Schema::named(
             QStringLiteral("LogOpened"),
             Schema::object()
@@ -62,7 +64,7 @@ void LogGateway::registerCommands()
                  .required(QStringLiteral("count"),
                            Schema::integer().range(1, double(LogIndex::kMaxReadLines))),
              [this](const CommandCall &call) {
-                 owned(call.args);
+                 owned(call);
                  return m_process.call(QStringLiteral("log.lines"), call.args);
              })
         .returns(Schema::named(
@@ -89,13 +91,13 @@ void LogGateway::registerCommands()
     commands
         .add(QStringLiteral("log.close"), byId,
              [this](const CommandCall &call) {
-                 const quint64 id = owned(call.args);
+                 const quint64 id = owned(call);
                  m_owners.remove(id);
                  return m_process.call(QStringLiteral("log.close"), call.args);
              })
         .returns(Schema::object());
 
-    m_bridge.api().declareEvent(
+    m_pages.api().declareEvent(
         QStringLiteral("log.changed"),
         Schema::named(QStringLiteral("LogChanged"),
                       Schema::object()
@@ -106,7 +108,7 @@ void LogGateway::registerCommands()
                                     Schema::boolean().describe(QStringLiteral(
                                         "truncated, rotated or rewritten: every line may "
                                         "differ")))));
-    m_bridge.api().declareConstant(
+    m_pages.api().declareConstant(
         QStringLiteral("logLimits"),
         QJsonObject{{QStringLiteral("maxLines"), double(LogIndex::kMaxReadLines)},
                     {QStringLiteral("maxDisplayBytes"), double(LogIndex::kMaxDisplayBytes)},
@@ -114,50 +116,47 @@ void LogGateway::registerCommands()
         QStringLiteral("what log.lines and log.open keep to"));
 }
 
-int LogGateway::openCount() const
+QFuture<QJsonValue> LogGateway::open(const CommandCall &call)
 {
-    const quint64 generation = m_bridge.generation();
-    int n = 0;
-    for (const quint64 owner : m_owners)
-        n += owner == generation ? 1 : 0;
-    return n;
-}
-
-QFuture<QJsonValue> LogGateway::open(const QJsonValue &args)
-{
-    const quint64 generation = m_bridge.generation();
-    if (openCount() + m_opening.value(generation) >= kMaxPerPage)
+    const QString label = call.page->label();
+    const quint64 generation = call.page->generation();
+    const auto owned = std::count_if(m_owners.cbegin(), m_owners.cend(), [&](const Owner &owner) {
+        return owner.generation == generation;
+    });
+    if (owned + m_opening.value(generation) >= kMaxPerPage)
         throw CommandError(ErrorCode::Busy,
                            QStringLiteral("%1 logs are open; close one first").arg(kMaxPerPage),
                            {{QStringLiteral("limit"), kMaxPerPage}});
     ++m_opening[generation];
-    return m_process.call(QStringLiteral("log.open"), args)
-        .then(this, [this, generation](QFuture<QJsonValue> answered) {
+    return m_process.call(QStringLiteral("log.open"), call.args)
+        .then(this, [this, label, generation](QFuture<QJsonValue> answered) {
             if (--m_opening[generation] <= 0)
                 m_opening.remove(generation);
             const QJsonValue opened = answered.result(); // rethrows the process's refusal
             const quint64 id = idOf(opened);
-            if (generation == m_bridge.generation())
-                m_owners.insert(id, generation);
+            const Bridge *page = m_pages.page(label);
+            if (page && page->generation() == generation)
+                m_owners.insert(id, Owner{label, generation});
             else // the page that asked has gone
                 m_process.call(QStringLiteral("log.close"), QJsonObject{{kId, double(id)}});
             return opened;
         });
 }
 
-quint64 LogGateway::owned(const QJsonValue &args) const
+quint64 LogGateway::owned(const CommandCall &call) const
 {
-    const quint64 id = idOf(args);
-    if (m_owners.value(id) != m_bridge.generation() || !m_owners.contains(id))
+    const quint64 id = idOf(call.args);
+    const auto owner = m_owners.constFind(id);
+    if (owner == m_owners.cend() || owner->generation != call.page->generation())
         throw CommandError(ErrorCode::NotFound, QStringLiteral("no log %1").arg(id),
                            {{kId, double(id)}});
     return id;
 }
 
-void LogGateway::closeOthers(quint64 generation)
+void LogGateway::closeOthers(const QString &label, quint64 generation)
 {
     for (auto it = m_owners.begin(); it != m_owners.end();) {
-        if (it.value() == generation) {
+        if (it->label != label || it->generation == generation) {
             ++it;
             continue;
         }
@@ -169,8 +168,11 @@ void LogGateway::closeOthers(quint64 generation)
 void LogGateway::onChanged(const QJsonValue &payload)
 {
     const auto owner = m_owners.constFind(idOf(payload));
-    if (owner != m_owners.cend() && *owner == m_bridge.generation() && m_bridge.isPageAttached())
-        m_bridge.emitEvent(QStringLiteral("log.changed"), payload);
+    if (owner == m_owners.cend())
+        return;
+    Bridge *page = m_pages.page(owner->label);
+    if (page && page->generation() == owner->generation && page->isPageAttached())
+        page->emitEvent(QStringLiteral("log.changed"), payload);
 }
 
 } // namespace Conduit

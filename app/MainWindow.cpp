@@ -3,6 +3,7 @@
 
 #include "AppPage.h"
 #include "AppProfile.h"
+#include "AppWindows.h"
 #include "ConduitRuntime.h"
 
 #include <QAction>
@@ -22,14 +23,20 @@ namespace {
 constexpr qreal kZoomStep = 0.1;
 } // namespace
 
-MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent)
+MainWindow::MainWindow(ConduitRuntime &runtime, AppWindows &windows, const QUrl &url,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_runtime(runtime)
-    , m_profile(new AppProfile(runtime.bridge().byteTokens(), this))
-    , m_page(new AppPage(m_profile, runtime.bridge(), this))
+    , m_windows(windows)
+    , m_bridge(&runtime.pages().open())
+    , m_label(m_bridge->label())
+    // A profile each: a page's bytes are served to that page only.
+    , m_profile(new AppProfile(m_bridge->byteTokens(), this))
+    , m_page(new AppPage(m_profile, *m_bridge, this))
     , m_view(new QWebEngineView(this))
 {
     setWindowTitle(tr("Conduit"));
+    setObjectName(m_label);
     setWindowIcon(QIcon(QStringLiteral(":/icons/hicolor/256x256/apps/conduit.png")));
     setMinimumSize(800, 600);
     resize(1024, 700);
@@ -41,27 +48,30 @@ MainWindow::MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *paren
 
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
-    m_runtime.desktop().setDialogParent(this);
-    connect(&m_runtime.taskGateway(), &TaskGateway::taskFinished, this,
-            [this](const QJsonObject &task) {
-                m_runtime.desktop().announceFinished(task, isActiveWindow());
-            });
-    m_page->setHome(home);
-    m_page->load(home);
+    m_runtime.desktop().setDialogParent(m_label, this);
+    m_page->setHome(url);
+    m_page->load(url);
     m_view->setFocus();
 }
 
 MainWindow::~MainWindow()
 {
-    // The page must go before its profile (QtWebEngine warns, and may crash, otherwise).
+    // The page must go before its profile (QtWebEngine warns, and may crash, otherwise), and
+    // before its bridge.
     delete m_view;
     delete m_page;
+    m_runtime.pages().close(m_label);
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    QAction *newWindow = file->addAction(tr("&New Window"), this, [this] { m_windows.open(); });
+    newWindow->setShortcut(QKeySequence::New);
+    QAction *closeWindow = file->addAction(tr("&Close Window"), this, &QWidget::close);
+    closeWindow->setShortcut(QKeySequence::Close);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, [this] { m_windows.quit(this); });
     quit->setShortcut(QKeySequence::Quit);
     quit->setShortcutContext(Qt::ApplicationShortcut);
 
@@ -116,10 +126,48 @@ void MainWindow::showAbout()
     about->open();
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
+void MainWindow::confirmQuit(std::function<void()> quit)
 {
     const int active = m_runtime.taskGateway().activeCount();
-    if (m_quitConfirmed || active == 0) {
+    if (active == 0) {
+        quit();
+        return;
+    }
+    if (m_quitQuestion) {
+        m_quitQuestion->raise();
+        return;
+    }
+    m_quitQuestion
+        = new QMessageBox(QMessageBox::Question, tr("Quit Conduit?"),
+                          tr("%n task(s) still running. Cancel them and quit?", "", active),
+                          QMessageBox::NoButton, this);
+    QPushButton *confirm
+        = m_quitQuestion->addButton(tr("Cancel Tasks and Quit"), QMessageBox::AcceptRole);
+    m_quitQuestion->addButton(tr("Keep Running"), QMessageBox::RejectRole);
+    m_quitQuestion->setDefaultButton(confirm);
+    m_quitQuestion->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_quitQuestion, &QMessageBox::finished, this, [this, confirm, quit] {
+        if (m_quitQuestion && m_quitQuestion->clickedButton() == confirm)
+            QTimer::singleShot(0, this, quit); // after the question has gone
+    });
+    m_quitQuestion->open();
+}
+
+void MainWindow::closeConfirmed()
+{
+    m_quitConfirmed = true;
+    close();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Another window keeps the application, its tasks and its runtime.
+    if (!m_windows.isLast(this)) {
+        delete m_devTools;
+        event->accept();
+        return;
+    }
+    if (m_quitConfirmed || m_runtime.taskGateway().activeCount() == 0) {
         delete m_devTools;
         m_runtime.shutdown();
         event->accept();
@@ -127,25 +175,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     // Ask first, without a nested event loop: the answer closes the window again.
     event->ignore();
-    if (m_quitQuestion)
-        return;
-    m_quitQuestion
-        = new QMessageBox(QMessageBox::Question, tr("Quit Conduit?"),
-                          tr("%n task(s) still running. Cancel them and quit?", "", active),
-                          QMessageBox::NoButton, this);
-    QPushButton *quit
-        = m_quitQuestion->addButton(tr("Cancel Tasks and Quit"), QMessageBox::AcceptRole);
-    m_quitQuestion->addButton(tr("Keep Running"), QMessageBox::RejectRole);
-    m_quitQuestion->setDefaultButton(quit);
-    m_quitQuestion->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_quitQuestion, &QMessageBox::finished, this, [this, quit] {
-        const bool confirmed = m_quitQuestion && m_quitQuestion->clickedButton() == quit;
-        if (confirmed) {
-            m_quitConfirmed = true;
-            QTimer::singleShot(0, this, &QWidget::close);
-        }
-    });
-    m_quitQuestion->open();
+    confirmQuit([this] { closeConfirmed(); });
 }
 
 } // namespace Conduit

@@ -6,27 +6,42 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
+
 class QWebEngineView;
 
 namespace Conduit {
 
 class AppPage;
 class AppProfile;
+class AppWindows;
+class Bridge;
 class ConduitRuntime;
 
-// The application window: the page, a menu, and the shutdown of the runtime on close.
+// One window of the application: its own page (a page of the runtime's PageHub, labelled),
+// a menu, and, for the last window, the question before quitting while tasks run and the
+// shutdown of the runtime. AppWindows opens them.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    MainWindow(ConduitRuntime &runtime, const QUrl &home, QWidget *parent = nullptr);
+    // `url`: the page to show (the application's home, or one of its views).
+    MainWindow(ConduitRuntime &runtime, AppWindows &windows, const QUrl &url,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // The page's label among the runtime's pages ("main", "window-2", …).
+    QString label() const { return m_label; }
+    Bridge &bridge() const { return *m_bridge; }
     AppPage *page() const { return m_page; }
     QWebEngineView *view() const { return m_view; }
-    // The close question while tasks run (for tests that answer it).
+    // The question before quitting while tasks run (for tests that answer it).
     QMessageBox *quitQuestion() const { return m_quitQuestion; }
+    // Asks first if tasks run (window-modal, no nested loop); then `quit` runs.
+    void confirmQuit(std::function<void()> quit);
+    // Closes without asking: the user has answered already.
+    void closeConfirmed();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -38,6 +53,9 @@ private:
     void showAbout();
 
     ConduitRuntime &m_runtime;
+    AppWindows &m_windows;
+    Bridge *m_bridge = nullptr;
+    QString m_label;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;

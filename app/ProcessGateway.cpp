@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ProcessGateway.h"
 
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 #include <schema/WireError.h>
 
 #include <QJsonObject>
@@ -11,18 +11,27 @@ namespace Conduit {
 namespace {
 // Longest text the page may hand the process in one message.
 constexpr qsizetype kMaxText = 64 * 1024;
+const QString kPageVisible = QStringLiteral("page.visible");
+const QString kVisible = QStringLiteral("visible");
 } // namespace
 
-ProcessGateway::ProcessGateway(Bridge &bridge, QObject *parent)
+ProcessGateway::ProcessGateway(PageHub &pages, QObject *parent)
     : QObject(parent)
-    , m_bridge(bridge)
+    , m_pages(pages)
 {
     qRegisterMetaType<Conduit::ProcessMessage>();
-    connect(&m_bridge, &Bridge::pageEvent, this,
-            [this](const QString &event, const QJsonValue &payload) {
-                send(ProcessMessage::event(event, payload));
+    connect(&m_pages, &PageHub::pageEvent, this,
+            [this](const QString &label, const QString &event, const QJsonValue &payload) {
+                if (event == kPageVisible)
+                    noteVisibility(label, payload[kVisible].toBool());
+                else
+                    send(ProcessMessage::event(event, payload));
             });
-    connect(&m_bridge, &Bridge::pageBatchHandled, this, [this] {
+    connect(&m_pages, &PageHub::pageClosed, this, [this](const QString &label) {
+        if (m_visiblePages.contains(label))
+            noteVisibility(label, false);
+    });
+    connect(&m_pages, &PageHub::pageBatchHandled, this, [this] {
         for (const ProcessMessage &message : std::exchange(m_held, {}))
             Q_EMIT toProcess(message);
     });
@@ -32,20 +41,20 @@ void ProcessGateway::registerCommands()
 {
     const Schema textArgs
         = Schema::object().required(QStringLiteral("text"), Schema::string().maxLength(kMaxText));
-    m_bridge.commands()
+    m_pages.commands()
         .add(QStringLiteral("echo"), textArgs,
              [this](const CommandCall &call) {
                  return this->call(QStringLiteral("echo"), call.args);
              })
         .returns(Schema::object().required(QStringLiteral("text"), Schema::string()));
-    m_bridge.commands()
+    m_pages.commands()
         .add(QStringLiteral("process.tell"), textArgs,
              [this](const CommandCall &call) {
                  return this->call(QStringLiteral("tell"), call.args);
              })
         .returns(Schema::object().required(QStringLiteral("id"), Schema::integer()));
 
-    ApiCatalogue &api = m_bridge.api();
+    ApiCatalogue &api = m_pages.api();
     const Schema errorPayload = WireError::payload();
     api.declareEvent(QStringLiteral("process.tick"),
                      Schema::object()
@@ -59,8 +68,7 @@ void ProcessGateway::registerCommands()
                          .optional(QStringLiteral("error"), errorPayload));
     api.declareEvent(QStringLiteral("process.visibility"),
                      Schema::object().required(QStringLiteral("ticking"), Schema::boolean()));
-    api.declareEvent(QStringLiteral("page.visible"),
-                     Schema::object().required(QStringLiteral("visible"), Schema::boolean()),
+    api.declareEvent(kPageVisible, Schema::object().required(kVisible, Schema::boolean()),
                      ApiCatalogue::Direction::FromPage);
     api.declareRequest(QStringLiteral("confirm"),
                        Schema::object().required(QStringLiteral("question"), Schema::string()),
@@ -113,7 +121,7 @@ void ProcessGateway::fromProcess(const ProcessMessage &message)
         if (const auto route = m_routes.constFind(message.name); route != m_routes.cend())
             (*route)(message.body);
         else
-            m_bridge.emitEvent(message.name, message.body);
+            m_pages.emitEvent(message.name, message.body);
         break;
     case ProcessMessage::Kind::Request:
         forwardRequest(message);
@@ -127,7 +135,7 @@ void ProcessGateway::send(const ProcessMessage &message)
 {
     // What one page batch starts leaves back to back when the batch is done, so the process,
     // woken by the first, finds the rest waiting instead of being woken for each.
-    if (m_bridge.isDispatching())
+    if (m_pages.isDispatching())
         m_held.append(message);
     else
         Q_EMIT toProcess(message);
@@ -142,13 +150,22 @@ void ProcessGateway::fromProcessAll(const QList<ProcessMessage> &messages)
 void ProcessGateway::forwardRequest(const ProcessMessage &request)
 {
     const quint64 id = request.id;
-    m_bridge.request(request.name, request.body.toObject())
+    m_pages.request(request.name, request.body.toObject())
         .then(
             this,
             [this, id](const QJsonValue &answer) { send(ProcessMessage::reply(id, true, answer)); })
         .onFailed(this, [this, id](const CommandError &error) {
             send(ProcessMessage::reply(id, false, error.toJson()));
         });
+}
+
+void ProcessGateway::noteVisibility(const QString &label, bool visible)
+{
+    if (visible)
+        m_visiblePages.insert(label);
+    else
+        m_visiblePages.remove(label);
+    send(ProcessMessage::event(kPageVisible, QJsonObject{{kVisible, !m_visiblePages.isEmpty()}}));
 }
 
 } // namespace Conduit

@@ -8,6 +8,7 @@
 #include <QJsonValue>
 #include <QObject>
 #include <QPromise>
+#include <QSet>
 
 #include <functional>
 #include <memory>
@@ -15,9 +16,9 @@
 
 namespace Conduit {
 
-class Bridge;
+class PageHub;
 
-// Translates between the bridge's world (commands, events, page requests) and the async
+// Translates between the pages' world (commands, events, page requests) and the async
 // process's messages. Lives in the GUI thread; toProcess() and fromProcess() are its ends of the
 // queued connections to the process's thread (AsyncProcess::post() and AsyncProcess::output()).
 class ProcessGateway final : public QObject
@@ -25,7 +26,7 @@ class ProcessGateway final : public QObject
     Q_OBJECT
 
 public:
-    explicit ProcessGateway(Bridge &bridge, QObject *parent = nullptr);
+    explicit ProcessGateway(PageHub &pages, QObject *parent = nullptr);
 
     // echo {text} and process.tell {text}.
     void registerCommands();
@@ -46,9 +47,12 @@ Q_SIGNALS:
 
 private:
     void forwardRequest(const ProcessMessage &request);
+    // page.visible from each page: the process hears whether any page is visible.
+    void noteVisibility(const QString &label, bool visible);
     void send(const ProcessMessage &message); // toProcess(), or held while a page batch runs
 
-    Bridge &m_bridge;
+    PageHub &m_pages;
+    QSet<QString> m_visiblePages;
     quint64 m_nextCallId = 1;
     std::unordered_map<quint64, std::shared_ptr<QPromise<QJsonValue>>> m_calls;
     QHash<QString, std::function<void(const QJsonValue &)>> m_routes;

@@ -2,7 +2,7 @@
 #include "TaskGateway.h"
 
 #include "ProcessGateway.h"
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 #include <worker/TaskOutputLog.h>
 #include <worker/TaskSnapshot.h>
 
@@ -24,11 +24,16 @@ quint64 idOf(const QJsonObject &object)
 {
     return quint64(object.value(kId).toDouble());
 }
+
+bool isOpen(const QPointer<Bridge> &page, const StreamHandle &stream)
+{
+    return page && page->streams().isOpen(stream);
+}
 } // namespace
 
-TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent)
+TaskGateway::TaskGateway(PageHub &pages, ProcessGateway &process, QObject *parent)
     : QObject(parent)
-    , m_bridge(bridge)
+    , m_pages(pages)
     , m_process(process)
 {
     m_process.routeEvent(QStringLiteral("task.state"), [this](const QJsonValue &v) { onState(v); });
@@ -36,10 +41,11 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
                          [this](const QJsonValue &v) { onProgress(v); });
     m_process.routeEvent(QStringLiteral("task.output"),
                          [this](const QJsonValue &v) { onOutput(v); });
-    connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this,
-            &TaskGateway::onStreamCredit);
-    connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
-    m_bridge.setSnapshotProvider(
+    for (Bridge *page : m_pages.pages())
+        watchStreams(*page);
+    connect(&m_pages, &PageHub::pageOpened, this,
+            [this](const QString &label) { watchStreams(*m_pages.page(label)); });
+    m_pages.setSnapshotProvider(
         [this] {
             return QJsonObject{{QStringLiteral("tasks"), tasks()},
                                {QStringLiteral("limit"), m_limit}};
@@ -55,23 +61,32 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
 QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
 {
     return start(QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("params"), params}},
-                 {});
+                 nullptr, {});
 }
 
-QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, const StreamHandle &output)
+QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, Bridge *page,
+                                       const StreamHandle &output)
 {
     return m_process.call(QStringLiteral("tasks.start"), args)
-        .then(this, [this, output](const QJsonValue &snapshot) {
+        .then(this, [this, page = QPointer<Bridge>(page), output](const QJsonValue &snapshot) {
             remember(snapshot.toObject());
-            if (output.isValid())
-                bind(idOf(snapshot.toObject()), output, 0);
+            if (page && output.isValid())
+                bind(idOf(snapshot.toObject()), page, output, 0);
             return snapshot;
         });
 }
 
+void TaskGateway::watchStreams(Bridge &page)
+{
+    // A window that closes detaches its page first (PageHub::close), which closes its streams:
+    // its readers are dropped here, and the others pace the producer.
+    connect(&page.streams(), &StreamOutbox::creditAvailable, this, &TaskGateway::onStreamCredit);
+    connect(&page.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
+}
+
 void TaskGateway::registerCommands(const TaskKinds &kinds)
 {
-    CommandRegistry &commands = m_bridge.commands();
+    CommandRegistry &commands = m_pages.commands();
     const Schema byId
         = Schema::object().required(kId, Schema::integer().range(1, Schema::kMaxSafeInteger));
     // The page's api.ts types the snapshot's result per kind.
@@ -86,7 +101,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                           QJsonObject{})
                 .optional(QStringLiteral("priority"), Schema::integer().range(-1000, 1000), 0)
                 .optional(QStringLiteral("timeoutMs"), Schema::integer().range(1, kMaxTimeoutMs)),
-            [this](const CommandCall &call) { return start(call.args, call.stream); },
+            [this](const CommandCall &call) { return start(call.args, call.page, call.stream); },
             StreamMode::Ordered, StreamLifetime::Handler)
         .returns(snapshot);
 
@@ -105,7 +120,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                                        {{kId, double(id)}});
                 const QJsonObject snapshot = it->snapshot;
                 if (call.stream.isValid())
-                    bind(id, call.stream,
+                    bind(id, call.page, call.stream,
                          qint64(call.args.value(QStringLiteral("after")).toDouble()));
                 return QtFuture::makeReadyFuture(QJsonValue(snapshot));
             },
@@ -133,13 +148,14 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                          // A reader that had not read everything learns why it ends early.
                          for (const Reader &reader : m_records.value(id).readers) {
                              m_readerTasks.remove(reader.stream);
-                             m_bridge.streams().end(
-                                 reader.stream,
-                                 CommandError(ErrorCode::NotFound,
-                                              QStringLiteral("task %1 was forgotten before its "
-                                                             "output was read")
-                                                  .arg(id),
-                                              {{kId, double(id)}}));
+                             if (reader.page)
+                                 reader.page->streams().end(
+                                     reader.stream,
+                                     CommandError(ErrorCode::NotFound,
+                                                  QStringLiteral("task %1 was forgotten before its "
+                                                                 "output was read")
+                                                      .arg(id),
+                                                  {{kId, double(id)}}));
                          }
                          m_records.remove(id);
                          return value;
@@ -164,7 +180,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
              })
         .returns(Schema::object().required(QStringLiteral("limit"), Schema::integer()));
 
-    ApiCatalogue &api = m_bridge.api();
+    ApiCatalogue &api = m_pages.api();
     // Each kind as its class declares it: the page's tasks.start(kind, params) and the
     // snapshots' results are typed from this map.
     Schema kindMap = Schema::object();
@@ -242,7 +258,7 @@ void TaskGateway::onState(const QJsonValue &snapshot)
     qCDebug(lcTasks).noquote() << "task" << idOf(record.snapshot)
                                << record.snapshot.value(QStringLiteral("kind")).toString()
                                << record.snapshot.value(QStringLiteral("state")).toString();
-    m_bridge.emitEvent(QStringLiteral("task.state"), record.snapshot);
+    m_pages.emitEvent(QStringLiteral("task.state"), record.snapshot);
     if (!wasFinal && isFinal(record.snapshot))
         Q_EMIT taskFinished(record.snapshot);
     pump(idOf(snapshot.toObject()));
@@ -259,8 +275,10 @@ void TaskGateway::onProgress(const QJsonValue &progress)
         it->snapshot.insert(QStringLiteral("progress"), current);
     }
     // Progress is latest-wins: a page that is away catches up from the welcome's snapshot.
-    if (m_bridge.isPageAttached())
-        m_bridge.emitEvent(QStringLiteral("task.progress"), payload);
+    for (Bridge *page : m_pages.pages()) {
+        if (page->isPageAttached())
+            page->emitEvent(QStringLiteral("task.progress"), payload);
+    }
 }
 
 void TaskGateway::onOutput(const QJsonValue &output)
@@ -277,14 +295,14 @@ void TaskGateway::onOutput(const QJsonValue &output)
     pump(idOf(payload));
 }
 
-void TaskGateway::bind(quint64 id, const StreamHandle &stream, qint64 after)
+void TaskGateway::bind(quint64 id, Bridge *page, const StreamHandle &stream, qint64 after)
 {
-    if (!m_bridge.streams().isOpen(stream))
+    if (!page || !page->streams().isOpen(stream))
         return; // the call that opened it was refused or cancelled: it has ended already
     Record &record = m_records[id];
     // A page cannot have seen what never reached this gateway: an `after` past the end means
     // "from what comes next", not "skip the next items" (nor may it acknowledge them).
-    record.readers.append(Reader{stream, std::min(after, record.lastSeq)});
+    record.readers.append(Reader{page, stream, std::min(after, record.lastSeq)});
     m_readerTasks.insert(stream, id);
     pump(id);
 }
@@ -295,10 +313,10 @@ void TaskGateway::pump(quint64 id)
     if (it == m_records.end() || it->readers.isEmpty())
         return;
     Record &record = *it;
-    StreamOutbox &streams = m_bridge.streams();
-    // A stream ended from elsewhere (its call refused) must not pace the producer forever.
+    // A stream ended from elsewhere (its call refused, its window closed) must not pace the
+    // producer forever.
     record.readers.removeIf([&](const Reader &reader) {
-        if (streams.isOpen(reader.stream))
+        if (isOpen(reader.page, reader.stream))
             return false;
         m_readerTasks.remove(reader.stream);
         return true;
@@ -309,6 +327,7 @@ void TaskGateway::pump(quint64 id)
         return qint64(item.value(kSeq).toDouble());
     };
     for (Reader &reader : record.readers) {
+        StreamOutbox &streams = reader.page->streams();
         qint64 credit = streams.credit(reader.stream);
         // The output is in seq order: start at the reader's first unsent item, not at the
         // oldest one kept, so the work grows with what is new.
@@ -346,9 +365,10 @@ void TaskGateway::pump(quint64 id)
         if (reader.sentSeq < lastSeq)
             return false;
         m_readerTasks.remove(reader.stream);
-        streams.end(reader.stream, error.isObject() ? std::optional(CommandError::fromJson(
-                                       error.toObject(), TaskError::failureCodes()))
-                                                    : std::nullopt);
+        reader.page->streams().end(
+            reader.stream, error.isObject() ? std::optional(
+                               CommandError::fromJson(error.toObject(), TaskError::failureCodes()))
+                                            : std::nullopt);
         return true;
     });
 }

@@ -10,26 +10,28 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 
 #include <optional>
 
 namespace Conduit {
 
 class Bridge;
+class PageHub;
 class ProcessGateway;
 
-// The page's `tasks.*` commands and `task.*` events, relayed to the TaskManager in the async
-// process. Keeps, in the GUI thread, what the page needs to catch up after a reload: the latest
-// snapshot of every task (for the welcome) and the recent output of each, so a page that
-// attaches again with `after` gets exactly the items it has not seen. Output is acknowledged to
-// the process only once written to every reader's stream, so the slowest reader paces the
-// producer and a producer with no reader stops.
+// The pages' `tasks.*` commands and `task.*` events, relayed to the TaskManager in the async
+// process: every page sees and controls every task. Keeps, in the GUI thread, what the page needs
+// to catch up after a reload: the latest snapshot of every task (for the welcome) and the recent
+// output of each, so a page that attaches again with `after` gets exactly the items it has not
+// seen. Output is acknowledged to the process only once written to every reader's stream, so the
+// slowest reader paces the producer and a producer with no reader stops.
 class TaskGateway final : public QObject
 {
     Q_OBJECT
 
 public:
-    TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *parent = nullptr);
+    TaskGateway(PageHub &pages, ProcessGateway &process, QObject *parent = nullptr);
 
     // The `tasks.*` commands and events, and the page's types of every kind in `kinds`.
     void registerCommands(const TaskKinds &kinds);
@@ -47,6 +49,7 @@ Q_SIGNALS:
 private:
     struct Reader
     {
+        QPointer<Bridge> page; // whose streams() `stream` is in; gone with its window
         StreamHandle stream;
         qint64 sentSeq = 0; // last item written to `stream`
     };
@@ -60,18 +63,19 @@ private:
     };
 
     // tasks.start's args; the new task's output goes to `output` if it is valid.
-    QFuture<QJsonValue> start(const QJsonObject &args, const StreamHandle &output);
+    QFuture<QJsonValue> start(const QJsonObject &args, Bridge *page, const StreamHandle &output);
     void onState(const QJsonValue &snapshot);
     void onProgress(const QJsonValue &progress);
     void onOutput(const QJsonValue &output);
     Record &remember(const QJsonObject &snapshot);
-    void bind(quint64 id, const StreamHandle &stream, qint64 after);
+    void bind(quint64 id, Bridge *page, const StreamHandle &stream, qint64 after);
+    void watchStreams(Bridge &page);
     void pump(quint64 id);
     void onStreamCredit(const StreamHandle &stream);
     void onStreamClosed(const StreamHandle &stream);
     static bool isFinal(const QJsonObject &snapshot);
 
-    Bridge &m_bridge;
+    PageHub &m_pages;
     ProcessGateway &m_process;
     QHash<quint64, Record> m_records;
     // Which task each reader's stream follows: credit and close find their task in O(1).

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "AppScheme.h"
+#include "AppWindows.h"
 #include "CommandLine.h"
 #include "ConduitRuntime.h"
-#include "MainWindow.h"
 #include "RootSandboxGuard.h"
 #include "Translations.h"
 #include "UnixSignalWatcher.h"
@@ -75,10 +75,10 @@ int main(int argc, char *argv[])
                 return QJsonValue();
             });
     }
-    Conduit::MainWindow window(runtime, options.home);
-    window.show();
+    Conduit::AppWindows windows(runtime, options.home);
+    windows.open();
     if (options.exitAfterLoad) {
-        QObject::connect(&runtime.bridge(), &Conduit::Bridge::pageAttached, &app,
+        QObject::connect(&runtime.pages(), &Conduit::PageHub::pageAttached, &app,
                          [] { QTimer::singleShot(0, qApp, &QCoreApplication::quit); });
         QTimer::singleShot(60 * 1000, &app, [] {
             std::fprintf(stderr, "the page did not connect within 60 s\n");

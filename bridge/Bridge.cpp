@@ -4,7 +4,6 @@
 #include <QLoggingCategory>
 #include <QScopeGuard>
 #include <QThread>
-#include <QUuid>
 
 #include <cmath>
 
@@ -38,12 +37,18 @@ QJsonObject validateArguments(const Command &command, const QJsonObject &args)
 } // namespace
 
 Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
+    : Bridge(std::make_shared<BridgeCommon>(limits), QLatin1String(kMainLabel), parent)
+{}
+
+Bridge::Bridge(std::shared_ptr<BridgeCommon> common, const QString &label, QObject *parent)
     : QObject(parent)
-    , m_limits(limits)
-    , m_codec(limits.maxEnvelopeChars)
-    , m_streams(limits.maxPendingStreamItems)
-    , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_common(std::move(common))
+    , m_label(label)
+    , m_limits(m_common->limits())
+    , m_codec(m_limits.maxEnvelopeChars)
+    , m_streams(m_limits.maxPendingStreamItems)
 {
+    const BridgeLimits &limits = m_limits;
     m_home->bridge = this;
     m_byteTokens = std::make_shared<ByteTokens>(limits.bytesLifetime);
     // Twice a lifetime while bytes are outstanding: unread ones go within 1.5 lifetimes, and
@@ -56,20 +61,6 @@ Bridge::Bridge(const BridgeLimits &limits, QObject *parent)
     });
     m_endpoint.setReceiver([this](const QJsonArray &envelopes) { receive(envelopes); });
     connect(&m_streams, &StreamOutbox::due, this, &Bridge::requestFlush);
-    m_api.declareConstant(QStringLiteral("bridgeLimits"), BridgeLimits{}.forPage(),
-                          QStringLiteral("The bridge's default limits; a page goes by its "
-                                         "welcome's `limits`, which the application may set."));
-    m_api.declareConstant(
-        QStringLiteral("idRange"),
-        QJsonObject{{QStringLiteral("min"), 1}, {QStringLiteral("max"), Schema::kMaxSafeInteger}},
-        QStringLiteral("The ids of calls, requests and streams."));
-    m_api.declareConstant(QStringLiteral("bytesPath"), QLatin1String(ByteTokens::kPath),
-                          QStringLiteral("Where the page fetches the bytes a command answered "
-                                         "with: bytesPath + token, once."));
-    m_api.declareConstant(QStringLiteral("uploadReader"), QLatin1String(kUploadReader),
-                          QStringLiteral("The global through which native reads what the page "
-                                         "staged of its uploads: read(upload, at, n)."));
-    m_api.declareType(welcomeSchema());
 }
 
 Bridge::~Bridge()
@@ -102,37 +93,6 @@ void Bridge::abandonRequests()
             ErrorCode::Cancelled, QStringLiteral("the page was not asked: shutting down")));
         request.promise->finish();
     }
-}
-
-void Bridge::addWelcomeField(const QString &name, const Schema &shape, const QJsonValue &value)
-{
-    m_welcomeFields.insert(name, value);
-    m_welcomeFieldShapes.required(name, shape);
-    m_api.declareType(welcomeSchema());
-}
-
-void Bridge::setSnapshotProvider(std::function<QJsonObject()> provider, const Schema &shape)
-{
-    m_snapshotProvider = std::move(provider);
-    m_snapshotShape = shape;
-    m_api.declareType(welcomeSchema());
-}
-
-Schema Bridge::welcomeSchema() const
-{
-    Schema welcome = Schema::object();
-    welcome
-        .required(QStringLiteral("session"),
-                  Schema::string().describe(QStringLiteral("this native session, a UUID")))
-        .required(QStringLiteral("generation"),
-                  Schema::integer().describe(QStringLiteral(
-                      "counts the pages that said hello to this session: > 1 after a reload")))
-        .required(QStringLiteral("limits"), BridgeLimits::pageSchema().describe(QStringLiteral(
-                                                "what the native side accepts and grants")))
-        .required(QStringLiteral("snapshot"), m_snapshotShape);
-    for (const SchemaField &field : m_welcomeFieldShapes.fields())
-        welcome.required(field.name, field.schema);
-    return Schema::named(QStringLiteral("Welcome"), welcome);
 }
 
 void Bridge::emitEvent(const QString &event, const QJsonValue &payload)
@@ -302,18 +262,18 @@ void Bridge::handleHello(const QJsonObject &envelope)
     }
     // The same document saying hello again hears its pending calls rejected (detachPage).
     detachPage();
-    ++m_generation;
+    m_generation = m_common->nextGeneration();
+    ++m_loads;
     m_attached = true;
     m_document = document;
     m_byteTokens->setGeneration(m_generation); // the bytes offered to earlier pages are gone
 
-    QJsonObject welcome = m_welcomeFields;
+    QJsonObject welcome = m_common->welcomeFields();
     welcome.insert(kT, QStringLiteral("welcome"));
-    welcome.insert(QStringLiteral("session"), m_session);
-    welcome.insert(QStringLiteral("generation"), double(m_generation));
+    welcome.insert(QStringLiteral("session"), m_common->session());
+    welcome.insert(QStringLiteral("generation"), double(m_loads));
+    welcome.insert(QStringLiteral("window"), m_label);
     welcome.insert(QStringLiteral("limits"), m_limits.forPage());
-    welcome.insert(QStringLiteral("snapshot"),
-                   m_snapshotProvider ? m_snapshotProvider() : QJsonObject{});
     m_outbox.prepend(welcome);
     for (const auto &[id, request] : m_requests)
         m_outbox.append(request.envelope);
@@ -370,7 +330,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         return;
     }
 
-    const Command *registered = m_commands.find(command.toString());
+    const Command *registered = m_common->commands().find(command.toString());
     if (!registered) {
         sendError(id, CommandError(ErrorCode::UnknownCommand,
                                    QStringLiteral("unknown command '%1'").arg(command.toString()),
@@ -378,7 +338,7 @@ void Bridge::handleInvoke(qint64 id, const QJsonObject &envelope)
         return;
     }
 
-    CommandCall call{registered->name, {}, id, {}, {}};
+    CommandCall call{registered->name, {}, id, {}, {}, this};
     QFuture<QJsonValue> future;
     QFuture<void> work;
     try {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ApiCatalogue.h"
+#include "BridgeCommon.h"
 #include "BridgeLimits.h"
 #include "ByteTokens.h"
 #include "ChannelEndpoint.h"
@@ -24,22 +25,29 @@
 
 namespace Conduit {
 
-// The GUI-thread side of the wire (docs/DESIGN.md §3). Register endpoint() on the page's
-// QWebChannel as `conduit`; register commands in commands(). Everything due in one event-loop
-// turn leaves as one batch. While no page is attached (before its hello, during a reload)
-// events and requests wait here, bounded, and reach the next page; results for a page that went
-// away are dropped.
+// The GUI-thread side of the wire for one page (docs/DESIGN.md §3). Register endpoint() on the
+// page's QWebChannel as `conduit`; register commands in commands(). Everything due in one
+// event-loop turn leaves as one batch. While no page is attached (before its hello, during a
+// reload) events and requests wait here, bounded, and reach the next page; results for a page
+// that went away are dropped. Several pages (windows) share their commands through PageHub.
 class Bridge final : public QObject
 {
     Q_OBJECT
 
 public:
+    // A page on its own, labelled "main".
     explicit Bridge(const BridgeLimits &limits = {}, QObject *parent = nullptr);
+    // One of several pages, which share `common` (PageHub makes these).
+    Bridge(std::shared_ptr<BridgeCommon> common, const QString &label, QObject *parent = nullptr);
     ~Bridge() override;
 
+    static constexpr char kMainLabel[] = "main";
+
     ChannelEndpoint *endpoint() { return &m_endpoint; }
-    CommandRegistry &commands() { return m_commands; }
-    ApiCatalogue &api() { return m_api; }
+    CommandRegistry &commands() { return m_common->commands(); }
+    ApiCatalogue &api() { return m_common->api(); }
+    // The page's window label, unique among the open pages: the welcome's `window`.
+    QString label() const { return m_label; }
     StreamOutbox &streams() { return m_streams; }
     // The bytes commands answered with, until the page fetches them (the app:// handler).
     std::shared_ptr<ByteTokens> byteTokens() const { return m_byteTokens; }
@@ -47,12 +55,18 @@ public:
 
     // A field of the application's in every `welcome` (its locale, its version), with its
     // shape for the page's generated Welcome type.
-    void addWelcomeField(const QString &name, const Schema &shape, const QJsonValue &value);
+    void addWelcomeField(const QString &name, const Schema &shape, const QJsonValue &value)
+    {
+        m_common->addWelcomeField(name, shape, value);
+    }
     // The welcome's `snapshot`, which lets the page catch up after a reload (e.g. running
     // tasks), and its shape.
-    void setSnapshotProvider(std::function<QJsonObject()> provider, const Schema &shape);
+    void setSnapshotProvider(std::function<QJsonObject()> provider, const Schema &shape)
+    {
+        m_common->setSnapshotProvider(std::move(provider), shape);
+    }
     // What a `welcome` carries besides its `t`, named Welcome; declared in api() as it grows.
-    Schema welcomeSchema() const;
+    Schema welcomeSchema() const { return m_common->welcomeSchema(); }
 
     void emitEvent(const QString &event, const QJsonValue &payload = {});
     // Asks the page (a handler registered with conduit.handle) and resolves with its reply.
@@ -81,8 +95,9 @@ public:
     // The token the attached document sent with its hello ("" before one): tells a document
     // that stayed through a navigation from the one that replaced it.
     QString attachedDocument() const { return m_document; }
+    // This page load's, unique among every page of the session (BridgeCommon::nextGeneration).
     quint64 generation() const { return m_generation; }
-    QString session() const { return m_session; }
+    QString session() const { return m_common->session(); }
     int pendingCallCount() const { return int(m_calls.size()); }
     // Schema::bytes() arguments still arriving.
     int pendingUploadCount() const { return int(m_uploads.size()); }
@@ -196,19 +211,14 @@ private:
     void postFlush();
     void flush();
 
+    std::shared_ptr<BridgeCommon> m_common;
+    QString m_label;
     BridgeLimits m_limits;
     EnvelopeCodec m_codec;
     ChannelEndpoint m_endpoint;
-    CommandRegistry m_commands;
-    ApiCatalogue m_api;
     StreamOutbox m_streams;
     std::shared_ptr<ByteTokens> m_byteTokens;
     QTimer m_bytesSweep; // while bytes are outstanding: drops those nobody read in time
-    QString m_session;
-    QJsonObject m_welcomeFields;
-    Schema m_welcomeFieldShapes = Schema::object(); // the application's fields of m_welcomeFields
-    Schema m_snapshotShape = Schema::object();
-    std::function<QJsonObject()> m_snapshotProvider;
 
     bool m_attached = false;
     bool m_suspended = false;
@@ -226,6 +236,7 @@ private:
     };
     std::shared_ptr<Home> m_home = std::make_shared<Home>();
     quint64 m_generation = 0;
+    quint64 m_loads = 0; // pages that said hello here: the welcome's `generation`
     qint64 m_nextRequestId = 1;
     QList<QJsonObject> m_outbox;
     std::unordered_map<qint64, PendingCall> m_calls;

@@ -10,6 +10,8 @@
 
 namespace Conduit {
 
+class Bridge;
+
 // Names one per-call stream of one page load: stream ids restart when the page reloads, so the
 // page generation is part of the name.
 struct StreamHandle
@@ -29,8 +31,9 @@ struct StreamHandle
 };
 
 // What a command handler receives: validated arguments (defaults filled in), when the page
-// passed a Channel the stream to write into with Bridge::streams(), and the bytes of its
-// Schema::bytes() arguments, by name, whole (the handler runs once they have all arrived).
+// passed a Channel the stream to write into with the calling page's Bridge::streams(), the
+// bytes of its Schema::bytes() arguments, by name, whole (the handler runs once they have all
+// arrived), and the page that called (valid while the handler runs; keep a QPointer to it).
 struct CommandCall
 {
     QString command;
@@ -38,6 +41,7 @@ struct CommandCall
     qint64 id = 0;
     StreamHandle stream;
     QHash<QString, QByteArray> bytes;
+    Bridge *page = nullptr;
 };
 
 } // namespace Conduit

@@ -5,7 +5,7 @@
 #include "PageSimulator.h"
 #include <app/ProcessGateway.h>
 #include <app/TaskGateway.h>
-#include <bridge/Bridge.h>
+#include <bridge/PageHub.h>
 #include <schema/WireError.h>
 #include <worker/AsyncProcess.h>
 #include <worker/CountTask.h>
@@ -88,7 +88,7 @@ struct LogFile
 struct Runtime
 {
     explicit Runtime(const BridgeLimits &limits = {})
-        : bridge(limits)
+        : pages(limits)
     {
         const TaskKinds kinds = TaskKinds::builtIn().add(CountTask::declaration());
         process.registerCommands();
@@ -174,9 +174,10 @@ struct Runtime
     }
     QString lastState(quint64 id) const { return states(id).value(states(id).size() - 1); }
 
-    Bridge bridge;
-    ProcessGateway process{bridge};
-    TaskGateway tasks{bridge, process};
+    PageHub pages;
+    Bridge &bridge = pages.open(QLatin1String(Bridge::kMainLabel));
+    ProcessGateway process{pages};
+    TaskGateway tasks{pages, process};
     ConduitTest::PageSimulator page{bridge};
     QThread thread;
     QPointer<AsyncProcess> worker;

@@ -5,6 +5,7 @@
 #include "PageHarness.h"
 #include <app/AppPage.h>
 #include <app/AppScheme.h>
+#include <app/AppWindows.h>
 #include <app/ConduitRuntime.h>
 #include <app/MainWindow.h>
 
@@ -43,15 +44,16 @@ private:
     }
     QAction *action(const QString &text);
     std::unique_ptr<ConduitRuntime> m_runtime;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<AppWindows> m_windows;
+    QPointer<MainWindow> m_window;
 };
 
 void tst_E2eWindow::init()
 {
     m_runtime = std::make_unique<ConduitRuntime>(1s, PageHarness::testKinds());
     m_runtime->start();
-    m_window = std::make_unique<MainWindow>(*m_runtime, AppScheme::entryUrl());
-    m_window->show();
+    m_windows = std::make_unique<AppWindows>(*m_runtime, AppScheme::entryUrl());
+    m_window = m_windows->open();
     QSignalSpy loaded(m_window->page(), &QWebEnginePage::loadFinished);
     QVERIFY(loaded.wait(20000));
     QVERIFY(await(QStringLiteral("await conduit.ready(); return true;")).value("ok").toBool());
@@ -59,7 +61,7 @@ void tst_E2eWindow::init()
 
 void tst_E2eWindow::cleanup()
 {
-    m_window.reset();
+    m_windows.reset();
     m_runtime.reset();
 }
 
@@ -196,7 +198,7 @@ void tst_E2eWindow::closingWithRunningTasksAsksThenShutsDown()
     QElapsedTimer clock;
     clock.start();
     quit->click();
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window || !m_window->isVisible(), 10000);
     QVERIFY(!m_runtime->isRunning());
     QVERIFY2(clock.elapsed() < 6000, qPrintable(QString::number(clock.elapsed())));
 }

@@ -19,8 +19,9 @@ TaskKinds PageHarness::testKinds()
 PageHarness::PageHarness(std::chrono::milliseconds tickInterval, QObject *parent)
     : QObject(parent)
     , m_runtime(std::make_unique<ConduitRuntime>(tickInterval, testKinds()))
-    , m_profile(new AppProfile(m_runtime->bridge().byteTokens(), this))
-    , m_page(new AppPage(m_profile, m_runtime->bridge(), this))
+    , m_bridge(&m_runtime->pages().open(QLatin1String(Bridge::kMainLabel)))
+    , m_profile(new AppProfile(m_bridge->byteTokens(), this))
+    , m_page(new AppPage(m_profile, *m_bridge, this))
     , m_view(new QWebEngineView)
 {
     m_view->setPage(m_page);

@@ -34,7 +34,8 @@ public:
     static TaskKinds testKinds();
 
     ConduitRuntime &runtime() { return *m_runtime; }
-    Bridge &bridge() { return m_runtime->bridge(); }
+    // The page's bridge: the runtime's page "main".
+    Bridge &bridge() { return *m_bridge; }
     AppPage &page() { return *m_page; }
     QWebEngineView &view() { return *m_view; }
 
@@ -57,6 +58,7 @@ public:
 
 private:
     std::unique_ptr<ConduitRuntime> m_runtime;
+    Bridge *m_bridge = nullptr;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;

@@ -6,6 +6,7 @@
 #include "PageHarness.h"
 #include <app/AppPage.h>
 #include <app/AppScheme.h>
+#include <app/AppWindows.h>
 #include <app/ConduitRuntime.h>
 #include <app/MainWindow.h>
 #include <app/Translations.h>
@@ -57,9 +58,9 @@ int main(int argc, char *argv[])
 
     ConduitRuntime runtime(1s);
     runtime.start();
-    MainWindow window(runtime, AppScheme::entryUrl());
+    AppWindows windows(runtime, AppScheme::entryUrl());
+    MainWindow &window = *windows.open();
     window.resize(1024, 700);
-    window.show();
     QWebEnginePage &page = *window.page();
     QSignalSpy loaded(&page, &QWebEnginePage::loadFinished);
     if (!loaded.wait(30000))

@@ -256,6 +256,22 @@ export class ConduitClient implements ChannelHost {
     if (refused) throw refused
   }
 
+  /** This page's window label (`'main'`, `'window-2'`, …), from the welcome; `''` before it. */
+  get window(): string {
+    return this.#welcome?.window ?? ''
+  }
+
+  /**
+   * Emits `event` to the page of the window labelled `label`, whose `listen` hears it (Tauri's
+   * `emitTo`). The labels are in `windows.list` and the `windows.changed` event. Rejects with
+   * `not_found` when no window has that label.
+   */
+  emitTo<K extends EventName>(label: string, event: K, payload: EventPayload<K>): Promise<void>
+  emitTo<N extends string = string>(label: string, event: UnknownName<N, Events>, payload?: unknown): Promise<void>
+  async emitTo(label: string, event: string, payload?: unknown): Promise<void> {
+    await this.invoke('windows.emitTo', { label, event, payload: (payload ?? null) as CommandArgs<'windows.emitTo'>['payload'] })
+  }
+
   // ---- native requests ----------------------------------------------------------------------
 
   /** Answers the native side's `request`s for `cmd`; one handler per name, the latest wins. */
@@ -445,6 +461,7 @@ export class ConduitClient implements ChannelHost {
       locale: typeof env.locale === 'string' ? env.locale : '',
       version: typeof env.version === 'string' ? env.version : '',
       generation: typeof env.generation === 'number' ? env.generation : 0,
+      window: typeof env.window === 'string' ? env.window : '',
       limits: readLimits(env.limits),
       // Checked by its readers (useTasks): a page must survive a native side it does not expect.
       snapshot: (env.snapshot ?? {}) as Welcome['snapshot'],

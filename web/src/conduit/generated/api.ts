@@ -20,9 +20,13 @@ export type ErrorPayload = { code: ErrorCode; /** for a developer, in English */
 
 export type TaskSnapshot = { id: number; kind: string; state: TaskState; progress: TaskProgress; priority: number; /** as the task was started, with defaults filled in */ params: object; /** ISO 8601, UTC, with ms */ createdAt: string; /** null until it runs */ startedAt?: string | null; /** null until it ends */ finishedAt?: string | null; /** the seq of its last output item (0: none yet) */ outputSeq: number; /** once completed: the kind's result */ result?: unknown; /** once failed, cancelled or timed out */ error?: ErrorPayload }
 
+export type Windows = { /** every open window's label, in the order they opened */ labels: string[]; /** the window native questions go to: the last one activated */ active: string }
+
 export type LogChanged = { id: number; /** lines, counting a last one without a newline */ lines: number; size: number; /** truncated, rotated or rewritten: every line may differ */ reset: boolean }
 
 export type TaskProgressEvent = { id: number; done: number; /** -1 while unknown */ total: number; /** the kind's progress unit: bytes, lines, … */ unit: string }
+
+export type WindowsChanged = { labels: string[] }
 
 export type DuplicatePath = { /** relative to root */ path: string; /** path is escaped (ChecksumManifest::displayName) */ escaped?: boolean }
 
@@ -48,7 +52,7 @@ export type TaskOutputItem = { /** 1, 2, 3, … per task */ seq: number; /** the
 
 export type BridgeLimits = { maxEnvelopeChars: number; maxEnvelopesPerBatch: number; streamWindow: number; uploadWindow: number }
 
-export type Welcome = { /** this native session, a UUID */ session: string; /** counts the pages that said hello to this session: > 1 after a reload */ generation: number; /** what the native side accepts and grants */ limits: BridgeLimits; snapshot: { tasks: TaskSnapshot[]; /** how many tasks run at once */ limit: number }; /** e.g. de_DE */ locale: string; version: string }
+export type Welcome = { /** this native session, a UUID */ session: string; /** counts the pages that said hello in this window: > 1 after a reload */ generation: number; /** this page's window label, e.g. 'main': what windows.emitTo names */ window: string; /** what the native side accepts and grants */ limits: BridgeLimits; snapshot: { tasks: TaskSnapshot[]; /** how many tasks run at once */ limit: number }; /** e.g. de_DE */ locale: string; version: string }
 
 /** Every error code a failure may carry: the bridge's, then the application's. */
 export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch"] as const
@@ -100,6 +104,9 @@ export interface GeneratedCommands {
   'tasks.resume': { args: { id: number }; result: TaskSnapshot }
   'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
   'tasks.start': { args: { kind: 'download' | 'duplicates' | 'hash' | 'tail' | 'verify'; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
+  'windows.emitTo': { args: { /** a window's label */ label: string; event: string; payload?: unknown }; result: Record<string, never> }
+  'windows.list': { args: Record<string, never>; result: Windows }
+  'windows.open': { args: { /** what the new window shows, e.g. 'task/12'; the page's start if empty */ view?: string }; result: { /** a window's label */ label: string } }
 }
 
 /** Events native emits to the page. */
@@ -110,6 +117,7 @@ export interface GeneratedEvents {
   'process.visibility': { ticking: boolean }
   'task.progress': TaskProgressEvent
   'task.state': TaskSnapshot
+  'windows.changed': WindowsChanged
 }
 
 /** Events the page emits to native. */

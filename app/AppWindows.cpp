@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#include "AppWindows.h"
+
+#include "ConduitRuntime.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QRegularExpression>
+#include <QWindow>
+
+namespace Conduit {
+
+AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, QObject *parent)
+    : QObject(parent)
+    , m_runtime(runtime)
+    , m_home(home)
+{
+    connect(qGuiApp, &QGuiApplication::focusWindowChanged, this, &AppWindows::onFocusWindowChanged);
+    connect(&m_runtime.taskGateway(), &TaskGateway::taskFinished, this,
+            [this](const QJsonObject &task) {
+                const bool inFront = std::any_of(m_windows.cbegin(), m_windows.cend(),
+                                                 [](const QPointer<MainWindow> &window) {
+                                                     return window && window->isActiveWindow();
+                                                 });
+                m_runtime.desktop().announceFinished(task, inFront);
+            });
+    m_runtime.pages().setOpener([this](const QString &view) {
+        if (!isValidView(view))
+            throw CommandError(ErrorCode::InvalidArgs,
+                               QStringLiteral("a view is letters, digits, '/', '-' and '_'"),
+                               {{QStringLiteral("argument"), QStringLiteral("view")}});
+        return open(view)->label();
+    });
+}
+
+AppWindows::~AppWindows()
+{
+    m_runtime.pages().setOpener({});
+    for (const QPointer<MainWindow> &window : std::as_const(m_windows))
+        delete window.data();
+}
+
+bool AppWindows::isValidView(const QString &view)
+{
+    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9/_-]{0,128}$"));
+    return allowed.match(view).hasMatch();
+}
+
+MainWindow *AppWindows::open(const QString &view)
+{
+    QUrl url = m_home;
+    if (!view.isEmpty())
+        url.setFragment(view);
+    auto *window = new MainWindow(m_runtime, *this, url);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    m_windows.append(window);
+    connect(window, &QObject::destroyed, this, [this] { m_windows.removeAll(nullptr); });
+    // A new window opens beside the one in front, not on top of it.
+    if (const MainWindow *front = qobject_cast<MainWindow *>(QApplication::activeWindow()))
+        window->move(front->pos() + QPoint(32, 32));
+    window->show();
+    window->raise();
+    window->activateWindow();
+    Q_EMIT opened(window);
+    return window;
+}
+
+QList<MainWindow *> AppWindows::windows() const
+{
+    QList<MainWindow *> open;
+    for (const QPointer<MainWindow> &window : m_windows) {
+        if (window)
+            open.append(window);
+    }
+    return open;
+}
+
+MainWindow *AppWindows::window(const QString &label) const
+{
+    for (MainWindow *window : windows()) {
+        if (window->label() == label)
+            return window;
+    }
+    return nullptr;
+}
+
+bool AppWindows::isLast(const MainWindow *window) const
+{
+    return std::none_of(m_windows.cbegin(), m_windows.cend(),
+                        [window](const QPointer<MainWindow> &other) {
+                            return other && other != window && other->isVisible();
+                        });
+}
+
+void AppWindows::quit(MainWindow *asking)
+{
+    asking->confirmQuit([this] {
+        // The last one closed shuts the runtime down; the others just go.
+        for (MainWindow *window : windows())
+            window->closeConfirmed();
+    });
+}
+
+void AppWindows::onFocusWindowChanged()
+{
+    const QWindow *focus = QGuiApplication::focusWindow();
+    for (MainWindow *window : windows()) {
+        if (focus && window->windowHandle() == focus)
+            m_runtime.pages().setActive(window->label());
+    }
+}
+
+} // namespace Conduit

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+namespace Conduit {
+
+class ConduitRuntime;
+class MainWindow;
+
+// The application's windows on one runtime: opens them (File → New Window, the page's
+// windows.open, a second start of the application), tells the runtime's pages which one is
+// active (native questions go there), announces finished tasks once for all of them, and quits:
+// closing a window keeps the others; closing the last one, or Quit, asks first while tasks run.
+class AppWindows final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // `home`: the page every window shows (its views are fragments of it).
+    AppWindows(ConduitRuntime &runtime, const QUrl &home, QObject *parent = nullptr);
+    ~AppWindows() override;
+
+    // A new window, shown, on `view` of the page (e.g. "task/12") or its start.
+    MainWindow *open(const QString &view = {});
+    QList<MainWindow *> windows() const;
+    MainWindow *window(const QString &label) const;
+    // True if no other window is open: closing it quits.
+    bool isLast(const MainWindow *window) const;
+    // Asks in `asking` first while tasks run, then closes every window.
+    void quit(MainWindow *asking);
+    // What the page may name as a view: letters, digits, '/', '-', '_', at most 128 of them.
+    static bool isValidView(const QString &view);
+
+Q_SIGNALS:
+    void opened(Conduit::MainWindow *window);
+
+private:
+    void onFocusWindowChanged();
+
+    ConduitRuntime &m_runtime;
+    QUrl m_home;
+    QList<QPointer<MainWindow>> m_windows; // in the order they opened
+};
+
+} // namespace Conduit
