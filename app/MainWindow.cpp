@@ -46,6 +46,10 @@ MainWindow::MainWindow(ConduitRuntime &runtime, AppWindows &windows, const QUrl 
     setCentralWidget(m_view);
     createMenus();
 
+    // The page names what the window shows (a task's own window says which task).
+    connect(m_page, &QWebEnginePage::titleChanged, this, [this](const QString &title) {
+        setWindowTitle(title.isEmpty() ? tr("Conduit") : title);
+    });
     connect(m_page, &AppPage::externalLinkRequested, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_runtime.desktop().setDialogParent(m_label, this);

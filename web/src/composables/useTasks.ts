@@ -58,6 +58,17 @@ interface Tracker {
   persistTimer: ReturnType<typeof setTimeout> | null
 }
 
+/** The view of a window of its own on task `id`: the page's location hash, without its '#'. */
+export function taskView(id: number): string {
+  return `task/${id}`
+}
+
+/** The task a view names (`taskView`), or undefined for any other view. */
+export function taskOfView(view: string): number | undefined {
+  const match = /^task\/([1-9][0-9]{0,15})$/.exec(view)
+  return match ? Number(match[1]) : undefined
+}
+
 /** `value` rounded into the limit's range (MIN_LIMIT for anything that is not a number). */
 export function clampLimit(value: number): number {
   if (!Number.isFinite(value)) return MIN_LIMIT
@@ -87,13 +98,20 @@ export interface TaskBoard {
   setLimit(value: number): Promise<void>
   clearFinished(): Promise<void>
   reveal(item: TaskItem, path: string): Promise<void>
+  /** Opens a window of its own on the task (its output or result), following it. */
+  detach(item: TaskItem): Promise<void>
   dismissNotice(): void
   dispose(): void
 }
 
-/** For tests: the clock rates are measured by. */
 export interface TaskBoardOptions {
+  /** For tests: the clock rates are measured by. */
   now?: () => number
+  /**
+   * Follow this task only (a window of its own): no other task is shown, and its output is
+   * read from the first item the native side still keeps, whether it runs or has ended.
+   */
+  only?: number
 }
 
 /** The dashboard's state over `client`; call dispose() when the view goes. */
@@ -310,9 +328,14 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     if (item.output) tasks.remember(item.id, OUTPUT, item.output.save())
   }
 
+  /** Whether this board shows the task: every one, or the one it follows only. */
+  function shows(id: number): boolean {
+    return options.only === undefined || options.only === id
+  }
+
   /** A task someone else started: shown, and followed by the task.* events. */
   function onForeign(snapshot: TaskSnapshot): void {
-    if (disposed || forgotten.has(snapshot.id) || find(snapshot.id)) return
+    if (disposed || forgotten.has(snapshot.id) || find(snapshot.id) || !shows(snapshot.id)) return
     const item = add(snapshot, labelFor(snapshot))
     if (!isFinalTaskState(item.state)) follow(item, tasks.watch(snapshot))
   }
@@ -409,6 +432,15 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     }
   }
 
+  async function detach(item: TaskItem): Promise<void> {
+    item.actionError = null
+    try {
+      await client.invoke('windows.open', { view: taskView(item.id) })
+    } catch (caught) {
+      item.actionError = ConduitError.from(caught).message
+    }
+  }
+
   // ---- load and reload ---------------------------------------------------------------------
 
   async function restore(welcome: Welcome): Promise<void> {
@@ -425,18 +457,21 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       const attaching: Promise<void>[] = []
       for (const task of [...list].sort((a, b) => b.id - a.id)) {
         // Known already: the page's own, or announced by an event before this ran.
-        if (forgotten.has(task.id) || find(task.id)) continue
+        if (forgotten.has(task.id) || find(task.id) || !shows(task.id)) continue
         const item = add(task, labelFor(task))
         const final = isFinalTaskState(item.state)
         // Follow the output only of tasks whose output this page showed before the reload:
         // another reader (automation, devtools) keeps its own place in the stream.
         const saved = tasks.recall(task.id, OUTPUT)
-        const output = saved === undefined ? null : outputFor(item.kind, () => find(task.id), saved, task.params)
+        // A task's own window reads its output from the start, ended or not (the native side
+        // keeps its recent history, and ends the stream once it has sent all of it).
+        const whole = options.only === task.id && saved === undefined
+        const output = saved === undefined && !whole ? null : outputFor(item.kind, () => find(task.id), saved, task.params)
         if (output) {
           item.output = output.buffer
-          if (final) output.buffer.end()
+          if (final && !whole) output.buffer.end()
         }
-        if (final) continue
+        if (final && !whole) continue
         if (output) {
           trackers.get(item.id)!.channel = output.channel
           attaching.push(attach(item, task, output.channel))
@@ -490,6 +525,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     setLimit,
     clearFinished,
     reveal,
+    detach,
     dismissNotice: () => (restored.value = null),
     dispose() {
       disposed = true

@@ -41,14 +41,16 @@ describe('handshake', () => {
     expect(transport.envelopes().map((e) => e.t)).toEqual(['hello', 'invoke'])
 
     const ready = track(client.ready())
-    transport.deliver({ t: 'welcome', session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, snapshot: { tasks: [] } })
+    transport.deliver({ t: 'welcome', session: 'abc', locale: 'de_DE', version: '1.2.3', generation: 2, window: 'window-2', snapshot: { tasks: [] } })
     transport.deliver({ t: 'result', id: 1, ok: true, value: { text: 'early' } })
     await tick()
+    expect(client.window).toBe('window-2')
     expect(ready.value).toEqual({
       session: 'abc',
       locale: 'de_DE',
       version: '1.2.3',
       generation: 2,
+      window: 'window-2',
       limits: bridgeLimits, // the welcome named none: the generated defaults
       snapshot: { tasks: [] },
     })
