@@ -742,3 +742,54 @@ describe('many tasks', () => {
     expect(ms).toBeLessThan(6000) // 1-2.5 s here; 29 s when each event cost O(n)
   }, 30_000)
 })
+
+describe('a task in a window of its own', () => {
+  it("a row's Open in Window asks for a window on that task, and says why when it cannot", async () => {
+    await mountBoard()
+    await startHash()
+    await inRow(1, 'task-detach').trigger('click')
+    expect(client.last('windows.open').args).toEqual({ view: 'task/1' })
+    client.last('windows.open').resolve({ label: 'window-2' })
+    await flushPromises()
+    expect(inRow(1, 'task-action-error').exists()).toBe(false)
+    await inRow(1, 'task-detach').trigger('click')
+    client.last('windows.open').reject(new ConduitError('busy', 'this application opens no windows'))
+    await flushPromises()
+    expect(inRow(1, 'task-action-error').text()).toContain('this application opens no windows')
+  })
+
+  it('shows only its task, without forms, list tools or Open in Window, titled by the task', async () => {
+    wrapper = mount(TaskDashboard, {
+      props: { options: { now: () => clock }, only: 2 },
+      global: { provide: { [clientKey as symbol]: client.asClient() } },
+      attachTo: document.body,
+    })
+    client.connect('en_US', {
+      snapshot: {
+        tasks: [
+          snapshot(1, 'hash', 'running', { params: { root: '/a' } }),
+          snapshot(2, 'hash', 'running', { params: { root: '/b' } }),
+        ],
+        limit: 2,
+      },
+    })
+    await flushPromises()
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['2'])
+    expect(wrapper.find('[data-testid^="form-kind"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="task-limit"]').exists()).toBe(false)
+    expect(inRow(2, 'task-detach').exists()).toBe(false)
+    expect(byId('single-title').text()).toContain('/b')
+    expect(document.title).toContain('/b')
+    // A task started elsewhere later is not this window's.
+    client.fire('task.state', snapshot(3, 'hash', 'queued', { params: { root: '/c' } }))
+    await flushPromises()
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['2'])
+  })
+
+  it('names its view in the location hash, and reads back only what it wrote', async () => {
+    const { taskView, taskOfView } = await import('../composables/useTasks')
+    expect(taskOfView(taskView(12))).toBe(12)
+    for (const other of ['', 'console', 'task/', 'task/0', 'task/-1', 'task/1x', 'task/01', 'xtask/1'])
+      expect(taskOfView(other)).toBeUndefined()
+  })
+})
