@@ -1,10 +1,33 @@
 # SPDX-License-Identifier: MIT
-# Fails when a .ts catalogue has an unfinished or empty translation.
+# Fails when a .ts catalogue has an unfinished or empty translation, or lacks a message the
+# sources have: the translated catalogues are checked as lupdate would bring them up to date
+# (a tr() added without running update_translations shows as unfinished). English is the
+# sources' language; its catalogue holds only what needs it (plural forms) and is checked as is.
 file(GLOB catalogues "${TS_DIR}/*.ts")
 if(NOT catalogues)
     message(FATAL_ERROR "no catalogues in ${TS_DIR}")
 endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+file(GLOB sources "${APP_DIR}/*.cpp" "${APP_DIR}/*.h")
+set(checked)
+set(refreshed)
 foreach(ts ${catalogues})
+    get_filename_component(name "${ts}" NAME)
+    if(name MATCHES "_en\\.ts$")
+        list(APPEND checked "${ts}")
+    else()
+        file(COPY "${ts}" DESTINATION "${WORK_DIR}")
+        list(APPEND checked "${WORK_DIR}/${name}")
+        list(APPEND refreshed "${WORK_DIR}/${name}")
+    endif()
+endforeach()
+execute_process(COMMAND "${LUPDATE}" -silent -no-obsolete -locations none ${sources} -ts ${refreshed}
+                RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+    message(FATAL_ERROR "lupdate failed (${status})")
+endif()
+foreach(ts ${checked})
     file(READ "${ts}" text)
     string(REGEX MATCHALL "<message[ >]" messages "${text}")
     string(REGEX MATCHALL "type=\"unfinished\"|<translation></translation>" gaps "${text}")

@@ -68,6 +68,17 @@
     </message>
 </context>
 <context>
+    <name>Conduit::FilePreview</name>
+    <message>
+        <source>The image is too large to preview.</source>
+        <translation>Das Bild ist zu groß für eine Vorschau.</translation>
+    </message>
+    <message>
+        <source>There is no preview for %1 files.</source>
+        <translation>Für %1-Dateien gibt es keine Vorschau.</translation>
+    </message>
+</context>
+<context>
     <name>Conduit::MainWindow</name>
     <message>
         <source>Conduit</source>
@@ -143,6 +154,14 @@
     <message>
         <source>Keep Running</source>
         <translation>Weiterlaufen lassen</translation>
+    </message>
+    <message>
+        <source>&amp;New Window</source>
+        <translation>&amp;Neues Fenster</translation>
+    </message>
+    <message>
+        <source>&amp;Close Window</source>
+        <translation>Fenster &amp;schließen</translation>
     </message>
 </context>
 <context>

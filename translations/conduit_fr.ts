@@ -68,6 +68,17 @@
     </message>
 </context>
 <context>
+    <name>Conduit::FilePreview</name>
+    <message>
+        <source>The image is too large to preview.</source>
+        <translation>L’image est trop grande pour être prévisualisée.</translation>
+    </message>
+    <message>
+        <source>There is no preview for %1 files.</source>
+        <translation>Il n’y a pas d’aperçu pour les fichiers %1.</translation>
+    </message>
+</context>
+<context>
     <name>Conduit::MainWindow</name>
     <message>
         <source>Conduit</source>
@@ -143,6 +154,14 @@
     <message>
         <source>Keep Running</source>
         <translation>Continuer</translation>
+    </message>
+    <message>
+        <source>&amp;New Window</source>
+        <translation>&amp;Nouvelle fenêtre</translation>
+    </message>
+    <message>
+        <source>&amp;Close Window</source>
+        <translation>&amp;Fermer la fenêtre</translation>
     </message>
 </context>
 <context>
