@@ -76,8 +76,9 @@ void MainWindow::createMenus()
     closeWindow->setShortcut(QKeySequence::Close);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, [this] { m_windows.quit(this); });
+    // Each window's own (every window has this menu): an application-wide Ctrl+Q in two
+    // windows would be ambiguous, and Qt would trigger neither.
     quit->setShortcut(QKeySequence::Quit);
-    quit->setShortcutContext(Qt::ApplicationShortcut);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reload = view->addAction(tr("&Reload"), m_page,

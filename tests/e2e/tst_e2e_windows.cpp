@@ -358,6 +358,12 @@ void tst_E2eWindows::quitFromAnyWindowAsksOnceAndClosesThemAll()
     QTRY_COMPARE_WITH_TIMEOUT(m_runtime->taskGateway().activeCount(), 1, 5000);
     QAction *quit = action(second, QStringLiteral("&Quit"));
     QVERIFY(quit);
+    // Every window has its Ctrl+Q; application-wide, two of them would be ambiguous and Qt
+    // would trigger neither (what a person pressing it saw).
+    QCOMPARE(quit->shortcut(), QKeySequence(QKeySequence::Quit));
+    for (MainWindow *window : m_windows->windows())
+        QVERIFY(action(window, QStringLiteral("&Quit"))->shortcutContext()
+                != Qt::ApplicationShortcut);
     quit->trigger();
     QTRY_VERIFY(second->quitQuestion() && second->quitQuestion()->isVisible());
     QVERIFY(!first->quitQuestion());
