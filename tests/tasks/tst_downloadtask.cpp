@@ -214,7 +214,9 @@ void tst_DownloadTask::completes()
                                   {"path", m_dest},
                                   {"sha256", sha256Of(expected)},
                                   {"url", url(finalPath)},
-                                  {"redirects", redirects}}));
+                                  {"redirects", redirects},
+                                  {"resumedFrom", 0},
+                                  {"retries", 0}}));
     if (!expected.isEmpty())
         QCOMPARE(lastDone, expected.size());
     QCOMPARE(lastTotal == -2 ? qint64(-1) : lastTotal, total);
