@@ -199,9 +199,16 @@ QString DownloadTask::openPartial()
     struct stat existing = {};
     const bool replacing = ::stat(QFile::encodeName(m_target).constData(), &existing) == 0;
     // A file that replaces another is no more readable than that one, even while it downloads.
-    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, replacing ? 0600 : 0666);
+    // Never through a symlink someone put there, and never anything but a plain file.
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+                          replacing ? 0600 : 0666);
     if (fd < 0)
         return QStringLiteral("cannot create %1: %2").arg(m_partialPath, systemError());
+    struct stat opened = {};
+    if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+        ::close(fd);
+        return QStringLiteral("cannot create %1: it is not a file").arg(m_partialPath);
+    }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const bool busy = errno == EWOULDBLOCK;
         const QString message

@@ -146,6 +146,7 @@ private Q_SLOTS:
     void partialLeftBehind_data();
     void partialLeftBehind();
     void oneDestIsDownloadedByOneTaskAtATime();
+    void aPartialIsNeverASymlink();
 
 private:
     QString url(const QString &path) const
@@ -1118,6 +1119,22 @@ void tst_DownloadTask::oneDestIsDownloadedByOneTaskAtATime()
     QCOMPARE(s.state, TaskState::Completed);
     QVERIFY(readFile(m_dest) == m_body);
     QCOMPARE(folderContents(), QStringList{"download.bin"});
+}
+
+void tst_DownloadTask::aPartialIsNeverASymlink()
+{
+    // Someone who can write in dest's folder must not make the download write elsewhere.
+    const QString victim = m_dir->filePath(QStringLiteral("victim"));
+    QVERIFY(writeFile(victim, kOldContents));
+    QVERIFY(QFile::link(victim, partialPath()));
+    const TaskSnapshot s = waitForEnd(m_manager->start(
+        QStringLiteral("download"), {{"url", rangeUrl("file.bin")}, {"dest", m_dest}}));
+    QCOMPARE(s.state, TaskState::Failed);
+    QCOMPARE(s.error->code(), "io_error");
+    QVERIFY2(s.error->message().startsWith(QStringLiteral("cannot create %1: ").arg(partialPath())),
+             qPrintable(s.error->message()));
+    QCOMPARE(readFile(victim), kOldContents);
+    QCOMPARE(folderContents(), (QStringList{"download.bin.part", "victim"}));
 }
 
 QTEST_GUILESS_MAIN(tst_DownloadTask)
