@@ -13,6 +13,12 @@ Task::Task(const TaskKind &kind, QObject *parent)
     , m_progress(std::make_shared<TaskProgress>(kind.progressUnit))
 {}
 
+void Task::stop(StopReason reason)
+{
+    m_stopReason = reason;
+    cancel();
+}
+
 void Task::enableOutput(int window)
 {
     m_output = std::make_unique<TaskOutputLog>(window);

@@ -39,6 +39,11 @@ public:
     virtual void resume() = 0;
     // Stop the work; the outcome becomes Cancelled (or whatever finished first).
     virtual void cancel() = 0;
+    // Why the manager stops a task. Only what a task keeps for later depends on it: a download
+    // keeps a partial it can resume unless the user cancelled it (DownloadTask.h).
+    enum class StopReason { Cancelled, TimedOut, ShuttingDown };
+    // Records the reason, then cancel().
+    void stop(StopReason reason);
     // True once no code of this task runs anywhere (pool jobs included).
     virtual bool isStopped() const { return m_outcome != Outcome::Pending; }
     // The consumer acknowledged output: a producer blocked on credit may go on.
@@ -58,6 +63,8 @@ protected:
     void complete(const QJsonValue &result);
     void fail(const TaskError &error);
     void finishCancelled();
+    // Cancelled unless stop() said otherwise.
+    StopReason stopReason() const { return m_stopReason; }
 
 private:
     void finish(Outcome outcome);
@@ -66,6 +73,7 @@ private:
     std::shared_ptr<TaskProgress> m_progress;
     std::unique_ptr<TaskOutputLog> m_output;
     Outcome m_outcome = Outcome::Pending;
+    StopReason m_stopReason = StopReason::Cancelled;
     QJsonValue m_result;
     std::optional<TaskError> m_error;
 };

@@ -344,7 +344,10 @@ void TaskManager::stop(Entry &e, TaskState finalState)
     if (e.stopAs)
         return;
     e.stopAs = finalState;
-    e.task->cancel(); // its finished() follows once the work has stopped
+    // Its finished() follows once the work has stopped.
+    e.task->stop(m_shuttingDown                      ? Task::StopReason::ShuttingDown
+                 : finalState == TaskState::TimedOut ? Task::StopReason::TimedOut
+                                                     : Task::StopReason::Cancelled);
     rebalance();
 }
 

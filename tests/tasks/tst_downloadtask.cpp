@@ -2,15 +2,22 @@
 // The download kind against real servers in real processes on 127.0.0.1: a scripted
 // misbehaving one (tests/support/misbehaving_http_server.py) for every way a server can go
 // wrong, and Python's own `http.server` as an oracle for a plain file. Each failure row
-// checks the error and its details, that nothing (no temporary file either) is left behind,
+// checks the error and its details, that nothing (no partial file either) is left behind,
 // and that a file already at dest is byte-identical afterwards.
+// Resuming runs against tests/support/range_http_server.py, which serves ranges with ETag and
+// Last-Modified (or, asked to, ignores them, answers wrong ranges, drops, stalls or times out
+// an idle connection) and logs every request; and against `http.server`, which ignores Range.
+// Every resumed file is compared byte for byte with what was served.
 #include <worker/DownloadTask.h>
 #include <worker/TaskManager.h>
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QLocale>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -80,6 +87,28 @@ void stopServer(QProcess &process)
 
 const QByteArray kOldContents = "an older version, which only a complete download may replace\n";
 constexpr int kRedirectLimit = DownloadTask::kMaxRedirects;
+
+// What the range server sends as a file's ETag: a digest of its bytes.
+QString etagOf(const QByteArray &data)
+{
+    return QLatin1Char('"') + sha256Of(data).left(20) + QLatin1Char('"');
+}
+
+// Served files are this old, so that their Last-Modified is a strong validator.
+const QDateTime kServedTime(QDate(2020, 1, 2), QTime(3, 4, 5), Qt::UTC);
+const QString kServedLastModified = QStringLiteral("Thu, 02 Jan 2020 03:04:05 GMT");
+
+// The sidecar as the task writes it (DownloadTask.h), for the partials a test leaves behind.
+QByteArray sidecar(const QString &url, const QString &etag, const QString &lastModified,
+                   qint64 length)
+{
+    QJsonObject o{{"version", 1}, {"url", url}, {"length", double(length)}};
+    if (!etag.isEmpty())
+        o.insert("etag", etag);
+    if (!lastModified.isEmpty())
+        o.insert("lastModified", lastModified);
+    return QJsonDocument(o).toJson();
+}
 } // namespace
 
 class tst_DownloadTask : public QObject
@@ -105,11 +134,49 @@ private Q_SLOTS:
     void stopLeavesNothing();
     void matchesPythonHttpServer();
 
+    void continuesAfterAnInterruption_data();
+    void continuesAfterAnInterruption();
+    void interruptionWithoutAStrongValidatorFails_data();
+    void interruptionWithoutAStrongValidatorFails();
+    void pauseOverTheServersIdleTimeoutContinues();
+    void stallFailsAfterItsRetriesAndKeepsThePartial();
+    void stopKeepsOrRemovesThePartial_data();
+    void stopKeepsOrRemovesThePartial();
+    void killedProcessIsResumed();
+    void partialLeftBehind_data();
+    void partialLeftBehind();
+    void oneDestIsDownloadedByOneTaskAtATime();
+    void aPartialIsNeverASymlink();
+
 private:
     QString url(const QString &path) const
     {
         return QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path);
     }
+    // Tagged with the test (and row) that asks, so that its requests can be told apart in the
+    // server's log from any a former test's network layer still sends.
+    QString rangeUrl(const QString &name, const QString &query = QString()) const
+    {
+        return QStringLiteral("http://127.0.0.1:%1/%2?%3t=%4")
+            .arg(m_rangePort)
+            .arg(name, query.isEmpty() ? QString() : query + QLatin1Char('&'))
+            .arg(m_tag);
+    }
+    // Writes a file the range server (and http.server) serve, with an old mtime.
+    void serve(const QString &name, const QByteArray &data)
+    {
+        QVERIFY(writeFile(m_served->filePath(name), data));
+        QFile file(m_served->filePath(name));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(kServedTime, QFileDevice::FileModificationTime));
+    }
+    // The range server's requests for this test's URLs, each as
+    // "range=<Range or -> status=<status>"; if-ranges holds their If-Range headers. Qt sends a
+    // request again by itself when the connection closes before it read the answer, so a
+    // request right after the same one is left out unless `repeats` (where the task repeats them).
+    QStringList requests(QStringList *ifRanges = nullptr, bool repeats = false) const;
+    QString partialPath() const { return m_dest + QLatin1String(DownloadTask::kPartialSuffix); }
+    QString sidecarPath() const { return m_dest + QLatin1String(DownloadTask::kSidecarSuffix); }
     TaskSnapshot waitForEnd(quint64 id, int timeoutMs = 20000);
     QStringList folderContents() const
     {
@@ -119,6 +186,12 @@ private:
     const QByteArray m_body = makeBody(1024 * 1024 + 123);
     QProcess m_server;
     int m_port = 0;
+    std::unique_ptr<QTemporaryDir> m_served; // what the range server serves
+    QProcess m_rangeServer;
+    int m_rangePort = 0;
+    QStringList m_rangeLog; // its stdout, line by line
+    QByteArray m_rangeLogTail;
+    int m_tag = 0; // rangeUrl()'s, one per test run
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TaskManager> m_manager;
     QString m_dest;
@@ -131,16 +204,57 @@ void tst_DownloadTask::initTestCase()
     m_port = startServer(m_server, {QStringLiteral("-u"), script},
                          QRegularExpression(QStringLiteral("^(\\d+)\\n")));
     QVERIFY2(m_port > 0, m_server.readAllStandardError().constData());
+
+    m_served = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_served->isValid());
+    serve(QStringLiteral("file.bin"), m_body);
+    const QString ranged = QStringLiteral(CONDUIT_RANGE_SERVER);
+    m_rangePort = startServer(m_rangeServer, {QStringLiteral("-u"), ranged, m_served->path()},
+                              QRegularExpression(QStringLiteral("^(\\d+)\\n")));
+    QVERIFY2(m_rangePort > 0, m_rangeServer.readAllStandardError().constData());
+    m_rangeServer.readAllStandardOutput(); // the port
+    connect(&m_rangeServer, &QProcess::readyReadStandardOutput, this, [this] {
+        m_rangeLogTail += m_rangeServer.readAllStandardOutput();
+        for (qsizetype end; (end = m_rangeLogTail.indexOf('\n')) >= 0;) {
+            m_rangeLog.append(QString::fromLatin1(m_rangeLogTail.left(end)));
+            m_rangeLogTail.remove(0, end + 1);
+        }
+    });
 }
 
 void tst_DownloadTask::cleanupTestCase()
 {
     stopServer(m_server);
+    stopServer(m_rangeServer);
+}
+
+QStringList tst_DownloadTask::requests(QStringList *ifRanges, bool repeats) const
+{
+    static const QRegularExpression line(
+        QStringLiteral("^GET \\S+[?&]t=(\\d+) range=(\\S+) if-range=(.+) status=(\\d+)$"));
+    QStringList requests;
+    for (const QString &text : m_rangeLog) {
+        const auto match = line.match(text);
+        if (!match.hasMatch())
+            return {QStringLiteral("unexpected: ") + text};
+        if (match.captured(1).toInt() != m_tag)
+            continue;
+        const QString request
+            = QStringLiteral("range=%1 status=%2").arg(match.captured(2), match.captured(4));
+        if (!repeats && !requests.isEmpty() && requests.last() == request)
+            continue;
+        requests.append(request);
+        if (ifRanges)
+            ifRanges->append(match.captured(3));
+    }
+    return requests;
 }
 
 void tst_DownloadTask::init()
 {
     QVERIFY2(m_server.state() == QProcess::Running, "the scripted server died");
+    QVERIFY2(m_rangeServer.state() == QProcess::Running, "the range server died");
+    ++m_tag;
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_dest = m_dir->filePath(QStringLiteral("download.bin"));
@@ -214,7 +328,9 @@ void tst_DownloadTask::completes()
                                   {"path", m_dest},
                                   {"sha256", sha256Of(expected)},
                                   {"url", url(finalPath)},
-                                  {"redirects", redirects}}));
+                                  {"redirects", redirects},
+                                  {"resumedFrom", 0},
+                                  {"retries", 0}}));
     if (!expected.isEmpty())
         QCOMPARE(lastDone, expected.size());
     QCOMPARE(lastTotal == -2 ? qint64(-1) : lastTotal, total);
@@ -593,6 +709,432 @@ void tst_DownloadTask::matchesPythonHttpServer()
     QVERIFY(readFile(m_dest) == data);
     QCOMPARE(s.result.toObject().value("sha256").toString(), sha256Of(data));
     QCOMPARE(s.result.toObject().value("url").toString(), source);
+}
+
+void tst_DownloadTask::continuesAfterAnInterruption_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<bool>("withSha256");
+    QTest::addColumn<QString>("ifRange"); // what every range request's If-Range is
+
+    const QString etag = etagOf(m_body);
+    QTest::newRow("uninterrupted") << "" << false << etag;
+    // Every answer closes its connection after 300 000 bytes: at least three interruptions.
+    QTest::newRow("connection closed in the body") << "drop=300000" << false << etag;
+    QTest::newRow("connection reset in the body") << "drop=300000&rst=1" << false << etag;
+    QTest::newRow("with a sha256, which covers every part") << "drop=300000" << true << etag;
+    QTest::newRow("ETag only") << "drop=300000&lm=0" << false << etag;
+    QTest::newRow("Last-Modified only") << "drop=300000&etag=0" << false << kServedLastModified;
+}
+
+void tst_DownloadTask::continuesAfterAnInterruption()
+{
+    QFETCH(QString, query);
+    QFETCH(bool, withSha256);
+    QFETCH(QString, ifRange);
+
+    QJsonObject params{{"url", rangeUrl("file.bin", query)}, {"dest", m_dest}};
+    if (withSha256)
+        params.insert("sha256", sha256Of(m_body));
+    const TaskSnapshot s = waitForEnd(m_manager->start(QStringLiteral("download"), params));
+    QVERIFY2(s.state == TaskState::Completed, qPrintable(s.error ? s.error->message() : ""));
+    const QJsonObject result = s.result.toObject();
+    QCOMPARE(result.value("sha256").toString(), sha256Of(m_body));
+    QCOMPARE(result.value("bytes").toInteger(), m_body.size());
+    QCOMPARE(result.value("resumedFrom").toInteger(), 0);
+    QVERIFY(readFile(m_dest) == m_body);
+    QCOMPARE(folderContents(), QStringList{"download.bin"});
+
+    // The whole file first, then each range where the bytes so far end. How many of the bytes
+    // sent before a close arrive is up to the network layer (Qt drops what is beyond its read
+    // buffer), so each range starts at most 300 000 bytes after the one before.
+    const int retries = result.value("retries").toInt();
+    QVERIFY(query.isEmpty() ? retries == 0 : retries >= 3);
+    QTRY_COMPARE(requests().size(), retries + 1);
+    QStringList ifRanges;
+    const QStringList seen = requests(&ifRanges);
+    QCOMPARE(seen.first(), "range=- status=200");
+    static const QRegularExpression range(QStringLiteral("^range=bytes=(\\d+)- status=206$"));
+    qint64 from = 0;
+    for (qsizetype i = 1; i < seen.size(); ++i) {
+        const auto match = range.match(seen[i]);
+        QVERIFY2(match.hasMatch(), qPrintable(seen[i]));
+        const qint64 next = match.captured(1).toLongLong();
+        QVERIFY2(next > from && next <= from + 300000, qPrintable(seen[i]));
+        from = next;
+        QCOMPARE(ifRanges[i], ifRange);
+    }
+}
+
+void tst_DownloadTask::interruptionWithoutAStrongValidatorFails_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("query");
+    QTest::newRow("neither ETag nor Last-Modified") << "file.bin"
+                                                    << "drop=300000&etag=0&lm=0";
+    QTest::newRow("a weak ETag") << "file.bin"
+                                 << "drop=300000&weak=1&lm=0";
+    // Modified within the second the answer was sent: it could change again unseen.
+    QTest::newRow("a Last-Modified as recent as the answer") << "fresh.bin"
+                                                             << "drop=300000&etag=0";
+}
+
+void tst_DownloadTask::interruptionWithoutAStrongValidatorFails()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, query);
+    QVERIFY(writeFile(m_served->filePath("fresh.bin"), m_body));
+    const QString source = rangeUrl(name, query);
+    const TaskSnapshot s = waitForEnd(
+        m_manager->start(QStringLiteral("download"), {{"url", source}, {"dest", m_dest}}));
+    QCOMPARE(s.state, TaskState::Failed);
+    const QString closed = QStringLiteral("^connection closed after \\d+ of %1 bytes$");
+    QVERIFY2(QRegularExpression(closed.arg(m_body.size())).match(s.error->message()).hasMatch(),
+             qPrintable(s.error->message()));
+    QCOMPARE(s.error->details(), (QJsonObject{{"url", source}}));
+    QCOMPARE(folderContents(), QStringList()); // no partial, no sidecar
+    QTest::qWait(1500);                        // past the first retry's delay
+    QCOMPARE(requests(), QStringList{"range=- status=200"});
+}
+
+void tst_DownloadTask::pauseOverTheServersIdleTimeoutContinues()
+{
+    // More than the socket buffers on both sides hold, so that a paused reader blocks the
+    // server's send, which gives up after 1 s and closes the connection.
+    const QByteArray big = makeBody(16 * 1024 * 1024 + 7);
+    serve(QStringLiteral("big.bin"), big);
+    const quint64 id = m_manager->start(
+        QStringLiteral("download"),
+        {{"url", rangeUrl("big.bin", "idle=1")}, {"dest", m_dest}, {"sha256", sha256Of(big)}});
+    QTRY_VERIFY(m_manager->snapshot(id).done > 0);
+    m_manager->pause(id);
+    QTest::qWait(3000);
+    QVERIFY(m_manager->snapshot(id).done < big.size());
+    m_manager->resume(id);
+    const TaskSnapshot s = waitForEnd(id, 30000);
+    QVERIFY2(s.state == TaskState::Completed, qPrintable(s.error ? s.error->message() : ""));
+    QVERIFY(readFile(m_dest) == big);
+    QCOMPARE(s.result.toObject().value("retries").toInt(), 1);
+    const QStringList seen = requests();
+    QCOMPARE(seen.size(), 2);
+    QCOMPARE(seen[0], "range=- status=200");
+    QVERIFY2(QRegularExpression("^range=bytes=\\d+- status=206$").match(seen[1]).hasMatch(),
+             qPrintable(seen[1]));
+    QCOMPARE(folderContents(), QStringList{"download.bin"});
+}
+
+void tst_DownloadTask::stallFailsAfterItsRetriesAndKeepsThePartial()
+{
+    const QString source = rangeUrl("file.bin", "stallat=300000");
+    QElapsedTimer clock;
+    clock.start();
+    const TaskSnapshot s = waitForEnd(m_manager->start(
+        QStringLiteral("download"), {{"url", source}, {"dest", m_dest}, {"stallTimeoutMs", 400}}));
+    QCOMPARE(s.state, TaskState::Failed);
+    QCOMPARE(s.error->message(), "no data for 0.4 s");
+    QCOMPARE(s.error->details(), (QJsonObject{{"url", source},
+                                              {"retries", DownloadTask::kMaxRetries},
+                                              {"partial", partialPath()},
+                                              {"partialBytes", 300000}}));
+    // Each stall, then the delays doubling from kRetryDelayMs.
+    qint64 least = (DownloadTask::kMaxRetries + 1) * 400;
+    for (int i = 0; i < DownloadTask::kMaxRetries; ++i)
+        least += DownloadTask::kRetryDelayMs << i;
+    QVERIFY2(clock.elapsed() >= least, qPrintable(QString::number(clock.elapsed())));
+    // The whole file, then a range from where it stalled, once for each retry.
+    const QString range = QStringLiteral("range=bytes=300000- status=206");
+    QCOMPARE(requests(), (QStringList{"range=- status=200", range}));
+    QVERIFY(requests(nullptr, true).count(range) >= DownloadTask::kMaxRetries);
+    // Kept for a later task, every byte of it good.
+    QCOMPARE(folderContents(), (QStringList{"download.bin.part", "download.bin.part.json"}));
+    QVERIFY(readFile(partialPath()) == m_body.left(300000));
+}
+
+void tst_DownloadTask::stopKeepsOrRemovesThePartial_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<bool>("kept");
+    QTest::addColumn<bool>("existing");
+    for (const bool existing : {false, true}) {
+        const char *over = existing ? ", over an existing file" : "";
+        QTest::addRow("cancel removes it%s", over) << "cancel" << false << existing;
+        QTest::addRow("cancel while paused removes it%s", over) << "paused" << false << existing;
+        QTest::addRow("a timeout keeps it%s", over) << "timeout" << true << existing;
+        QTest::addRow("a shutdown (quitting) keeps it%s", over) << "shutdown" << true << existing;
+    }
+}
+
+void tst_DownloadTask::stopKeepsOrRemovesThePartial()
+{
+    QFETCH(QString, how);
+    QFETCH(bool, kept);
+    QFETCH(bool, existing);
+    if (existing)
+        QVERIFY(writeFile(m_dest, kOldContents));
+    // 64 KiB every 100 ms: about 1.6 s for the whole file.
+    const QString source = rangeUrl("file.bin", "chunk=65536&delay=100");
+    TaskOptions options;
+    if (how == QLatin1String("timeout"))
+        options.timeout = 700ms;
+    const quint64 id = m_manager->start(QStringLiteral("download"),
+                                        {{"url", source}, {"dest", m_dest}}, options);
+    QTRY_VERIFY(m_manager->snapshot(id).done > 0);
+    if (how == QLatin1String("cancel")) {
+        m_manager->cancel(id);
+    } else if (how == QLatin1String("paused")) {
+        m_manager->pause(id);
+        m_manager->cancel(id);
+    } else if (how == QLatin1String("shutdown")) {
+        QVERIFY(m_manager->shutdown(1s));
+    }
+    const TaskSnapshot s = waitForEnd(id, 5000);
+    QCOMPARE(s.state, how == QLatin1String("timeout") ? TaskState::TimedOut : TaskState::Cancelled);
+    if (existing)
+        QCOMPARE(readFile(m_dest), kOldContents);
+    QStringList expected;
+    if (existing)
+        expected.append("download.bin");
+    if (!kept) {
+        QCOMPARE(folderContents(), expected);
+        return;
+    }
+    expected.append({"download.bin.part", "download.bin.part.json"});
+    QCOMPARE(folderContents(), expected);
+    const QByteArray partial = readFile(partialPath());
+    QVERIFY(partial.size() > 0 && partial.size() < m_body.size());
+    QVERIFY(partial == m_body.left(partial.size()));
+
+    // A new task (a new process, as far as it can tell) goes on from there.
+    m_manager = std::make_unique<TaskManager>();
+    const TaskSnapshot again = waitForEnd(
+        m_manager->start(QStringLiteral("download"), {{"url", source}, {"dest", m_dest}}));
+    QVERIFY2(again.state == TaskState::Completed,
+             qPrintable(again.error ? again.error->message() : ""));
+    QCOMPARE(again.result.toObject().value("resumedFrom").toInteger(), partial.size());
+    QVERIFY(readFile(m_dest) == m_body);
+    QCOMPARE(folderContents(), QStringList{"download.bin"});
+    QCOMPARE(requests(),
+             (QStringList{"range=- status=200",
+                          QStringLiteral("range=bytes=%1- status=206").arg(partial.size())}));
+}
+
+void tst_DownloadTask::killedProcessIsResumed()
+{
+    QProcess child;
+    const QString source = rangeUrl("file.bin", "chunk=65536&delay=100");
+    child.start(QStringLiteral(CONDUIT_DOWNLOAD_IN_CHILD), {source, m_dest});
+    QVERIFY(child.waitForStarted(10000));
+    static const QRegularExpression done(QStringLiteral("done (\\d+)\\n$"));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        ((out += child.readAllStandardOutput()),
+         done.match(QString::fromLatin1(out)).captured(1).toLongLong() >= 300000),
+        10000);
+    child.kill(); // SIGKILL: nothing of it runs after this
+    QVERIFY(child.waitForFinished(5000));
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(folderContents(), (QStringList{"download.bin.part", "download.bin.part.json"}));
+    const QByteArray partial = readFile(partialPath());
+    QVERIFY(partial.size() >= 300000 && partial.size() < m_body.size());
+    QVERIFY(partial == m_body.left(partial.size()));
+
+    const TaskSnapshot s = waitForEnd(
+        m_manager->start(QStringLiteral("download"),
+                         {{"url", source}, {"dest", m_dest}, {"sha256", sha256Of(m_body)}}));
+    QVERIFY2(s.state == TaskState::Completed, qPrintable(s.error ? s.error->message() : ""));
+    QCOMPARE(s.result.toObject().value("resumedFrom").toInteger(), partial.size());
+    QCOMPARE(s.result.toObject().value("bytes").toInteger(), m_body.size());
+    QVERIFY(readFile(m_dest) == m_body);
+    QCOMPARE(folderContents(), QStringList{"download.bin"});
+    QCOMPARE(requests(),
+             (QStringList{"range=- status=200",
+                          QStringLiteral("range=bytes=%1- status=206").arg(partial.size())}));
+}
+
+void tst_DownloadTask::partialLeftBehind_data()
+{
+    QTest::addColumn<QString>("server"); // "range", or "python" (http.server)
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QByteArray>("partial");
+    QTest::addColumn<QByteArray>("sidecar"); // as the task writes it; empty: none
+    QTest::addColumn<bool>("withSha256");
+    QTest::addColumn<qint64>("resumedFrom");   // -1: fails with checksum_mismatch
+    QTest::addColumn<QStringList>("expected"); // the requests the range server saw
+
+    // As a killed process leaves them: a prefix of the file and what the answer said of it.
+    // The range server serves changed.bin as m_body, and its partials are of an older version.
+    const QByteArray body = m_body;
+    QByteArray older = body;
+    std::reverse(older.begin(), older.end());
+    const qint64 size = body.size();
+    const QByteArray part = body.left(400000);
+    const QString url = QStringLiteral("/changed.bin"); // rangeUrl() in the test
+    const auto side
+        = [&](const QString &query, const QString &etag, const QString &lm, qint64 length = -2) {
+              return sidecar(query, etag, lm, length == -2 ? body.size() : length);
+          };
+    const QString etag = etagOf(body);
+    const QStringList resumed{"range=bytes=400000- status=206"};
+    QByteArray wrong = part;
+    wrong[1234] = char(wrong[1234] ^ 0x40);
+
+    QTest::newRow("resumed by its ETag")
+        << "range"
+        << "" << part << side("", etag, kServedLastModified) << false << qint64(400000) << resumed;
+    QTest::newRow("resumed by its Last-Modified")
+        << "range"
+        << "etag=0" << part << side("etag=0", "", kServedLastModified) << false << qint64(400000)
+        << resumed;
+    QTest::newRow("resumed, with a sha256 over the whole file")
+        << "range"
+        << "" << part << side("", etag, "") << true << qint64(400000) << resumed;
+    QTest::newRow("a bad byte in the partial fails the sha256")
+        << "range"
+        << "" << wrong << side("", etag, "") << true << qint64(-1) << resumed;
+    QTest::newRow("as long as the file: its last byte is asked again")
+        << "range"
+        << "" << body << side("", etag, "") << false << size - 1
+        << QStringList{QStringLiteral("range=bytes=%1- status=206").arg(size - 1)};
+    QTest::newRow("the file changed: If-Range gets it whole")
+        << "range"
+        << "" << older.left(400000) << side("", etagOf(older), "") << false << qint64(0)
+        << QStringList{"range=bytes=400000- status=200"};
+    QTest::newRow("the file changed, If-Range ignored: another ETag, asked again")
+        << "range"
+        << "ifrange=0" << older.left(400000) << side("ifrange=0", etagOf(older), "") << false
+        << qint64(0) << QStringList{"range=bytes=400000- status=206", "range=- status=200"};
+    QTest::newRow("the file changed, If-Range ignored: another Last-Modified, asked again")
+        << "range"
+        << "ifrange=0&etag=0" << older.left(400000)
+        << side("ifrange=0&etag=0", "", "Wed, 01 Jan 2020 00:00:00 GMT") << false << qint64(0)
+        << QStringList{"range=bytes=400000- status=206", "range=- status=200"};
+    QTest::newRow("a wrong Content-Range: asked again")
+        << "range"
+        << "badrange=1" << part << side("badrange=1", etag, "") << false << qint64(0)
+        << QStringList{"range=bytes=400000- status=206", "range=- status=200"};
+    QTest::newRow("a length on record that differs: asked again")
+        << "range"
+        << "" << part << side("", etag, "", size + 1) << false << qint64(0)
+        << QStringList{"range=bytes=400000- status=206", "range=- status=200"};
+    QTest::newRow("416 for a partial as long as a file of unknown length: asked again")
+        << "range"
+        << "" << body << side("", etag, "", -1) << false << qint64(0)
+        << QStringList{QStringLiteral("range=bytes=%1- status=416").arg(size),
+                       "range=- status=200"};
+    QTest::newRow("ranges ignored: the 200 is taken whole")
+        << "range"
+        << "ranges=0" << part << side("ranges=0", etag, "") << false << qint64(0)
+        << QStringList{"range=bytes=400000- status=200"};
+    QTest::newRow("a sidecar of another URL: not resumed")
+        << "range"
+        << "" << part << side("other=1", etag, "") << false << qint64(0)
+        << QStringList{"range=- status=200"};
+    QTest::newRow("no sidecar: not resumed")
+        << "range"
+        << "" << part << QByteArray() << false << qint64(0) << QStringList{"range=- status=200"};
+    QTest::newRow("a sidecar that is not JSON: not resumed")
+        << "range"
+        << "" << part << QByteArray("{\"version\": 1, \"url\":") << false << qint64(0)
+        << QStringList{"range=- status=200"};
+    QTest::newRow("a sidecar without a validator: not resumed")
+        << "range"
+        << "" << part << side("", "", "") << false << qint64(0)
+        << QStringList{"range=- status=200"};
+    QTest::newRow("python http.server ignores Range: the 200 is taken whole")
+        << "python"
+        << "" << part << side("", "", kServedLastModified) << false << qint64(0) << QStringList();
+}
+
+void tst_DownloadTask::partialLeftBehind()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, query);
+    QFETCH(QByteArray, partial);
+    QFETCH(QByteArray, sidecar);
+    QFETCH(bool, withSha256);
+    QFETCH(qint64, resumedFrom);
+    QFETCH(QStringList, expected);
+
+    serve(QStringLiteral("changed.bin"), m_body);
+    QProcess python;
+    QString source = rangeUrl("changed.bin", query);
+    if (server == QLatin1String("python")) {
+        const int port = startServer(python,
+                                     {QStringLiteral("-u"), QStringLiteral("-m"),
+                                      QStringLiteral("http.server"), QStringLiteral("--bind"),
+                                      QStringLiteral("127.0.0.1"), QStringLiteral("--directory"),
+                                      m_served->path(), QStringLiteral("0")},
+                                     QRegularExpression(QStringLiteral("port (\\d+)")));
+        QVERIFY2(port > 0, python.readAllStandardError().constData());
+        source = QStringLiteral("http://127.0.0.1:%1/changed.bin").arg(port);
+    }
+    // The sidecar's url was written for the range server's changed.bin and the row's query.
+    if (!sidecar.isEmpty()) {
+        QJsonObject o = QJsonDocument::fromJson(sidecar).object();
+        if (o.contains("url")) {
+            const QString query = o.value("url").toString();
+            o.insert("url",
+                     server == QLatin1String("python") ? source : rangeUrl("changed.bin", query));
+            sidecar = QJsonDocument(o).toJson();
+        }
+        QVERIFY(writeFile(sidecarPath(), sidecar));
+    }
+    QVERIFY(writeFile(partialPath(), partial));
+
+    QJsonObject params{{"url", source}, {"dest", m_dest}};
+    if (withSha256)
+        params.insert("sha256", sha256Of(m_body));
+    const TaskSnapshot s = waitForEnd(m_manager->start(QStringLiteral("download"), params));
+    stopServer(python);
+    if (resumedFrom < 0) {
+        QCOMPARE(s.state, TaskState::Failed);
+        QCOMPARE(s.error->code(), "checksum_mismatch");
+        QCOMPARE(folderContents(), QStringList()); // known bad: nothing kept
+    } else {
+        QVERIFY2(s.state == TaskState::Completed, qPrintable(s.error ? s.error->message() : ""));
+        QCOMPARE(s.result.toObject().value("resumedFrom").toInteger(), resumedFrom);
+        QCOMPARE(s.result.toObject().value("sha256").toString(), sha256Of(m_body));
+        QVERIFY(readFile(m_dest) == m_body);
+        QCOMPARE(folderContents(), QStringList{"download.bin"});
+    }
+    if (server == QLatin1String("range")) {
+        QTRY_VERIFY(requests().size() >= expected.size());
+        QCOMPARE(requests(), expected);
+    }
+}
+
+void tst_DownloadTask::oneDestIsDownloadedByOneTaskAtATime()
+{
+    const QString source = rangeUrl("file.bin", "chunk=65536&delay=50");
+    const quint64 first
+        = m_manager->start(QStringLiteral("download"), {{"url", source}, {"dest", m_dest}});
+    QTRY_VERIFY(m_manager->snapshot(first).done > 0);
+    const TaskSnapshot second = waitForEnd(
+        m_manager->start(QStringLiteral("download"), {{"url", source}, {"dest", m_dest}}));
+    QCOMPARE(second.state, TaskState::Failed);
+    QCOMPARE(second.error->code(), "io_error");
+    QCOMPARE(second.error->message(),
+             QStringLiteral("%1 is being downloaded by another task").arg(m_dest));
+    const TaskSnapshot s = waitForEnd(first);
+    QCOMPARE(s.state, TaskState::Completed);
+    QVERIFY(readFile(m_dest) == m_body);
+    QCOMPARE(folderContents(), QStringList{"download.bin"});
+}
+
+void tst_DownloadTask::aPartialIsNeverASymlink()
+{
+    // Someone who can write in dest's folder must not make the download write elsewhere.
+    const QString victim = m_dir->filePath(QStringLiteral("victim"));
+    QVERIFY(writeFile(victim, kOldContents));
+    QVERIFY(QFile::link(victim, partialPath()));
+    const TaskSnapshot s = waitForEnd(m_manager->start(
+        QStringLiteral("download"), {{"url", rangeUrl("file.bin")}, {"dest", m_dest}}));
+    QCOMPARE(s.state, TaskState::Failed);
+    QCOMPARE(s.error->code(), "io_error");
+    QVERIFY2(s.error->message().startsWith(QStringLiteral("cannot create %1: ").arg(partialPath())),
+             qPrintable(s.error->message()));
+    QCOMPARE(readFile(victim), kOldContents);
+    QCOMPARE(folderContents(), (QStringList{"download.bin.part", "victim"}));
 }
 
 QTEST_GUILESS_MAIN(tst_DownloadTask)
