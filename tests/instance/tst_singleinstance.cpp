@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SingleInstance with real processes and real local sockets: this binary run again is the other
 // Conduit (`--send DIR ARGS…` hands ARGS over from its own working directory, `--primary DIR`
-// listens and prints what it receives, `--race DIR N` is one of N starting at once), python3 is
+// listens and prints what it receives, `--race DIR N` is one of N starting on one "go"), python3 is
 // the hostile, silent or foreign peer. The suite's own SingleInstance listens in-process, so it
 // waits only by spinning the event loop (QTest::qWaitFor), never in waitForFinished.
 #include <app/CommandLine.h>
@@ -24,6 +24,8 @@
 #include <QtEndian>
 
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +88,12 @@ int runHelper(const QStringList &args)
                          if (++received == expected)
                              QCoreApplication::quit();
                      });
+    if (expected > 0) {
+        // All start at once: each waits for its "go" line, which the suite writes to all.
+        char go[8];
+        if (!std::fgets(go, sizeof go, stdin))
+            return 2;
+    }
     const Role role = instance.start({{QStringLiteral("conduit")}, QDir::currentPath(), {}});
     say(roleName(role));
     if (role != Role::Primary)
@@ -207,6 +215,8 @@ private Q_SLOTS:
     void anotherUserIsRefused_data();
     void anotherUserIsRefused();
     void noAnswerStartsOnItsOwnInTime();
+    void aStartingConduitIsWaitedFor_data();
+    void aStartingConduitIsWaitedFor();
     void twoStartingAtOnceMakeOnePrimary();
 
 private:
@@ -610,15 +620,65 @@ void tst_SingleInstance::noAnswerStartsOnItsOwnInTime()
     QCOMPARE(hung.state(), QProcess::Running);
 }
 
+void tst_SingleInstance::aStartingConduitIsWaitedFor_data()
+{
+    QTest::addColumn<bool>("released");
+    QTest::newRow("until it listens") << true;
+    QTest::newRow("for kHandOffTimeout at most") << false;
+}
+
+// Who listens is decided under the lock: one that finds it held waits, and does not listen
+// meanwhile.
+void tst_SingleInstance::aStartingConduitIsWaitedFor()
+{
+    QFETCH(bool, released);
+
+    const int lock = ::open(QFile::encodeName(m_dir->path() + "/conduit-instance.lock").constData(),
+                            O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    QVERIFY(lock >= 0);
+    bool held = true;
+    const auto unlock = qScopeGuard([&] {
+        if (held)
+            ::close(lock);
+    });
+    QCOMPARE(::flock(lock, LOCK_EX), 0);
+
+    QProcess conduit;
+    QElapsedTimer timer;
+    timer.start();
+    startHelper(conduit, {QStringLiteral("--send"), m_dir->path(), QStringLiteral("--hash"),
+                          QStringLiteral("/")});
+    QTest::qWait(1000);
+    QCOMPARE(conduit.state(), QProcess::Running);
+    QVERIFY(!QFileInfo::exists(m_dir->path() + QStringLiteral("/conduit-instance")));
+    if (released) {
+        ::close(lock); // nobody listens, so the one waiting will
+        held = false;
+    }
+    QVERIFY(finish(conduit));
+    const QByteArray out = conduit.readAllStandardOutput() + conduit.readAllStandardError();
+    if (released) {
+        QVERIFY2(out.startsWith("primary\n"), out.constData());
+    } else {
+        QVERIFY2(out.contains("standalone") && out.contains("another Conduit was starting"),
+                 out.constData());
+        QVERIFY(timer.elapsed() >= SingleInstance::kHandOffTimeout.count() - 100);
+    }
+}
+
 void tst_SingleInstance::twoStartingAtOnceMakeOnePrimary()
 {
-    constexpr int kCount = 4;
+    constexpr int kCount = 8;
     std::vector<std::unique_ptr<QProcess>> conduits;
     for (int i = 0; i < kCount; ++i) {
         conduits.push_back(std::make_unique<QProcess>());
         startHelper(*conduits.back(),
                     {QStringLiteral("--race"), m_dir->path(), QString::number(kCount)});
+        QVERIFY(conduits.back()->waitForStarted(kProcessMs));
     }
+    QTest::qWait(300); // each is at its fgets
+    for (const auto &conduit : conduits)
+        conduit->write("go\n");
     QMap<QByteArray, int> roles;
     for (const auto &conduit : conduits) {
         QVERIFY(finish(*conduit));
