@@ -104,11 +104,8 @@ QString SingleInstance::defaultDirectory()
 
 SingleInstance::Message SingleInstance::ownMessage()
 {
-    Message message{QCoreApplication::arguments(), QDir::currentPath(),
-                    qEnvironmentVariable("XDG_ACTIVATION_TOKEN")};
-    if (message.activationToken.isEmpty())
-        message.activationToken = qEnvironmentVariable("DESKTOP_STARTUP_ID");
-    return message;
+    return {QCoreApplication::arguments(), QDir::currentPath(),
+            qEnvironmentVariable("XDG_ACTIVATION_TOKEN")};
 }
 
 std::optional<QString> SingleInstance::whyNotPrivate(const QString &directory)

@@ -46,7 +46,7 @@ public:
     {
         QStringList arguments; // the program first, as QCoreApplication::arguments()
         QString workingDirectory;
-        QString activationToken; // XDG_ACTIVATION_TOKEN (Wayland), else DESKTOP_STARTUP_ID
+        QString activationToken; // XDG_ACTIVATION_TOKEN: Wayland lets it raise a window
     };
     enum class Role {
         Primary,    // listening: later Conduits hand their command lines to this one
