@@ -32,7 +32,10 @@ struct Options
 Options declare(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(
-        CommandLine::tr("Conduit: a Vue page and an asynchronous C++ process, talking both ways."));
+        CommandLine::tr("Conduit: a Vue page and an asynchronous C++ process, talking both ways.")
+        + QStringLiteral("\n\n")
+        + CommandLine::tr("A Conduit that runs already takes the command line over and shows\n"
+                          "its window; --dev-url and --exit-after-load start one of their own."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption devUrl(
@@ -57,7 +60,7 @@ Options declare(QCommandLineParser &parser)
     parser.addOption(hash);
     parser.addOption(verify);
     parser.addPositionalArgument(
-        QStringLiteral("urls"),
+        QStringLiteral("URL|manifest"),
         CommandLine::tr("http(s) URLs to download into the Downloads folder, and checksum "
                         "manifests to verify."),
         CommandLine::tr("[URL|manifest...]"));

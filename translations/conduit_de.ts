@@ -67,6 +67,12 @@
         <source>%1 is a folder: to hash it, use --hash %1</source>
         <translation>%1 ist ein Ordner: zum Hashen --hash %1 verwenden</translation>
     </message>
+    <message>
+        <source>A Conduit that runs already takes the command line over and shows
+its window; --dev-url and --exit-after-load start one of their own.</source>
+        <translation>Läuft Conduit bereits, übernimmt es die Befehlszeile und zeigt sein Fenster;
+--dev-url und --exit-after-load starten ein eigenes.</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>

@@ -67,6 +67,12 @@
         <source>%1 is a folder: to hash it, use --hash %1</source>
         <translation>%1 est un dossier : pour le hacher, utilisez --hash %1</translation>
     </message>
+    <message>
+        <source>A Conduit that runs already takes the command line over and shows
+its window; --dev-url and --exit-after-load start one of their own.</source>
+        <translation>Un Conduit déjà lancé reprend la ligne de commande et affiche sa fenêtre ;
+--dev-url et --exit-after-load en lancent un à part.</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>
