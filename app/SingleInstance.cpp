@@ -116,10 +116,10 @@ std::optional<QString> SingleInstance::whyNotPrivate(const QString &directory)
     if (fd < 0)
         return tr("%1 is not a folder of its own: %2").arg(directory, qt_error_string(errno));
     struct stat status = {};
-    const bool statted = ::fstat(fd, &status) == 0;
+    const int error = ::fstat(fd, &status) == 0 ? 0 : errno;
     ::close(fd);
-    if (!statted)
-        return tr("cannot read %1: %2").arg(directory, qt_error_string(errno));
+    if (error != 0)
+        return tr("cannot read %1: %2").arg(directory, qt_error_string(error));
     if (status.st_uid != ::geteuid())
         return tr("%1 belongs to another user").arg(directory);
     if ((status.st_mode & 0777) != 0700)
