@@ -15,15 +15,6 @@ void registerScheme()
     QWebEngineUrlScheme::registerScheme(scheme);
 }
 
-QUrl entryUrl()
-{
-    QUrl url;
-    url.setScheme(QString::fromLatin1(kName));
-    url.setHost(QString::fromLatin1(kHost));
-    url.setPath(QStringLiteral("/index.html"));
-    return url;
-}
-
 bool isAppUrl(const QUrl &url)
 {
     return url.scheme() == QLatin1String(kName) && url.host() == QLatin1String(kHost);

@@ -13,7 +13,17 @@ inline constexpr char kName[] = "app";
 inline constexpr char kHost[] = "conduit";
 
 void registerScheme();
-QUrl entryUrl(); // app://conduit/index.html
 bool isAppUrl(const QUrl &url);
+
+// app://conduit/index.html. Inline: the command line (conduit_instance) names the page without
+// linking QtWebEngine.
+inline QUrl entryUrl()
+{
+    QUrl url;
+    url.setScheme(QString::fromLatin1(kName));
+    url.setHost(QString::fromLatin1(kHost));
+    url.setPath(QStringLiteral("/index.html"));
+    return url;
+}
 
 } // namespace Conduit::AppScheme

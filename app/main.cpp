@@ -3,7 +3,9 @@
 #include "AppWindows.h"
 #include "CommandLine.h"
 #include "ConduitRuntime.h"
+#include "MainWindow.h"
 #include "RootSandboxGuard.h"
+#include "SingleInstance.h"
 #include "Translations.h"
 #include "UnixSignalWatcher.h"
 
@@ -24,6 +26,48 @@ bool asksForHelpOrVersion(int argc, char *argv[])
             return true;
     }
     return false;
+}
+
+// Tasks the command line asked for; a refusal goes to stderr (the page shows the rest).
+void startTasks(Conduit::ConduitRuntime &runtime, const QList<Conduit::LaunchTask> &tasks)
+{
+    for (const Conduit::LaunchTask &task : tasks) {
+        runtime.taskGateway()
+            .start(task.kind, task.params)
+            .onFailed([kind = task.kind](const Conduit::CommandError &error) {
+                std::fprintf(stderr, "%s\n",
+                             qPrintable(Conduit::CommandLine::tr("Cannot start %1: %2")
+                                            .arg(kind, error.message())));
+                return QJsonValue();
+            });
+    }
+}
+
+// Another `conduit …` handed its command line over: start its tasks, show the window.
+void openHandedOver(Conduit::ConduitRuntime &runtime, Conduit::AppWindows &windows,
+                    const Conduit::SingleInstance::Message &message)
+{
+    // The window in front takes it; with none left open (all closing), a new one does.
+    const QList<Conduit::MainWindow *> open = windows.windows();
+    Conduit::MainWindow *front = open.isEmpty() ? windows.open() : open.last();
+    if (const auto found = windows.window(runtime.pages().active()))
+        front = found;
+    QWidget &window = *front;
+    const Conduit::CommandLine::Parsed parsed
+        = Conduit::CommandLine::parse(message.arguments, message.workingDirectory);
+    if (parsed.outcome == Conduit::CommandLine::Outcome::Run)
+        startTasks(runtime, parsed.options.tasks);
+    else if (parsed.outcome == Conduit::CommandLine::Outcome::Refused)
+        std::fprintf(stderr, "%s\n", qPrintable(parsed.error));
+    if (window.isMinimized())
+        window.showNormal();
+    window.raise();
+    // Wayland lets a window take the focus with the token the launcher gave the other process
+    // (Qt's xdg-activation reads it from the environment); elsewhere it does nothing.
+    if (!message.activationToken.isEmpty())
+        qputenv("XDG_ACTIVATION_TOKEN", message.activationToken.toUtf8());
+    window.activateWindow();
+    qunsetenv("XDG_ACTIVATION_TOKEN");
 }
 
 void setApplicationIdentity()
@@ -55,6 +99,13 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.conduit.Conduit"));
     Conduit::Translations::install(app);
     const Conduit::LaunchOptions options = Conduit::CommandLine::parse(app);
+    // A Conduit of this user that runs already takes this command line (before anything heavy
+    // starts here); if none answers, this one listens for later ones.
+    Conduit::SingleInstance instance;
+    if (!options.separateInstance
+        && instance.start(Conduit::SingleInstance::ownMessage())
+               == Conduit::SingleInstance::Role::HandedOff)
+        return 0;
     Conduit::RootSandboxGuard::disableSandboxIfRoot();
 
     // A termination signal shuts down as closing the window does, without asking: the user
@@ -65,18 +116,13 @@ int main(int argc, char *argv[])
 
     Conduit::ConduitRuntime runtime;
     runtime.start();
-    for (const Conduit::LaunchTask &task : options.tasks) {
-        runtime.taskGateway()
-            .start(task.kind, task.params)
-            .onFailed([kind = task.kind](const Conduit::CommandError &error) {
-                std::fprintf(stderr, "%s\n",
-                             qPrintable(Conduit::CommandLine::tr("Cannot start %1: %2")
-                                            .arg(kind, error.message())));
-                return QJsonValue();
-            });
-    }
+    startTasks(runtime, options.tasks);
     Conduit::AppWindows windows(runtime, options.home);
     windows.open();
+    QObject::connect(&instance, &Conduit::SingleInstance::received, &windows,
+                     [&](const Conduit::SingleInstance::Message &message) {
+                         openHandedOver(runtime, windows, message);
+                     });
     if (options.exitAfterLoad) {
         QObject::connect(&runtime.pages(), &Conduit::PageHub::pageAttached, &app,
                          [] { QTimer::singleShot(0, qApp, &QCoreApplication::quit); });

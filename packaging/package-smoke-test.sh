@@ -42,6 +42,7 @@ dpkg-deb -c "$deb" > "$work/contents.txt"
 for f in ./usr/bin/conduit \
          "./usr/share/applications/$app_id.desktop" \
          "./usr/share/metainfo/$app_id.metainfo.xml" \
+         "./usr/share/mime/packages/$app_id.xml" \
          ./usr/share/icons/hicolor/scalable/apps/conduit.svg \
          ./usr/share/icons/hicolor/48x48/apps/conduit.png \
          ./usr/share/icons/hicolor/256x256/apps/conduit.png; do

@@ -8,7 +8,7 @@ packages=(
     qt6-base-dev qt6-webengine-dev qt6-webengine-dev-tools qt6-webchannel-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev
     libssl-dev xvfb xauth imagemagick coreutils fdupes
-    desktop-file-utils appstream dpkg-dev file python3
+    desktop-file-utils appstream shared-mime-info dpkg-dev file python3
     clang-14 libclang-rt-14-dev
 )
 

@@ -43,6 +43,36 @@
         <source>Cannot start %1: %2</source>
         <translation>%1 kann nicht gestartet werden: %2</translation>
     </message>
+    <message>
+        <source>http(s) URLs to download into the Downloads folder, and checksum manifests to verify.</source>
+        <translation>http(s)-URLs, die in den Download-Ordner heruntergeladen werden, und Prüfsummenlisten, die geprüft werden.</translation>
+    </message>
+    <message>
+        <source>[URL|manifest...]</source>
+        <translation>[URL|Prüfsummenliste...]</translation>
+    </message>
+    <message>
+        <source>Not a valid URL: %1</source>
+        <translation>Keine gültige URL: %1</translation>
+    </message>
+    <message>
+        <source>There is no Downloads folder to save %1 in.</source>
+        <translation>Es gibt keinen Download-Ordner, in dem %1 gespeichert werden könnte.</translation>
+    </message>
+    <message>
+        <source>Conduit opens http and https URLs and checksum manifests, not this: %1</source>
+        <translation>Conduit öffnet http- und https-URLs und Prüfsummenlisten, aber nicht dies: %1</translation>
+    </message>
+    <message>
+        <source>%1 is a folder: to hash it, use --hash %1</source>
+        <translation>%1 ist ein Ordner: zum Hashen --hash %1 verwenden</translation>
+    </message>
+    <message>
+        <source>A Conduit that runs already takes the command line over and shows
+its window; --dev-url and --exit-after-load start one of their own.</source>
+        <translation>Läuft Conduit bereits, übernimmt es die Befehlszeile und zeigt sein Fenster;
+--dev-url und --exit-after-load starten ein eigenes.</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>
@@ -162,6 +192,81 @@
     <message>
         <source>&amp;Close Window</source>
         <translation>Fenster &amp;schließen</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::SingleInstance</name>
+    <message>
+        <source>%1 is not a folder of its own: %2</source>
+        <translation>%1 ist kein eigener Ordner: %2</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another user</source>
+        <translation>%1 gehört einem anderen Benutzer</translation>
+    </message>
+    <message>
+        <source>%1 has mode %2, not 0700</source>
+        <translation>%1 hat die Rechte %2, nicht 0700</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot lock %1: %2</source>
+        <translation>%1 kann nicht gesperrt werden: %2</translation>
+    </message>
+    <message>
+        <source>another Conduit was starting and did not finish within %1 s</source>
+        <translation>ein anderes Conduit startete und wurde nicht innerhalb von %1 s fertig</translation>
+    </message>
+    <message>
+        <source>cannot reach the running Conduit: %1</source>
+        <translation>das laufende Conduit ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1: %2</source>
+        <translation>auf %1 kann nicht gelauscht werden: %2</translation>
+    </message>
+    <message>
+        <source>the command line is too long to hand over (%1 bytes, at most %2)</source>
+        <translation>die Befehlszeile ist zu lang für die Übergabe (%1 Byte, höchstens %2)</translation>
+    </message>
+    <message>
+        <source>the running Conduit did not answer within %1 s</source>
+        <translation>das laufende Conduit hat nicht innerhalb von %1 s geantwortet</translation>
+    </message>
+    <message>
+        <source>the running Conduit closed the connection: %1</source>
+        <translation>das laufende Conduit hat die Verbindung geschlossen: %1</translation>
+    </message>
+    <message>
+        <source>the running Conduit answered with %1 bytes</source>
+        <translation>das laufende Conduit hat mit %1 Byte geantwortet</translation>
+    </message>
+    <message>
+        <source>the running Conduit refused the command line: %1</source>
+        <translation>das laufende Conduit hat die Befehlszeile abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Conduit starts on its own: %1</source>
+        <translation>Conduit startet eigenständig: %1</translation>
+    </message>
+    <message>
+        <source>a message of %1 bytes is too large (at most %2)</source>
+        <translation>eine Nachricht mit %1 Byte ist zu groß (höchstens %2)</translation>
+    </message>
+    <message>
+        <source>a malformed message: %1</source>
+        <translation>eine fehlerhafte Nachricht: %1</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>kein JSON-Objekt</translation>
     </message>
 </context>
 <context>

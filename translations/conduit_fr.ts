@@ -43,6 +43,36 @@
         <source>Cannot start %1: %2</source>
         <translation>Impossible de démarrer %1 : %2</translation>
     </message>
+    <message>
+        <source>http(s) URLs to download into the Downloads folder, and checksum manifests to verify.</source>
+        <translation>URL http(s) à télécharger dans le dossier Téléchargements, et manifestes de sommes de contrôle à vérifier.</translation>
+    </message>
+    <message>
+        <source>[URL|manifest...]</source>
+        <translation>[URL|manifeste...]</translation>
+    </message>
+    <message>
+        <source>Not a valid URL: %1</source>
+        <translation>URL non valide : %1</translation>
+    </message>
+    <message>
+        <source>There is no Downloads folder to save %1 in.</source>
+        <translation>Il n’y a pas de dossier Téléchargements où enregistrer %1.</translation>
+    </message>
+    <message>
+        <source>Conduit opens http and https URLs and checksum manifests, not this: %1</source>
+        <translation>Conduit ouvre les URL http et https et les manifestes de sommes de contrôle, pas ceci : %1</translation>
+    </message>
+    <message>
+        <source>%1 is a folder: to hash it, use --hash %1</source>
+        <translation>%1 est un dossier : pour le hacher, utilisez --hash %1</translation>
+    </message>
+    <message>
+        <source>A Conduit that runs already takes the command line over and shows
+its window; --dev-url and --exit-after-load start one of their own.</source>
+        <translation>Un Conduit déjà lancé reprend la ligne de commande et affiche sa fenêtre ;
+--dev-url et --exit-after-load en lancent un à part.</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>
@@ -71,7 +101,7 @@
     <name>Conduit::FilePreview</name>
     <message>
         <source>The image is too large to preview.</source>
-        <translation>L’image est trop grande pour être prévisualisée.</translation>
+        <translation>L’image est trop grande pour un aperçu.</translation>
     </message>
     <message>
         <source>There is no preview for %1 files.</source>
@@ -162,6 +192,81 @@
     <message>
         <source>&amp;Close Window</source>
         <translation>&amp;Fermer la fenêtre</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::SingleInstance</name>
+    <message>
+        <source>%1 is not a folder of its own: %2</source>
+        <translation>%1 n’est pas un dossier à soi : %2</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another user</source>
+        <translation>%1 appartient à un autre utilisateur</translation>
+    </message>
+    <message>
+        <source>%1 has mode %2, not 0700</source>
+        <translation>%1 a le mode %2, et non 0700</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>impossible d’ouvrir %1 : %2</translation>
+    </message>
+    <message>
+        <source>cannot lock %1: %2</source>
+        <translation>impossible de verrouiller %1 : %2</translation>
+    </message>
+    <message>
+        <source>another Conduit was starting and did not finish within %1 s</source>
+        <translation>un autre Conduit démarrait et n’a pas terminé en %1 s</translation>
+    </message>
+    <message>
+        <source>cannot reach the running Conduit: %1</source>
+        <translation>impossible de joindre le Conduit en cours : %1</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1: %2</source>
+        <translation>impossible d’écouter sur %1 : %2</translation>
+    </message>
+    <message>
+        <source>the command line is too long to hand over (%1 bytes, at most %2)</source>
+        <translation>la ligne de commande est trop longue pour être transmise (%1 octets, au plus %2)</translation>
+    </message>
+    <message>
+        <source>the running Conduit did not answer within %1 s</source>
+        <translation>le Conduit en cours n’a pas répondu en %1 s</translation>
+    </message>
+    <message>
+        <source>the running Conduit closed the connection: %1</source>
+        <translation>le Conduit en cours a fermé la connexion : %1</translation>
+    </message>
+    <message>
+        <source>the running Conduit answered with %1 bytes</source>
+        <translation>le Conduit en cours a répondu avec %1 octets</translation>
+    </message>
+    <message>
+        <source>the running Conduit refused the command line: %1</source>
+        <translation>le Conduit en cours a refusé la ligne de commande : %1</translation>
+    </message>
+    <message>
+        <source>Conduit starts on its own: %1</source>
+        <translation>Conduit démarre seul : %1</translation>
+    </message>
+    <message>
+        <source>a message of %1 bytes is too large (at most %2)</source>
+        <translation>un message de %1 octets est trop grand (au plus %2)</translation>
+    </message>
+    <message>
+        <source>a malformed message: %1</source>
+        <translation>un message mal formé : %1</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>pas un objet JSON</translation>
     </message>
 </context>
 <context>

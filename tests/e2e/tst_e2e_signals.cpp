@@ -33,6 +33,8 @@ private Q_SLOTS:
 private:
     // Starts `conduit --hash <dir>` and waits until its task runs.
     bool startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log);
+
+    QTemporaryDir m_runtime;
 };
 
 bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log)
@@ -43,6 +45,9 @@ bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, Q
     big.close();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("conduit.tasks.debug=true"));
+    // A runtime folder of its own (0700, as QTemporaryDir makes it): a Conduit the user (or
+    // another suite) runs must not take this command line over (SingleInstance).
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
     process.setProcessEnvironment(env);
     process.setProcessChannelMode(QProcess::SeparateChannels);
     process.start(QStringLiteral(CONDUIT_BINARY), {QStringLiteral("--hash"), dir.path()});
