@@ -3,6 +3,7 @@
 
 #include "ProcessGateway.h"
 #include <bridge/Bridge.h>
+#include <worker/TaskHistoryNotice.h>
 #include <worker/TaskOutputLog.h>
 #include <worker/TaskSnapshot.h>
 
@@ -36,20 +37,28 @@ TaskGateway::TaskGateway(Bridge &bridge, ProcessGateway &process, QObject *paren
                          [this](const QJsonValue &v) { onProgress(v); });
     m_process.routeEvent(QStringLiteral("task.output"),
                          [this](const QJsonValue &v) { onOutput(v); });
+    m_process.routeEvent(QStringLiteral("task.history"),
+                         [this](const QJsonValue &v) { onHistory(v); });
     connect(&m_bridge.streams(), &StreamOutbox::creditAvailable, this,
             &TaskGateway::onStreamCredit);
     connect(&m_bridge.streams(), &StreamOutbox::closed, this, &TaskGateway::onStreamClosed);
     m_bridge.setSnapshotProvider(
         [this] {
-            return QJsonObject{{QStringLiteral("tasks"), tasks()},
-                               {QStringLiteral("limit"), m_limit}};
+            QJsonObject snapshot{{QStringLiteral("tasks"), tasks()},
+                                 {QStringLiteral("limit"), m_limit}};
+            if (!m_historyNotice.isEmpty())
+                snapshot.insert(QStringLiteral("historyNotice"), m_historyNotice);
+            return snapshot;
         },
         Schema::object()
             .required(QStringLiteral("tasks"), Schema::arrayOf(TaskSnapshot::schema()))
             .required(QStringLiteral("limit"),
                       Schema::integer()
                           .range(TaskManager::kMinLimit, TaskManager::kMaxLimit)
-                          .describe(QStringLiteral("how many tasks run at once"))));
+                          .describe(QStringLiteral("how many tasks run at once")))
+            .optional(QStringLiteral("historyNotice"),
+                      TaskHistoryNotice::schema().describe(QStringLiteral(
+                          "the task history was set aside, or is off in this run"))));
 }
 
 QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
@@ -60,13 +69,17 @@ QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &p
 
 QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, const StreamHandle &output)
 {
-    return m_process.call(QStringLiteral("tasks.start"), args)
-        .then(this, [this, output](const QJsonValue &snapshot) {
-            remember(snapshot.toObject());
-            if (output.isValid())
-                bind(idOf(snapshot.toObject()), output, 0);
-            return snapshot;
-        });
+    return started(m_process.call(QStringLiteral("tasks.start"), args), output);
+}
+
+QFuture<QJsonValue> TaskGateway::started(QFuture<QJsonValue> answer, const StreamHandle &output)
+{
+    return answer.then(this, [this, output](const QJsonValue &snapshot) {
+        remember(snapshot.toObject());
+        if (output.isValid())
+            bind(idOf(snapshot.toObject()), output, 0);
+        return snapshot;
+    });
 }
 
 void TaskGateway::registerCommands(const TaskKinds &kinds)
@@ -87,6 +100,18 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                 .optional(QStringLiteral("priority"), Schema::integer().range(-1000, 1000), 0)
                 .optional(QStringLiteral("timeoutMs"), Schema::integer().range(1, kMaxTimeoutMs)),
             [this](const CommandCall &call) { return start(call.args, call.stream); },
+            StreamMode::Ordered, StreamLifetime::Handler)
+        .returns(snapshot);
+
+    // A finished task's kind, params and priority again, as a new task (its output, if any, to
+    // the call's channel).
+    commands
+        .add(
+            QStringLiteral("tasks.retry"), byId,
+            [this](const CommandCall &call) {
+                return started(m_process.call(QStringLiteral("tasks.retry"), call.args),
+                               call.stream);
+            },
             StreamMode::Ordered, StreamLifetime::Handler)
         .returns(snapshot);
 
@@ -194,6 +219,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                                     {QStringLiteral("max"), TaskManager::kMaxLimit}},
                         QStringLiteral("The range of tasks.setLimit."));
     api.declareEvent(QStringLiteral("task.state"), snapshot);
+    api.declareEvent(QStringLiteral("task.historyNotice"), TaskHistoryNotice::schema());
     Schema progressEvent = Schema::object().required(kId, Schema::integer());
     const Schema progress = TaskSnapshot::progressSchema().shape();
     for (const SchemaField &field : progress.fields())
@@ -226,6 +252,21 @@ TaskGateway::Record &TaskGateway::remember(const QJsonObject &snapshot)
     if (!isFinal(record.snapshot) || isFinal(snapshot))
         record.snapshot = snapshot;
     return record;
+}
+
+void TaskGateway::onHistory(const QJsonValue &history)
+{
+    // They ended in an earlier run: remembered, never announced as finished now. A page that
+    // is here already hears of them as of any task; the next one finds them in its welcome.
+    const QJsonObject payload = history.toObject();
+    for (const QJsonValue &snapshot : payload.value(QStringLiteral("tasks")).toArray()) {
+        remember(snapshot.toObject());
+        if (m_bridge.isPageAttached())
+            m_bridge.emitEvent(QStringLiteral("task.state"), snapshot);
+    }
+    m_historyNotice = payload.value(QStringLiteral("notice")).toObject();
+    if (!m_historyNotice.isEmpty() && m_bridge.isPageAttached())
+        m_bridge.emitEvent(QStringLiteral("task.historyNotice"), m_historyNotice);
 }
 
 int TaskGateway::activeCount() const
