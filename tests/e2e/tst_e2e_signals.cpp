@@ -33,6 +33,8 @@ private Q_SLOTS:
 private:
     // Starts `conduit --hash <dir>` and waits until its task runs.
     bool startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log);
+
+    QTemporaryDir m_data; // the binary's XDG_DATA_HOME: its task history is not the user's
 };
 
 bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log)
@@ -43,6 +45,7 @@ bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, Q
     big.close();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("conduit.tasks.debug=true"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_data.path());
     process.setProcessEnvironment(env);
     process.setProcessChannelMode(QProcess::SeparateChannels);
     process.start(QStringLiteral(CONDUIT_BINARY), {QStringLiteral("--hash"), dir.path()});
