@@ -123,6 +123,7 @@ private Q_SLOTS:
     void setsAsideWhatItCannotRead();
     void anUnreadableRowIsDropped();
     void aHistoryInUseIsLeftAlone();
+    void anotherProcessHoldingItIsLeftAlone();
     void survivesKillNineAtAnyMoment();
 
 private:
@@ -138,6 +139,8 @@ private:
     // A manifest over verify's size limit: the task fails with io_error, costing no disk.
     QString oversizedManifest() const;
     void makeHistoryWithTasks(int tasks);
+    // Starts history_writer on historyPath() and waits for its "ready".
+    void startWriter(QProcess &writer, quint32 seed, int tasks);
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -523,6 +526,41 @@ void tst_TaskHistory::aHistoryInUseIsLeftAlone()
     QCOMPARE(manager->list().size(), 2);
 }
 
+void tst_TaskHistory::startWriter(QProcess &writer, quint32 seed, int tasks)
+{
+    writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    writer.start(QStringLiteral(CONDUIT_HISTORY_WRITER),
+                 {historyPath(), QString::number(seed), QString::number(tasks)});
+    QVERIFY2(writer.waitForStarted(kWait), qPrintable(writer.errorString()));
+    QByteArray said;
+    QTRY_VERIFY_WITH_TIMEOUT((said += writer.readAllStandardOutput()).contains("ready\n")
+                                 || writer.state() == QProcess::NotRunning,
+                             kWait);
+    QVERIFY2(said.contains("ready\n"), said.constData()); // it found a whole file, too
+}
+
+void tst_TaskHistory::anotherProcessHoldingItIsLeftAlone()
+{
+    QProcess writer;
+    startWriter(writer, 1, 4);
+    if (QTest::currentTestFailed())
+        return;
+    {
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("another process uses it"));
+        auto manager = open(historyPath()); // at once: never waits for the other one
+        QVERIFY(manager->historyNotice());
+        QCOMPARE(manager->historyNotice()->reason, TaskHistoryNotice::Reason::InUse);
+        QVERIFY(manager->list().isEmpty());
+    }
+    writer.kill();
+    QVERIFY(writer.waitForFinished(kWait));
+    QDir dir(m_dir->path());
+    QCOMPARE(dir.entryList({QStringLiteral("history.sqlite.*")}, QDir::Files), QStringList());
+    auto manager = open(historyPath()); // free now, and whole
+    QVERIFY(!manager->historyNotice());
+    QVERIFY(!manager->list().isEmpty());
+}
+
 void tst_TaskHistory::survivesKillNineAtAnyMoment()
 {
     constexpr int kKills = 40;
@@ -531,15 +569,9 @@ void tst_TaskHistory::survivesKillNineAtAnyMoment()
     qint64 rows = 0;
     for (int kill = 0; kill < kKills; ++kill) {
         QProcess writer;
-        writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        writer.start(QStringLiteral(CONDUIT_HISTORY_WRITER),
-                     {historyPath(), QString::number(random.generate()), QString::number(kTasks)});
-        QVERIFY2(writer.waitForStarted(kWait), qPrintable(writer.errorString()));
-        QByteArray said;
-        QTRY_VERIFY_WITH_TIMEOUT((said += writer.readAllStandardOutput()).contains("ready\n")
-                                     || writer.state() == QProcess::NotRunning,
-                                 kWait);
-        QVERIFY2(said.contains("ready\n"), said.constData()); // it found a whole file, too
+        startWriter(writer, random.generate(), kTasks);
+        if (QTest::currentTestFailed())
+            return;
         // Anywhere in its loop: right away, or well into it (up to 150 ms of writing).
         QThread::usleep(random.bounded(150'000));
         QCOMPARE(::kill(pid_t(writer.processId()), SIGKILL), 0);
