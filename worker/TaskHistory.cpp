@@ -172,13 +172,17 @@ TaskHistory::Attempt TaskHistory::open()
 TaskHistory::Attempt TaskHistory::load()
 {
     QSqlQuery query(*m_db);
-    if (!query.exec(QStringLiteral("SELECT id, final, snapshot FROM tasks ORDER BY id"))) {
+    const auto failed = [&] {
+        m_due.clear();
+        m_removed.clear();
         const QSqlError error = query.lastError();
         const int code = primaryCode(error);
-        return {code == kSqliteCorrupt || code == kSqliteNotADatabase ? Verdict::Corrupt
-                                                                      : Verdict::Failed,
-                error.text()};
-    }
+        return Attempt{code == kSqliteCorrupt || code == kSqliteNotADatabase ? Verdict::Corrupt
+                                                                             : Verdict::Failed,
+                       error.text()};
+    };
+    if (!query.exec(QStringLiteral("SELECT id, final, snapshot FROM tasks ORDER BY id")))
+        return failed();
     QList<TaskSnapshot> restored;
     while (query.next()) {
         const quint64 id = query.value(0).toULongLong();
@@ -197,6 +201,8 @@ TaskHistory::Attempt TaskHistory::load()
         }
         restored.append(*snapshot);
     }
+    if (query.lastError().isValid()) // a page that quick_check let through, unreadable after all
+        return failed();
     query.finish();
     write(true); // the interrupted ones, the unreadable ones, and what is over kKeep
     if (restored.size() > kKeep)
