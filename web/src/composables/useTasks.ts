@@ -2,9 +2,9 @@
 // The task dashboard's state: every task the native side knows, with a label, progress, a
 // smoothed rate and time left, results and errors; the concurrency limit; and the output of
 // kinds that show it (kinds/<kind>/, `output`). Every live task is followed through a
-// TaskHandle of conduit.tasks: the page's own from start(), the ones found after a reload from
-// watch() (or attach(), for output the page showed before), and tasks someone else started from
-// onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
+// TaskHandle of conduit.tasks: the page's own from start() and retry(), the ones found after a
+// reload from watch() (or attach(), for output the page showed before), and tasks someone else
+// started from onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
 // conduit.tasks' business; this file only shows what the handles say.
 
 import { computed, markRaw, reactive, ref, shallowRef, triggerRef, type ComputedRef, type Raw, type Ref } from 'vue'
@@ -82,7 +82,7 @@ export interface TaskBoard {
    * row change: each item is reactive on its own, and a row follows only its item.
    */
   items: ComputedRef<readonly TaskItem[]>
-  /** How many tasks have ended (completed, failed, cancelled, timed out), kept as states change. */
+  /** How many tasks have ended (any final state), kept as states change. */
   finishedCount: Readonly<Ref<number>>
   loading: Ref<boolean>
   loadError: Ref<string | null>
