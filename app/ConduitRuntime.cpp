@@ -10,13 +10,13 @@
 namespace Conduit {
 
 ConduitRuntime::ConduitRuntime(std::chrono::milliseconds tickInterval, const TaskKinds &kinds,
-                               QObject *parent)
+                               const QString &historyPath, QObject *parent)
     : QObject(parent)
     , m_processGateway(m_pages)
     , m_taskGateway(m_pages, m_processGateway)
     , m_desktop(m_pages)
     , m_preview(m_pages)
-    , m_process(new AsyncProcess(tickInterval, kinds))
+    , m_process(new AsyncProcess(tickInterval, kinds, historyPath))
 {
     m_thread->setObjectName(QStringLiteral("AsyncProcess"));
     m_process->moveToThread(m_thread);

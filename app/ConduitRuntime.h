@@ -26,10 +26,11 @@ class ConduitRuntime final : public QObject
     Q_OBJECT
 
 public:
-    // `kinds`: the task kinds the page may start (tests add `count`).
+    // `kinds`: the task kinds the page may start (tests add `count`). `historyPath`: where the
+    // tasks are kept across restarts (worker/TaskHistory); none if empty.
     explicit ConduitRuntime(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
                             const TaskKinds &kinds = TaskKinds::builtIn(),
-                            QObject *parent = nullptr);
+                            const QString &historyPath = {}, QObject *parent = nullptr);
     ~ConduitRuntime() override;
 
     PageHub &pages() { return m_pages; }

@@ -3,6 +3,7 @@
 
 #include "ProcessGateway.h"
 #include <bridge/PageHub.h>
+#include <worker/TaskHistoryNotice.h>
 #include <worker/TaskOutputLog.h>
 #include <worker/TaskSnapshot.h>
 
@@ -41,21 +42,29 @@ TaskGateway::TaskGateway(PageHub &pages, ProcessGateway &process, QObject *paren
                          [this](const QJsonValue &v) { onProgress(v); });
     m_process.routeEvent(QStringLiteral("task.output"),
                          [this](const QJsonValue &v) { onOutput(v); });
+    m_process.routeEvent(QStringLiteral("task.history"),
+                         [this](const QJsonValue &v) { onHistory(v); });
     for (Bridge *page : m_pages.pages())
         watchStreams(*page);
     connect(&m_pages, &PageHub::pageOpened, this,
             [this](const QString &label) { watchStreams(*m_pages.page(label)); });
     m_pages.setSnapshotProvider(
         [this] {
-            return QJsonObject{{QStringLiteral("tasks"), tasks()},
-                               {QStringLiteral("limit"), m_limit}};
+            QJsonObject snapshot{{QStringLiteral("tasks"), tasks()},
+                                 {QStringLiteral("limit"), m_limit}};
+            if (!m_historyNotice.isEmpty())
+                snapshot.insert(QStringLiteral("historyNotice"), m_historyNotice);
+            return snapshot;
         },
         Schema::object()
             .required(QStringLiteral("tasks"), Schema::arrayOf(TaskSnapshot::schema()))
             .required(QStringLiteral("limit"),
                       Schema::integer()
                           .range(TaskManager::kMinLimit, TaskManager::kMaxLimit)
-                          .describe(QStringLiteral("how many tasks run at once"))));
+                          .describe(QStringLiteral("how many tasks run at once")))
+            .optional(QStringLiteral("historyNotice"),
+                      TaskHistoryNotice::schema().describe(QStringLiteral(
+                          "the task history was set aside, or is off in this run"))));
 }
 
 QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &params)
@@ -67,13 +76,19 @@ QFuture<QJsonValue> TaskGateway::start(const QString &kind, const QJsonObject &p
 QFuture<QJsonValue> TaskGateway::start(const QJsonObject &args, Bridge *page,
                                        const StreamHandle &output)
 {
-    return m_process.call(QStringLiteral("tasks.start"), args)
-        .then(this, [this, page = QPointer<Bridge>(page), output](const QJsonValue &snapshot) {
-            remember(snapshot.toObject());
-            if (page && output.isValid())
-                bind(idOf(snapshot.toObject()), page, output, 0);
-            return snapshot;
-        });
+    return started(m_process.call(QStringLiteral("tasks.start"), args), page, output);
+}
+
+QFuture<QJsonValue> TaskGateway::started(QFuture<QJsonValue> answer, Bridge *page,
+                                         const StreamHandle &output)
+{
+    return answer.then(this,
+                       [this, page = QPointer<Bridge>(page), output](const QJsonValue &snapshot) {
+                           remember(snapshot.toObject());
+                           if (page && output.isValid())
+                               bind(idOf(snapshot.toObject()), page, output, 0);
+                           return snapshot;
+                       });
 }
 
 void TaskGateway::watchStreams(Bridge &page)
@@ -102,6 +117,18 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                 .optional(QStringLiteral("priority"), Schema::integer().range(-1000, 1000), 0)
                 .optional(QStringLiteral("timeoutMs"), Schema::integer().range(1, kMaxTimeoutMs)),
             [this](const CommandCall &call) { return start(call.args, call.page, call.stream); },
+            StreamMode::Ordered, StreamLifetime::Handler)
+        .returns(snapshot);
+
+    // A finished task's kind, params and priority again, as a new task (its output, if any, to
+    // the call's channel).
+    commands
+        .add(
+            QStringLiteral("tasks.retry"), byId,
+            [this](const CommandCall &call) {
+                return started(m_process.call(QStringLiteral("tasks.retry"), call.args), call.page,
+                               call.stream);
+            },
             StreamMode::Ordered, StreamLifetime::Handler)
         .returns(snapshot);
 
@@ -210,6 +237,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                                     {QStringLiteral("max"), TaskManager::kMaxLimit}},
                         QStringLiteral("The range of tasks.setLimit."));
     api.declareEvent(QStringLiteral("task.state"), snapshot);
+    api.declareEvent(QStringLiteral("task.historyNotice"), TaskHistoryNotice::schema());
     Schema progressEvent = Schema::object().required(kId, Schema::integer());
     const Schema progress = TaskSnapshot::progressSchema().shape();
     for (const SchemaField &field : progress.fields())
@@ -244,6 +272,28 @@ TaskGateway::Record &TaskGateway::remember(const QJsonObject &snapshot)
     return record;
 }
 
+void TaskGateway::onHistory(const QJsonValue &history)
+{
+    // They ended in an earlier run: remembered, never announced as finished now. A page that
+    // is here already hears of them as of any task; the next one finds them in its welcome.
+    const QJsonObject payload = history.toObject();
+    for (const QJsonValue &snapshot : payload.value(QStringLiteral("tasks")).toArray()) {
+        remember(snapshot.toObject());
+        emitToAttached(QStringLiteral("task.state"), snapshot);
+    }
+    m_historyNotice = payload.value(QStringLiteral("notice")).toObject();
+    if (!m_historyNotice.isEmpty())
+        emitToAttached(QStringLiteral("task.historyNotice"), m_historyNotice);
+}
+
+void TaskGateway::emitToAttached(const QString &event, const QJsonValue &payload)
+{
+    for (Bridge *page : m_pages.pages()) {
+        if (page->isPageAttached())
+            page->emitEvent(event, payload);
+    }
+}
+
 int TaskGateway::activeCount() const
 {
     return int(std::count_if(m_records.cbegin(), m_records.cend(), [](const Record &record) {
@@ -275,10 +325,7 @@ void TaskGateway::onProgress(const QJsonValue &progress)
         it->snapshot.insert(QStringLiteral("progress"), current);
     }
     // Progress is latest-wins: a page that is away catches up from the welcome's snapshot.
-    for (Bridge *page : m_pages.pages()) {
-        if (page->isPageAttached())
-            page->emitEvent(QStringLiteral("task.progress"), payload);
-    }
+    emitToAttached(QStringLiteral("task.progress"), payload);
 }
 
 void TaskGateway::onOutput(const QJsonValue &output)

@@ -26,6 +26,9 @@ class ProcessGateway;
 // output of each, so a page that attaches again with `after` gets exactly the items it has not
 // seen. Output is acknowledged to the process only once written to every reader's stream, so the
 // slowest reader paces the producer and a producer with no reader stops.
+// The tasks the process's history brought back (task.history) are remembered as any others, but
+// never announced as just finished, and its notice (a history set aside, in use or unavailable)
+// goes to every page in the welcome.
 class TaskGateway final : public QObject
 {
     Q_OBJECT
@@ -43,7 +46,7 @@ public:
     int activeCount() const;
 
 Q_SIGNALS:
-    // A task reached completed, failed, cancelled or timed_out.
+    // A task reached completed, failed, cancelled or timed_out in this run.
     void taskFinished(const QJsonObject &snapshot);
 
 private:
@@ -64,6 +67,13 @@ private:
 
     // tasks.start's args; the new task's output goes to `output` if it is valid.
     QFuture<QJsonValue> start(const QJsonObject &args, Bridge *page, const StreamHandle &output);
+    // The snapshot of a task the process just started (`answer`, its tasks.start or tasks.retry)
+    // is remembered, and its output bound to `page`'s `output`.
+    QFuture<QJsonValue> started(QFuture<QJsonValue> answer, Bridge *page,
+                                const StreamHandle &output);
+    void onHistory(const QJsonValue &history);
+    // To the pages that are there now: the others catch up from their welcome's snapshot.
+    void emitToAttached(const QString &event, const QJsonValue &payload);
     void onState(const QJsonValue &snapshot);
     void onProgress(const QJsonValue &progress);
     void onOutput(const QJsonValue &output);
@@ -81,6 +91,7 @@ private:
     // Which task each reader's stream follows: credit and close find their task in O(1).
     QHash<StreamHandle, quint64> m_readerTasks;
     int m_limit = TaskManager::defaultLimit(); // the process's, as last set
+    QJsonObject m_historyNotice;               // TaskHistoryNotice, if the process gave one
 };
 
 } // namespace Conduit

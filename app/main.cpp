@@ -10,6 +10,7 @@
 #include "UnixSignalWatcher.h"
 
 #include <QApplication>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -114,7 +115,10 @@ int main(int argc, char *argv[])
     QObject::connect(&signalWatcher, &Conduit::UnixSignalWatcher::received, &app,
                      [] { QCoreApplication::exit(0); });
 
-    Conduit::ConduitRuntime runtime;
+    Conduit::ConduitRuntime runtime(
+        std::chrono::seconds(1), Conduit::TaskKinds::builtIn(),
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            + QStringLiteral("/history.sqlite"));
     runtime.start();
     startTasks(runtime, options.tasks);
     Conduit::AppWindows windows(runtime, options.home);

@@ -35,6 +35,7 @@ for lib in libqt6core6 libqt6gui6 libqt6widgets6 libqt6webenginecore6 libqt6webe
 done
 # ... and listed by hand (packaging/CMakeLists.txt says why).
 has_dep libqt6webenginecore6-bin || fail "Depends lacks libqt6webenginecore6-bin (QtWebEngineProcess)"
+has_dep libqt6sql6-sqlite || fail "Depends lacks libqt6sql6-sqlite (the task history's driver)"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "Version is not $version"
 
 echo "== contents"

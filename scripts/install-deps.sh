@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ git pkg-config clang-format
-    qt6-base-dev qt6-webengine-dev qt6-webengine-dev-tools qt6-webchannel-dev
+    qt6-base-dev libqt6sql6-sqlite qt6-webengine-dev qt6-webengine-dev-tools qt6-webchannel-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev
     libssl-dev xvfb xauth imagemagick coreutils fdupes
     desktop-file-utils appstream shared-mime-info dpkg-dev file python3

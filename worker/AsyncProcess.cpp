@@ -7,10 +7,12 @@
 
 namespace Conduit {
 
-AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, TaskKinds kinds, QObject *parent)
+AsyncProcess::AsyncProcess(std::chrono::milliseconds tickInterval, TaskKinds kinds,
+                           QString historyPath, QObject *parent)
     : QObject(parent)
     , m_tickInterval(tickInterval)
     , m_kinds(std::move(kinds))
+    , m_historyPath(std::move(historyPath))
 {
     qRegisterMetaType<Conduit::ProcessMessage>();
 }
@@ -24,7 +26,7 @@ void AsyncProcess::start()
     };
     m_console = new ConsoleModel(m_tickInterval, emitOutput, this);
     m_console->startTicking();
-    m_tasks = new TaskCommands(m_kinds, emitOutput, this);
+    m_tasks = new TaskCommands(m_kinds, emitOutput, m_historyPath, this);
     m_logs = new LogFiles(emitOutput, this);
 }
 

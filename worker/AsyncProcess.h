@@ -27,8 +27,10 @@ class AsyncProcess final : public QObject
     Q_OBJECT
 
 public:
+    // `historyPath`: where the tasks are kept across restarts (TaskHistory); none if empty.
     explicit AsyncProcess(std::chrono::milliseconds tickInterval = std::chrono::seconds(1),
-                          TaskKinds kinds = TaskKinds::builtIn(), QObject *parent = nullptr);
+                          TaskKinds kinds = TaskKinds::builtIn(), QString historyPath = {},
+                          QObject *parent = nullptr);
 
     // Call through a queued connection or QMetaObject::invokeMethod once in its thread.
     void start();
@@ -46,7 +48,8 @@ private:
     void send(const ProcessMessage &message); // output(), or held while postAll() runs
 
     std::chrono::milliseconds m_tickInterval;
-    TaskKinds m_kinds; // for m_tasks
+    TaskKinds m_kinds;     // for m_tasks
+    QString m_historyPath; // for m_tasks, which opens it in this object's thread
     // Both created in start(), in this object's thread, so their timers run there.
     ConsoleModel *m_console = nullptr;
     TaskCommands *m_tasks = nullptr;

@@ -19,11 +19,21 @@ quint64 taskId(const QJsonObject &args)
 }
 } // namespace
 
-TaskCommands::TaskCommands(const TaskKinds &kinds, Output output, QObject *parent)
+TaskCommands::TaskCommands(const TaskKinds &kinds, Output output, const QString &historyPath,
+                           QObject *parent)
     : QObject(parent)
     , m_output(std::move(output))
-    , m_manager(new TaskManager(kinds, this))
+    , m_manager(new TaskManager(kinds, historyPath, this))
 {
+    if (m_manager->hasHistory()) {
+        QJsonArray restored; // every task the manager has now came from the history
+        for (const TaskSnapshot &snapshot : m_manager->list())
+            restored.append(snapshot.toJson());
+        QJsonObject history{{QStringLiteral("tasks"), restored}};
+        if (const auto notice = m_manager->historyNotice())
+            history.insert(QStringLiteral("notice"), notice->toJson());
+        m_output(ProcessMessage::event(QStringLiteral("task.history"), history));
+    }
     connect(m_manager, &TaskManager::stateChanged, this, [this](const TaskSnapshot &snapshot) {
         if (isFinalState(snapshot.state))
             forwardOutput(snapshot.id, snapshot.outputSeq);
@@ -88,6 +98,8 @@ QJsonValue TaskCommands::dispatch(const QString &name, const QJsonObject &args)
             tasks.append(snapshot.toJson());
         return tasks;
     }
+    if (name == QLatin1String("tasks.retry"))
+        return m_manager->snapshot(m_manager->retry(taskId(args))).toJson();
     if (name == QLatin1String("tasks.forget")) {
         m_manager->forget(taskId(args));
         m_forwardedSeq.remove(taskId(args));

@@ -22,13 +22,18 @@ class TaskManager;
 //   tasks.list {}                                      → [snapshot]
 //   tasks.forget {id} → {};  tasks.setLimit {limit} → {limit}
 //   tasks.read {id, after, max} → {items: [{seq, value}]};  tasks.ack {id, seq} → {}
+//   tasks.retry {id} → the new task's snapshot
+// With a history, it first tells what the history brought back, once, as the event
+//   task.history {tasks: [snapshot], notice?: TaskHistoryNotice}
 class TaskCommands final : public QObject
 {
     Q_OBJECT
 
 public:
     using Output = std::function<void(const ProcessMessage &)>;
-    TaskCommands(const TaskKinds &kinds, Output output, QObject *parent = nullptr);
+    // `historyPath`: the TaskManager's history (none if empty).
+    TaskCommands(const TaskKinds &kinds, Output output, const QString &historyPath = {},
+                 QObject *parent = nullptr);
 
     static bool handles(const QString &command);
     ProcessMessage run(const ProcessMessage &command);

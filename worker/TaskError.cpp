@@ -21,13 +21,19 @@ QJsonObject TaskError::toJson() const
 QStringList TaskError::failureCodes()
 {
     return {QStringLiteral("io_error"), QStringLiteral("network_error"),
-            QStringLiteral("checksum_mismatch")};
+            QStringLiteral("checksum_mismatch"), QStringLiteral("interrupted")};
 }
 
 TaskError TaskError::invalidArgument(const QString &argument, const QString &message)
 {
     return TaskError(QStringLiteral("invalid_args"), message,
                      QJsonObject{{QStringLiteral("argument"), argument}});
+}
+
+TaskError TaskError::interrupted()
+{
+    return TaskError(QStringLiteral("interrupted"),
+                     QStringLiteral("the application stopped before the task finished"));
 }
 
 } // namespace Conduit

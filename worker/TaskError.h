@@ -20,6 +20,8 @@ namespace Conduit {
 // The error of a stopped task (TaskSnapshot::error):
 //   cancelled          cancelled by cancel() or shutdown()
 //   timeout            its TaskOptions::timeout ran out (state timed_out)
+//   interrupted        the application stopped before it finished (state interrupted, when
+//                      the task history brings it back)
 // Task failures (TaskSnapshot::error of a failed task):
 //   io_error           a file could not be read, written or renamed; a manifest too large
 //   network_error      connection refused / timed out / closed, a stall, a final HTTP status
@@ -38,8 +40,9 @@ public:
     const char *what() const noexcept override { return m_what.constData(); }
 
     static TaskError invalidArgument(const QString &argument, const QString &message);
-    // The task failure codes above (io_error, network_error, checksum_mismatch): the ones a
-    // task adds to the bridge's own.
+    static TaskError interrupted();
+    // The codes above that are not the bridge's (io_error, network_error, checksum_mismatch,
+    // interrupted): the ones tasks add to it.
     static QStringList failureCodes();
 
 private:

@@ -3,6 +3,7 @@
 
 #include "PoolTask.h"
 #include "Task.h"
+#include "TaskHistory.h"
 
 #include <QDeadlineTimer>
 #include <QNetworkAccessManager>
@@ -51,6 +52,10 @@ TaskManager::TaskManager(QObject *parent)
 {}
 
 TaskManager::TaskManager(TaskKinds kinds, QObject *parent)
+    : TaskManager(std::move(kinds), QString(), parent)
+{}
+
+TaskManager::TaskManager(TaskKinds kinds, const QString &historyPath, QObject *parent)
     : QObject(parent)
     , m_kinds(std::move(kinds))
     , m_pool(new QThreadPool(this))
@@ -71,6 +76,31 @@ TaskManager::TaskManager(TaskKinds kinds, QObject *parent)
         m_rotation += cores();
         rebalance();
     });
+    if (!historyPath.isEmpty()) {
+        m_history = new TaskHistory(historyPath, this);
+        restore(m_history->takeRestored());
+    }
+}
+
+void TaskManager::restore(QList<TaskSnapshot> snapshots)
+{
+    for (TaskSnapshot &snapshot : snapshots) {
+        snapshot.outputSeq = 0; // the output was not kept: nothing to read, nothing to wait for
+        auto entry = std::make_unique<Entry>();
+        entry->id = snapshot.id;
+        entry->kind = m_kinds.find(snapshot.kind);
+        entry->state = snapshot.state;
+        entry->priority = snapshot.priority;
+        entry->params = snapshot.params;
+        entry->restored = snapshot;
+        m_nextId = std::max(m_nextId, snapshot.id + 1);
+        m_entries.emplace(snapshot.id, std::move(entry));
+    }
+}
+
+std::optional<TaskHistoryNotice> TaskManager::historyNotice() const
+{
+    return m_history ? m_history->notice() : std::nullopt;
 }
 
 TaskManager::~TaskManager()
@@ -139,7 +169,7 @@ quint64 TaskManager::start(const QString &kind, const QJsonObject &params,
     }
     Entry &added = *m_entries.emplace(id, std::move(entry)).first->second;
     m_queue.emplace(-added.priority, id);
-    Q_EMIT stateChanged(makeSnapshot(added));
+    publish(added);
     admit();
     return id;
 }
@@ -206,8 +236,23 @@ void TaskManager::forget(quint64 id)
     Entry &e = entry(id);
     if (!isFinalState(e.state))
         throw wrongState(QStringLiteral("forget"), e.state);
-    e.task->deleteLater();
+    if (e.task)
+        e.task->deleteLater();
     m_entries.erase(id);
+    if (m_history)
+        m_history->remove(id);
+}
+
+quint64 TaskManager::retry(quint64 id)
+{
+    const Entry &e = entry(id);
+    if (!isFinalState(e.state))
+        throw wrongState(QStringLiteral("retry"), e.state);
+    const QString kind = e.task ? e.task->kind() : e.restored->kind;
+    const QJsonObject params = e.params;
+    TaskOptions options;
+    options.priority = e.priority;
+    return start(kind, params, options);
 }
 
 QJsonArray TaskManager::readOutput(quint64 id, qint64 afterSeq, int max) const
@@ -216,14 +261,14 @@ QJsonArray TaskManager::readOutput(quint64 id, qint64 afterSeq, int max) const
     if (max < 1)
         throw TaskError::invalidArgument(QStringLiteral("max"),
                                          QStringLiteral("max must be at least 1"));
-    const TaskOutputLog *log = e.task->outputLog();
+    const TaskOutputLog *log = e.task ? e.task->outputLog() : nullptr;
     return log ? log->read(afterSeq, max) : QJsonArray();
 }
 
 void TaskManager::acknowledgeOutput(quint64 id, qint64 seq)
 {
     Entry &e = entry(id);
-    TaskOutputLog *log = e.task->outputLog();
+    TaskOutputLog *log = e.task ? e.task->outputLog() : nullptr;
     if (log && log->acknowledge(seq) && !isFinalState(e.state))
         e.task->outputRoomAvailable();
 }
@@ -242,9 +287,13 @@ bool TaskManager::shutdown(std::chrono::milliseconds deadline)
     const auto stopAll = [this, &ids](bool queuedOnly) {
         for (quint64 id : std::as_const(ids)) {
             const auto it = m_entries.find(id);
-            if (it != m_entries.end() && !isFinalState(it->second->state)
-                && (!queuedOnly || it->second->state == TaskState::Queued))
-                stop(*it->second, TaskState::Cancelled);
+            if (it == m_entries.end() || isFinalState(it->second->state)
+                || (queuedOnly && it->second->state != TaskState::Queued))
+                continue;
+            // Not the user's cancel: the task was cut off, and comes back as such.
+            if (!it->second->stopAs)
+                it->second->stoppedByShutdown = true;
+            stop(*it->second, TaskState::Cancelled);
         }
     };
     stopAll(true); // queued ones first, so that nothing gets admitted
@@ -260,6 +309,10 @@ bool TaskManager::shutdown(std::chrono::milliseconds deadline)
         else
             allStopped = false;
     }
+    // On disk before anything else may end the process (main() leaves with _Exit when a job
+    // ignored cancellation); a task still running is kept so, and interrupted next time.
+    if (m_history)
+        m_history->flush();
     return allStopped;
 }
 
@@ -417,7 +470,17 @@ void TaskManager::finalize(Entry &e, TaskState finalState)
 void TaskManager::setState(Entry &e, TaskState state)
 {
     e.state = state;
-    Q_EMIT stateChanged(makeSnapshot(e));
+    publish(e);
+}
+
+void TaskManager::publish(const Entry &e)
+{
+    const TaskSnapshot snapshot = makeSnapshot(e);
+    if (m_history)
+        m_history->put(e.stoppedByShutdown && e.state == TaskState::Cancelled
+                           ? snapshot.interrupted()
+                           : snapshot);
+    Q_EMIT stateChanged(snapshot);
 }
 
 void TaskManager::publishProgress(Entry &e)
@@ -447,6 +510,8 @@ void TaskManager::sampleProgress()
 
 TaskSnapshot TaskManager::makeSnapshot(const Entry &e) const
 {
+    if (e.restored)
+        return *e.restored;
     TaskSnapshot s;
     s.id = e.id;
     s.kind = e.task->kind();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "TaskError.h"
+#include "TaskHistoryNotice.h"
 #include "TaskKinds.h"
 #include "TaskOptions.h"
 #include "TaskSnapshot.h"
@@ -25,6 +26,7 @@ class QTimer;
 namespace Conduit {
 
 class Task;
+class TaskHistory;
 
 // Owns every task: admits at most limit() at once (running + paused: a paused task keeps its
 // slot), queues the rest by priority then arrival, enforces timeouts, throttles progress and
@@ -41,6 +43,12 @@ class Task;
 // resume (see PoolShare). With more such tasks than cores, each gets one slot in turn, for
 // 50 ms at a time, so that the scheduler's placement cannot starve one of them. The pool
 // itself never makes a job wait for a thread.
+//
+// With a history (TaskHistory), every state change is kept there, and the tasks it held come
+// back at construction, finished: as they ended, or interrupted if they had not (the process
+// quit, crashed or lost power first; a task shutdown() stops is kept as interrupted too, while
+// it ends cancelled here). A restored task has no output (only its snapshot was kept); it can be
+// listed, forgotten and retried. New ids continue after the largest one kept.
 class TaskManager final : public QObject
 {
     Q_OBJECT
@@ -49,6 +57,8 @@ public:
     // Limit: defaultLimit(). Kinds: TaskKinds::builtIn() unless given.
     explicit TaskManager(QObject *parent = nullptr);
     explicit TaskManager(TaskKinds kinds, QObject *parent = nullptr);
+    // With the history at `historyPath` (none if empty); see the class comment.
+    TaskManager(TaskKinds kinds, const QString &historyPath, QObject *parent = nullptr);
     // Shuts down with a 5 s deadline unless shutdown() ran. A job still running then (one
     // that ignores cancellation) keeps its pool, which is left behind on purpose: waiting
     // for it could take forever, and destroying its thread while it runs aborts.
@@ -76,6 +86,13 @@ public:
     QList<TaskSnapshot> list() const; // by id
     TaskSnapshot snapshot(quint64 id) const;
     void forget(quint64 id); // drops a finished task; invalid_args if it has not finished
+    // Starts a finished task again as a new one: its kind, params and priority (no timeout).
+    // invalid_args if it has not finished, or if its kind or params are refused now.
+    quint64 retry(quint64 id);
+
+    bool hasHistory() const { return m_history != nullptr; }
+    // Why the history is not what it was, or is off (set aside, in use, unavailable).
+    std::optional<TaskHistoryNotice> historyNotice() const;
 
     // Output items seq > afterSeq still held (unacknowledged ones always are): [{seq, value}]
     QJsonArray readOutput(quint64 id, qint64 afterSeq, int max) const;
@@ -99,8 +116,9 @@ private:
     struct Entry
     {
         quint64 id = 0;
-        Task *task = nullptr;
-        const TaskKind *kind = nullptr; // in m_kinds
+        Task *task = nullptr;           // null for a task restored from the history
+        const TaskKind *kind = nullptr; // in m_kinds; null for a restored one of an unknown kind
+        std::optional<TaskSnapshot> restored; // a restored task as it is, for good
         TaskState state = TaskState::Queued;
         std::optional<TaskState> stopAs; // cancelled/timed_out once the work has stopped
         int priority = 0;
@@ -111,6 +129,7 @@ private:
         QTimer *timeout = nullptr;
         qint64 publishedDone = 0;
         qint64 publishedTotal = -1;
+        bool stoppedByShutdown = false; // kept in the history as interrupted, not cancelled
     };
 
     Entry &entry(quint64 id);
@@ -122,11 +141,14 @@ private:
     void taskFinished(quint64 id);
     void finalize(Entry &entry, TaskState finalState);
     void setState(Entry &entry, TaskState state);
+    void publish(const Entry &entry); // stateChanged, and the history
+    void restore(QList<TaskSnapshot> snapshots);
     void publishProgress(Entry &entry);
     void sampleProgress();
     TaskSnapshot makeSnapshot(const Entry &entry) const;
 
     TaskKinds m_kinds;
+    TaskHistory *m_history = nullptr;
     QThreadPool *m_pool = nullptr;
     QNetworkAccessManager *m_network = nullptr; // created on first use, in the right thread
     QTimer *m_sampler = nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "TaskSnapshot.h"
 
+#include <schema/SchemaError.h>
 #include <schema/WireError.h>
 
 namespace Conduit {
@@ -9,6 +10,12 @@ namespace {
 QJsonValue timeValue(const QDateTime &time)
 {
     return time.isValid() ? QJsonValue(time.toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+
+QDateTime timeFrom(const QJsonValue &value)
+{
+    return value.isString() ? QDateTime::fromString(value.toString(), Qt::ISODateWithMs)
+                            : QDateTime();
 }
 } // namespace
 
@@ -33,6 +40,46 @@ QJsonObject TaskSnapshot::toJson() const
     if (error)
         json.insert(QStringLiteral("error"), error->toJson());
     return json;
+}
+
+std::optional<TaskSnapshot> TaskSnapshot::fromJson(const QJsonObject &json)
+{
+    try {
+        schema().validate(json);
+    } catch (const SchemaError &) {
+        return std::nullopt;
+    }
+    TaskSnapshot s;
+    s.id = quint64(json.value(QStringLiteral("id")).toDouble());
+    s.kind = json.value(QStringLiteral("kind")).toString();
+    s.state = *taskStateFromName(json.value(QStringLiteral("state")).toString());
+    const QJsonObject progress = json.value(QStringLiteral("progress")).toObject();
+    s.done = qint64(progress.value(QStringLiteral("done")).toDouble());
+    s.total = qint64(progress.value(QStringLiteral("total")).toDouble());
+    s.unit = progress.value(QStringLiteral("unit")).toString();
+    s.priority = json.value(QStringLiteral("priority")).toInt();
+    s.params = json.value(QStringLiteral("params")).toObject();
+    s.createdAt = timeFrom(json.value(QStringLiteral("createdAt")));
+    s.startedAt = timeFrom(json.value(QStringLiteral("startedAt")));
+    s.finishedAt = timeFrom(json.value(QStringLiteral("finishedAt")));
+    s.result = json.value(QStringLiteral("result"));
+    if (json.contains(QStringLiteral("error"))) {
+        const QJsonObject error = json.value(QStringLiteral("error")).toObject();
+        s.error = TaskError(error.value(QStringLiteral("code")).toString(),
+                            error.value(QStringLiteral("message")).toString(),
+                            error.value(QStringLiteral("details")).toObject());
+    }
+    s.outputSeq = qint64(json.value(QStringLiteral("outputSeq")).toDouble());
+    return s;
+}
+
+TaskSnapshot TaskSnapshot::interrupted() const
+{
+    TaskSnapshot s = *this;
+    s.state = TaskState::Interrupted;
+    s.result = QJsonValue();
+    s.error = TaskError::interrupted();
+    return s;
 }
 
 Schema TaskSnapshot::progressSchema()
@@ -75,8 +122,9 @@ Schema TaskSnapshot::schema()
                           QStringLiteral("the seq of its last output item (0: none yet)")))
             .optional(QStringLiteral("result"),
                       Schema::any().describe(QStringLiteral("once completed: the kind's result")))
-            .optional(QStringLiteral("error"), WireError::payload().describe(QStringLiteral(
-                                                   "once failed, cancelled or timed out"))));
+            .optional(QStringLiteral("error"),
+                      WireError::payload().describe(
+                          QStringLiteral("once failed, cancelled, timed out or interrupted"))));
 }
 
 } // namespace Conduit

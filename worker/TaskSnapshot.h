@@ -36,6 +36,11 @@ struct TaskSnapshot
     // {id, kind, state, progress: {done, total, unit}, priority, params, createdAt, startedAt,
     //  finishedAt, result?, error?, outputSeq}; times are ISO 8601 with ms, or null.
     QJsonObject toJson() const;
+    // What toJson() wrote (the task history's rows); nullopt for anything schema() refuses.
+    static std::optional<TaskSnapshot> fromJson(const QJsonObject &json);
+    // This task as the history keeps one the application stopped before it finished: state
+    // interrupted, error interrupted, its progress and times as they were.
+    TaskSnapshot interrupted() const;
     // What toJson() writes, named TaskSnapshot for the page (its result typed by the page per
     // kind); a test holds every snapshot the gateway relays to it.
     static Schema schema();

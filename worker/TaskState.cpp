@@ -5,8 +5,8 @@ namespace Conduit {
 
 QList<TaskState> taskStates()
 {
-    return {TaskState::Queued, TaskState::Running,   TaskState::Paused,  TaskState::Completed,
-            TaskState::Failed, TaskState::Cancelled, TaskState::TimedOut};
+    return {TaskState::Queued, TaskState::Running,   TaskState::Paused,   TaskState::Completed,
+            TaskState::Failed, TaskState::Cancelled, TaskState::TimedOut, TaskState::Interrupted};
 }
 
 std::optional<TaskState> taskStateFromName(const QString &name)
@@ -35,6 +35,8 @@ QString taskStateName(TaskState state)
         return QStringLiteral("cancelled");
     case TaskState::TimedOut:
         return QStringLiteral("timed_out");
+    case TaskState::Interrupted:
+        return QStringLiteral("interrupted");
     }
     return QStringLiteral("unknown");
 }
@@ -42,7 +44,8 @@ QString taskStateName(TaskState state)
 bool isFinalState(TaskState state)
 {
     return state == TaskState::Completed || state == TaskState::Failed
-           || state == TaskState::Cancelled || state == TaskState::TimedOut;
+           || state == TaskState::Cancelled || state == TaskState::TimedOut
+           || state == TaskState::Interrupted;
 }
 
 } // namespace Conduit

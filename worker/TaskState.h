@@ -10,11 +10,23 @@
 namespace Conduit {
 
 // queued → running ⇄ paused → completed | failed | cancelled | timed_out
-enum class TaskState { Queued, Running, Paused, Completed, Failed, Cancelled, TimedOut };
+// interrupted: found unfinished in the task history at start (the application quit, crashed or
+// lost power while it was queued, running or paused); only a restored task is in it.
+enum class TaskState {
+    Queued,
+    Running,
+    Paused,
+    Completed,
+    Failed,
+    Cancelled,
+    TimedOut,
+    Interrupted
+};
 
 // Every state, in that order; the page receives their names in its generated types.
 QList<TaskState> taskStates();
-// The wire name: "queued", "running", "paused", "completed", "failed", "cancelled", "timed_out".
+// The wire name: "queued", "running", "paused", "completed", "failed", "cancelled", "timed_out",
+// "interrupted".
 QString taskStateName(TaskState state);
 std::optional<TaskState> taskStateFromName(const QString &name);
 bool isFinalState(TaskState state);

@@ -87,13 +87,16 @@ struct LogFile
 // Everything behind the page, as ConduitRuntime has it, with the page simulated.
 struct Runtime
 {
-    explicit Runtime(const BridgeLimits &limits = {})
+    // `historyPath`: the process's task history (none if empty). `startNow` false: the process
+    // starts only at thread.start(), so a page can say hello first.
+    explicit Runtime(const BridgeLimits &limits = {}, const QString &historyPath = {},
+                     bool startNow = true)
         : pages(limits)
     {
         const TaskKinds kinds = TaskKinds::builtIn().add(CountTask::declaration());
         process.registerCommands();
         tasks.registerCommands(kinds);
-        worker = new AsyncProcess(1h, kinds); // no ticks in the way
+        worker = new AsyncProcess(1h, kinds, historyPath); // no ticks in the way
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::started, worker, &AsyncProcess::start);
         QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -101,7 +104,8 @@ struct Runtime
                          Qt::QueuedConnection);
         QObject::connect(worker, &AsyncProcess::output, &process, &ProcessGateway::fromProcess,
                          Qt::QueuedConnection);
-        thread.start();
+        if (startNow)
+            thread.start();
     }
 
     ~Runtime()
@@ -257,6 +261,12 @@ private Q_SLOTS:
     void welcomeReportsTasksAndTheRealLimit();
     void reloadFindsItsTasks();
     void everythingTheGatewaySendsHasItsDeclaredShape();
+
+    // the task history
+    void historyComesBackUnannounced_data();
+    void historyComesBackUnannounced();
+    void historyNoticeReachesThePage_data();
+    void historyNoticeReachesThePage();
 };
 
 void tst_TaskGateway::registersTheTaskCommands()
@@ -284,10 +294,13 @@ void tst_TaskGateway::registersTheTaskCommands()
              "'tasks.attach': { args: { id: number; after?: number }; result: TaskSnapshot }",
              "'tasks.list': { args: Record<string, never>; result: TaskSnapshot[] }",
              "'tasks.setLimit': { args: { limit: number }; result: { limit: number } }",
+             "'tasks.retry': { args: { id: number }; result: TaskSnapshot }",
+             "'task.historyNotice': TaskHistoryNotice",
+             "historyNotice?: TaskHistoryNotice",
              "export const taskLimit = {\"max\":64,\"min\":1} as const",
              "export const finalTaskStates = "
-             "[\"completed\",\"failed\",\"cancelled\",\"timed_out\"]",
-             "\"io_error\",\"network_error\",\"checksum_mismatch\"]",
+             "[\"completed\",\"failed\",\"cancelled\",\"timed_out\",\"interrupted\"]",
+             "\"io_error\",\"network_error\",\"checksum_mismatch\",\"interrupted\"]",
              "count: { params: { to: number; stepMs?: number }; result: { count: number }",
          }) {
         QVERIFY2(ts.contains(QLatin1String(line)), line);
@@ -1066,6 +1079,108 @@ void tst_TaskGateway::everythingTheGatewaySendsHasItsDeclaredShape()
     QCOMPARE(welcome.take("t").toString(), QStringLiteral("welcome"));
     QCOMPARE(welcome.value("snapshot")["tasks"].toArray().size(), 2);
     QCOMPARE(holds(r.bridge.welcomeSchema(), welcome), QString());
+}
+
+void tst_TaskGateway::historyComesBackUnannounced_data()
+{
+    QTest::addColumn<bool>("pageFirst"); // the page says hello before the process starts
+    QTest::newRow("page after") << false;
+    QTest::newRow("page first") << true;
+}
+
+void tst_TaskGateway::historyComesBackUnannounced()
+{
+    QFETCH(bool, pageFirst);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("history.sqlite");
+    {
+        Runtime r({}, path);
+        QVERIFY(!r.hello().isEmpty());
+        QCOMPARE(r.start(countArgs(2, 0)), 1ULL);
+        QCOMPARE(r.start(countArgs(3, 200)), 2ULL); // cut off by the shutdown below
+        QTRY_COMPARE_WITH_TIMEOUT(r.lastState(1), QStringLiteral("completed"), kWait);
+        QCOMPARE(r.lastState(2), QStringLiteral("running"));
+    }
+
+    Runtime r({}, path, !pageFirst);
+    QSignalSpy finished(&r.tasks, &TaskGateway::taskFinished);
+    QJsonArray told;
+    if (pageFirst) {
+        QCOMPARE(r.hello().value("snapshot")["tasks"].toArray(), QJsonArray());
+        r.thread.start();
+        // The page that is here hears of them as of any task.
+        QTRY_COMPARE_WITH_TIMEOUT(r.page.events("task.state").size(), 2, kWait);
+        for (const QJsonValue &state : r.page.events("task.state"))
+            told.append(state);
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(r.tasks.tasks().size(), 2, kWait);
+        told = r.hello().value("snapshot")["tasks"].toArray();
+    }
+    QCOMPARE(told.size(), 2);
+    QCOMPARE(told.at(0)["state"].toString(), QStringLiteral("completed"));
+    QCOMPARE(told.at(0)["result"].toObject(), (QJsonObject{{"count", 2}}));
+    QCOMPARE(told.at(1)["state"].toString(), QStringLiteral("interrupted"));
+    QCOMPARE(told.at(1)["error"]["code"].toString(), QStringLiteral("interrupted"));
+    QCOMPARE(r.call("tasks.list").value("value").toArray(), told);
+    QCOMPARE(r.tasks.activeCount(), 0);
+    QCOMPARE(finished.count(), 0); // they ended in the last run: nothing to announce now
+
+    // The interrupted one again, as a new task; this one is announced when it ends.
+    const QJsonObject again = r.snapshot("tasks.retry", {{"id", 2}});
+    QCOMPARE(again.value("id").toInt(), 3);
+    QCOMPARE(again.value("params").toObject(), countArgs(3, 200).value("params").toObject());
+    QTRY_COMPARE_WITH_TIMEOUT(r.lastState(3), QStringLiteral("completed"), kWait);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(r.call("tasks.retry", {{"id", 9}}).value("error")["code"].toString(),
+             QStringLiteral("not_found"));
+}
+
+void tst_TaskGateway::historyNoticeReachesThePage_data()
+{
+    QTest::addColumn<bool>("pageFirst");
+    QTest::newRow("page after") << false;
+    QTest::newRow("page first") << true;
+}
+
+void tst_TaskGateway::historyNoticeReachesThePage()
+{
+    QFETCH(bool, pageFirst);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("history.sqlite");
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(8192, '?'));
+    }
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("task history .* set aside as"));
+    Runtime r({}, path, !pageFirst);
+    QJsonObject notice;
+    if (pageFirst) {
+        QVERIFY(!r.hello().value("snapshot").toObject().contains("historyNotice"));
+        r.thread.start();
+        QTRY_COMPARE_WITH_TIMEOUT(r.page.events("task.historyNotice").size(), 1, kWait);
+        notice = r.page.events("task.historyNotice").first().toObject();
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(r.hello().value("snapshot").toObject().contains("historyNotice"),
+                                 kWait);
+    }
+    // Every page of this run is told, in its welcome.
+    const QJsonObject welcome = r.hello();
+    const QJsonObject welcomed = welcome.value("snapshot")["historyNotice"].toObject();
+    if (pageFirst)
+        QCOMPARE(welcomed, notice);
+    QCOMPARE(welcomed.value("reason").toString(), QStringLiteral("corrupt"));
+    QVERIFY(welcomed.value("path").toString().startsWith(path + ".corrupt-"));
+    QVERIFY(QFile::exists(welcomed.value("path").toString()));
+    QJsonObject checked = welcome;
+    checked.remove("t");
+    try {
+        r.bridge.welcomeSchema().validate(checked);
+    } catch (const SchemaError &error) {
+        QFAIL(qPrintable(error.message()));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_TaskGateway)

@@ -2,6 +2,7 @@
 #include "TaskStateTap.h"
 
 #include <bridge/ChannelEndpoint.h>
+#include <worker/TaskState.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,8 +29,6 @@ std::optional<TaskStateTap::Final> TaskStateTap::final(quint64 id) const
 void TaskStateTap::onBatch(const QJsonDocument &batch)
 {
     const double at = m_clockMs(); // before looking inside
-    static const QStringList finalStates{QStringLiteral("completed"), QStringLiteral("failed"),
-                                         QStringLiteral("cancelled"), QStringLiteral("timed_out")};
     const QJsonArray envelopes = batch.array();
     for (const QJsonValue &value : envelopes) {
         const QJsonObject envelope = value.toObject();
@@ -39,7 +38,8 @@ void TaskStateTap::onBatch(const QJsonDocument &batch)
         const QJsonObject snapshot = envelope.value(QLatin1String("payload")).toObject();
         const QString state = snapshot.value(QLatin1String("state")).toString();
         const auto id = quint64(snapshot.value(QLatin1String("id")).toDouble());
-        if (finalStates.contains(state) && !m_finals.contains(id))
+        const std::optional<TaskState> parsed = taskStateFromName(state);
+        if (parsed && isFinalState(*parsed) && !m_finals.contains(id))
             m_finals.insert(id, {at, state});
     }
 }

@@ -35,6 +35,7 @@ private:
     bool startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log);
 
     QTemporaryDir m_runtime;
+    QTemporaryDir m_data; // the binary's XDG_DATA_HOME: its task history is not the user's
 };
 
 bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, QByteArray *log)
@@ -48,6 +49,7 @@ bool tst_E2eSignals::startHashing(QProcess &process, const QTemporaryDir &dir, Q
     // A runtime folder of its own (0700, as QTemporaryDir makes it): a Conduit the user (or
     // another suite) runs must not take this command line over (SingleInstance).
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_data.path());
     process.setProcessEnvironment(env);
     process.setProcessChannelMode(QProcess::SeparateChannels);
     process.start(QStringLiteral(CONDUIT_BINARY), {QStringLiteral("--hash"), dir.path()});

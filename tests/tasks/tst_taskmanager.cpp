@@ -204,6 +204,7 @@ void tst_TaskManager::stateNames_data()
     QTest::newRow("failed") << TaskState::Failed << "failed" << true;
     QTest::newRow("cancelled") << TaskState::Cancelled << "cancelled" << true;
     QTest::newRow("timed_out") << TaskState::TimedOut << "timed_out" << true;
+    QTest::newRow("interrupted") << TaskState::Interrupted << "interrupted" << true;
 }
 
 void tst_TaskManager::stateNames()

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -109,6 +110,9 @@ private Q_SLOTS:
     void outputIsForwardedInBatchesBeforeTheFinalState();
     void shutdownStopsEverything_data();
     void shutdownStopsEverything();
+    void historyIsToldOnceAtStart_data();
+    void historyIsToldOnceAtStart();
+    void retryStartsTheTaskAgain();
 
 private:
     ProcessMessage run(const QString &command, const QJsonObject &args = {})
@@ -206,9 +210,9 @@ void tst_TaskCommands::handles_data()
 {
     QTest::addColumn<QString>("command");
     QTest::addColumn<bool>("handled");
-    for (const char *command :
-         {"tasks.start", "tasks.pause", "tasks.resume", "tasks.cancel", "tasks.list",
-          "tasks.forget", "tasks.setLimit", "tasks.read", "tasks.ack", "tasks.unknown"})
+    for (const char *command : {"tasks.start", "tasks.pause", "tasks.resume", "tasks.cancel",
+                                "tasks.list", "tasks.forget", "tasks.setLimit", "tasks.read",
+                                "tasks.ack", "tasks.retry", "tasks.unknown"})
         QTest::newRow(command) << command << true;
     QTest::newRow("echo") << "echo" << false;
     QTest::newRow("tell") << "tell" << false;
@@ -307,7 +311,7 @@ void tst_TaskCommands::refusalsChangeNothing_data()
         << QJsonObject{{"kind", "tail"}, {"params", QJsonObject{{"path", QDir::tempPath()}}}}
         << "invalid_args" << QJsonObject{{"argument", "path"}};
 
-    for (const char *verb : {"pause", "resume", "cancel", "forget"}) {
+    for (const char *verb : {"pause", "resume", "cancel", "forget", "retry"}) {
         const QString command = QStringLiteral("tasks.%1").arg(QLatin1String(verb));
         QTest::addRow("%s: unknown id", verb)
             << command << QJsonObject{{"id", 99}} << "not_found" << QJsonObject{{"id", 99}};
@@ -318,6 +322,8 @@ void tst_TaskCommands::refusalsChangeNothing_data()
                                             << "invalid_args" << QJsonObject{{"state", "running"}};
     QTest::newRow("forget: a running task") << "tasks.forget" << QJsonObject{{"id", 1}}
                                             << "invalid_args" << QJsonObject{{"state", "running"}};
+    QTest::newRow("retry: a running task") << "tasks.retry" << QJsonObject{{"id", 1}}
+                                           << "invalid_args" << QJsonObject{{"state", "running"}};
 
     const QJsonObject limitArgument = {{"argument", "limit"}};
     QTest::newRow("setLimit: 0") << "tasks.setLimit" << QJsonObject{{"limit", 0}} << "invalid_args"
@@ -686,6 +692,78 @@ void tst_TaskCommands::shutdownStopsEverything()
     QCOMPARE(listed.size(), ids.size());
     for (const QJsonValue &task : listed)
         QCOMPARE(task["state"].toString(), QStringLiteral("cancelled"));
+}
+
+void tst_TaskCommands::historyIsToldOnceAtStart_data()
+{
+    QTest::addColumn<QString>("before"); // what the history's file holds
+    QTest::addColumn<int>("tasks");      // how many tasks come back
+    QTest::addColumn<QString>("notice"); // its reason, or ""
+    QTest::newRow("no file yet") << "nothing" << 0 << "";
+    QTest::newRow("a task kept") << "a task" << 1 << "";
+    QTest::newRow("not a database") << "garbage" << 0 << "corrupt";
+}
+
+void tst_TaskCommands::historyIsToldOnceAtStart()
+{
+    QFETCH(QString, before);
+    QFETCH(int, tasks);
+    QFETCH(QString, notice);
+
+    QVERIFY(m_out.isEmpty()); // init()'s has no history, and says nothing of one
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("history.sqlite");
+    const auto make = [&] {
+        m_commands.reset();
+        m_out.clear();
+        m_commands = std::make_unique<TaskCommands>(
+            TaskKinds::builtIn().add(CountTask::declaration()),
+            [this](const ProcessMessage &message) { m_out.append(message); }, path);
+    };
+    if (before == QLatin1String("a task")) {
+        make();
+        QCOMPARE(start(count(2, 0)), 1ULL);
+        QTRY_COMPARE_WITH_TIMEOUT(lastState(1), QStringLiteral("completed"), kWait);
+    } else if (before == QLatin1String("garbage")) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(8192, 'x'));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("task history .* set aside as"));
+    }
+    make();
+    QCOMPARE(m_out.size(), 1);
+    const ProcessMessage told = m_out.first();
+    QCOMPARE(told.kind, ProcessMessage::Kind::Event);
+    QCOMPARE(told.name, QStringLiteral("task.history"));
+    const QJsonArray restored = told.body["tasks"].toArray();
+    QCOMPARE(restored.size(), tasks);
+    if (tasks > 0) {
+        QCOMPARE(restored.first()["state"].toString(), QStringLiteral("completed"));
+        QCOMPARE(restored.first()["result"].toObject(), (QJsonObject{{"count", 2}}));
+        QCOMPARE(run("tasks.list").body.toArray(), restored);
+    }
+    QCOMPARE(told.body["notice"]["reason"].toString(), notice);
+    QCOMPARE(told.body.toObject().contains("notice"), !notice.isEmpty());
+    if (!notice.isEmpty())
+        QVERIFY(told.body["notice"]["path"].toString().startsWith(path + ".corrupt-"));
+}
+
+void tst_TaskCommands::retryStartsTheTaskAgain()
+{
+    QJsonObject args = count(2, 0);
+    args.insert("priority", -4);
+    QCOMPARE(start(args), 1ULL);
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(1), QStringLiteral("completed"), kWait);
+    const ProcessMessage retried = run("tasks.retry", {{"id", 1}});
+    QVERIFY(retried.ok);
+    QCOMPARE(retried.body["id"].toInt(), 2);
+    QCOMPARE(retried.body["kind"].toString(), QStringLiteral("count"));
+    QCOMPARE(retried.body["params"].toObject(), args["params"].toObject());
+    QCOMPARE(retried.body["priority"].toInt(), -4);
+    QCOMPARE(states(2).first(), QStringLiteral("queued"));
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(2), QStringLiteral("completed"), kWait);
+    QCOMPARE(lastState(1), QStringLiteral("completed"));
 }
 
 QTEST_GUILESS_MAIN(tst_TaskCommands)

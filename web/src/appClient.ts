@@ -9,7 +9,7 @@ import type { Tasks } from './conduit/tasks'
 /** What the page uses of `conduit.tasks`. */
 export type TasksApi = Pick<
   Tasks,
-  'start' | 'list' | 'attach' | 'watch' | 'onForeign' | 'remember' | 'recall' | 'setLimit' | 'forget'
+  'start' | 'retry' | 'list' | 'attach' | 'watch' | 'onForeign' | 'remember' | 'recall' | 'setLimit' | 'forget'
 >
 
 /** What the page uses of the conduit client. */

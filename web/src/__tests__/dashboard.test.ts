@@ -356,6 +356,109 @@ describe('task list', () => {
   })
 })
 
+describe('retry and the task history', () => {
+  const hash = (id: number, state: Parameters<typeof snapshot>[2], extra = {}) =>
+    snapshot(id, 'hash', state, { params: { root: `/data/${id}` }, priority: 3, ...extra })
+
+  it.each([
+    ['interrupted', true],
+    ['failed', true],
+    ['timed_out', true],
+    ['cancelled', true],
+    ['completed', false],
+    ['running', false],
+    ['paused', false],
+    ['queued', false],
+  ] as const)('a %s task offers Retry: %s', async (state, offered) => {
+    client.native.listed = [hash(1, state)]
+    await mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
+    await flushPromises()
+    expect(inRow(1, 'task-retry').exists()).toBe(offered)
+  })
+
+  it('an interrupted task says why, and Retry starts it again as a new row', async () => {
+    client.native.listed = [
+      hash(4, 'interrupted', {
+        progress: { done: 40, total: 100, unit: 'bytes' },
+        error: { code: 'interrupted', message: 'the application stopped before the task finished' },
+      }),
+    ]
+    client.native.nextId = 5 // native's ids go on after the history's
+    await mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
+    await flushPromises()
+    expect(row(4).attributes('data-state')).toBe('interrupted')
+    expect(inRow(4, 'task-state').text()).toBe('Interrupted')
+    expect(inRow(4, 'task-interrupted').text()).toContain('Conduit stopped before this task finished')
+    expect(inRow(4, 'task-progress').attributes('aria-valuetext')).toBe('40%, 40 B of 100 B')
+
+    // A real button, in the tab order, named for its task: Enter and Space work as for any.
+    const retry = inRow(4, 'task-retry')
+    expect(retry.element.tagName).toBe('BUTTON')
+    expect(retry.attributes('type')).toBe('button')
+    expect(retry.attributes('tabindex')).toBeUndefined()
+    expect(retry.attributes('aria-label')).toBe('Retry /data/4')
+    expect(retry.text()).toBe('Retry')
+    await retry.trigger('click')
+    await flushPromises()
+
+    expect(client.tasks.retry).toHaveBeenCalledTimes(1)
+    expect(client.tasks.retry.mock.calls[0]![0]).toBe(4)
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['5', '4'])
+    expect(row(5).attributes()).toMatchObject({ 'data-kind': 'hash', 'data-state': 'queued' })
+    expect(inRow(5, 'task-label').text()).toContain('/data/4')
+    expect(client.native.task(5).snap.params).toEqual({ root: '/data/4' })
+    expect(row(4).attributes('data-state')).toBe('interrupted') // the old one stays as it was
+    client.native.task(5).setState('running')
+    await flushPromises()
+    expect(row(5).attributes('data-state')).toBe('running')
+  })
+
+  it('a failed task started here is retried; a refusal shows in its row', async () => {
+    await mountBoard()
+    await startHash('/a')
+    client.native.task(1).setState('failed', { error: { code: 'io_error', message: 'disk on fire' } })
+    await flushPromises()
+    client.native.retryError = new ConduitError('shutting_down', 'Conduit is closing')
+    await inRow(1, 'task-retry').trigger('click')
+    await flushPromises()
+    expect(inRow(1, 'task-action-error').text()).toContain('Conduit is closing')
+    expect(rows()).toHaveLength(1)
+
+    client.native.retryError = null
+    await inRow(1, 'task-retry').trigger('click')
+    await flushPromises()
+    expect(inRow(1, 'task-action-error').exists()).toBe(false)
+    expect(rows().map((r) => r.attributes('data-task-id'))).toEqual(['2', '1'])
+    expect(inRow(2, 'task-label').text()).toContain('/a')
+  })
+
+  it('tells when the history was set aside, from the welcome, until dismissed', async () => {
+    await mountBoard()
+    const path = '/home/u/.local/share/Conduit/conduit/history.sqlite.corrupt-20250501T100000Z'
+    client.connect('en_US', { snapshot: { tasks: [], historyNotice: { reason: 'corrupt', path, detail: 'file is not a database' } } })
+    await flushPromises()
+    const notice = byId('history-notice')
+    expect(notice.attributes('data-reason')).toBe('corrupt')
+    expect(notice.text()).toContain(`was set aside as ${path}`)
+    expect(notice.element.parentElement!.getAttribute('aria-live')).toBe('polite')
+    await notice.get('button').trigger('click')
+    expect(wrapper.find('[data-testid="history-notice"]').exists()).toBe(false)
+  })
+
+  it('tells of a history in use from the event, in German too', async () => {
+    setLocale('de')
+    await mountBoard()
+    client.connect('de_DE', { snapshot: { tasks: [] } })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="history-notice"]').exists()).toBe(false)
+    client.fire('task.historyNotice', { reason: 'in_use', path: '/h/history.sqlite', detail: 'database is locked' })
+    await flushPromises()
+    expect(byId('history-notice').text()).toContain('Ein anderes Conduit verwendet den Aufgabenverlauf (/h/history.sqlite)')
+  })
+})
+
 describe('results', () => {
   it('hash: summary, manifest and Show in folder', async () => {
     await mountBoard()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Stands in for the conduit client in component tests. `tasks` is the real conduit.tasks (its
-// start, list, attach, setLimit and forget wrapped in spies), over a client whose native side is
+// start, retry, list, attach, setLimit and forget wrapped in spies), over a client whose native side is
 // played by `native`: it answers the tasks.* commands and drives each task it made (FakeTask)
 // through task.* events and output chunks, as TaskGateway would; `native.logs` answers log.*
 // (FakeLogs). Every other invoke is recorded for the test to answer.
@@ -108,6 +108,8 @@ export class FakeNative {
   listed: TaskSnapshot[] = []
   /** tasks.start rejects with this while it is set. */
   startError: ConduitError | null = null
+  /** tasks.retry rejects with this while it is set. */
+  retryError: ConduitError | null = null
   /** Called with a new task before tasks.start answers: events sent here overtake the result. */
   beforeStartAnswer: ((task: FakeTask) => void) | null = null
   /** The log files behind log.* (the tail view's). */
@@ -134,6 +136,17 @@ export class FakeNative {
         const task = new FakeTask(this.#client, snapshot(this.nextId++, args.kind, 'queued', { params: args.params ?? {} }), stream)
         this.tasks.set(task.id, task)
         this.beforeStartAnswer?.(task)
+        return Promise.resolve(task.snapshot)
+      }
+      case 'tasks.retry': {
+        if (this.retryError) return Promise.reject(this.retryError)
+        const found = this.tasks.get(args.id)?.snapshot ?? this.listed.find((s) => s.id === args.id)
+        if (!found) return Promise.reject(new ConduitError('not_found', `no task ${args.id}`))
+        if (!FINAL.includes(found.state))
+          return Promise.reject(new ConduitError('invalid_args', `cannot retry a ${found.state} task`))
+        const again = snapshot(this.nextId++, found.kind, 'queued', { params: found.params, priority: found.priority })
+        const task = new FakeTask(this.#client, again, stream)
+        this.tasks.set(task.id, task)
         return Promise.resolve(task.snapshot)
       }
       case 'tasks.attach': {
@@ -165,11 +178,11 @@ export class FakeNative {
 type Spy = Mock<(...args: any[]) => any>
 
 /** conduit.tasks with spies on the calls the tests count. */
-export type FakeTasks = Tasks & { start: Spy; list: Spy; attach: Spy; setLimit: Spy; forget: Spy }
+export type FakeTasks = Tasks & { start: Spy; retry: Spy; list: Spy; attach: Spy; setLimit: Spy; forget: Spy }
 
 function spied(tasks: Tasks): FakeTasks {
   const target = tasks as unknown as Record<string, unknown>
-  for (const name of ['start', 'list', 'attach', 'setLimit', 'forget']) {
+  for (const name of ['start', 'retry', 'list', 'attach', 'setLimit', 'forget']) {
     const original = (target[name] as (...args: unknown[]) => unknown).bind(tasks)
     target[name] = vi.fn((...args: unknown[]) => original(...args))
   }

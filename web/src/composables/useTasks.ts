@@ -2,14 +2,23 @@
 // The task dashboard's state: every task the native side knows, with a label, progress, a
 // smoothed rate and time left, results and errors; the concurrency limit; and the output of
 // kinds that show it (kinds/<kind>/, `output`). Every live task is followed through a
-// TaskHandle of conduit.tasks: the page's own from start(), the ones found after a reload from
-// watch() (or attach(), for output the page showed before), and tasks someone else started from
-// onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
+// TaskHandle of conduit.tasks: the page's own from start() and retry(), the ones found after a
+// reload from watch() (or attach(), for output the page showed before), and tasks someone else
+// started from onForeign(). Which snapshot wins, and which events belong to a start still in flight, is
 // conduit.tasks' business; this file only shows what the handles say.
 
 import { computed, markRaw, reactive, ref, shallowRef, triggerRef, type ComputedRef, type Raw, type Ref } from 'vue'
 import type { AppClient } from '../appClient'
-import type { CommandArgs, TaskKind, TaskParams, TaskProgress, TaskSnapshot, TaskState, Welcome } from '../conduit/api'
+import type {
+  CommandArgs,
+  TaskHistoryNotice,
+  TaskKind,
+  TaskParams,
+  TaskProgress,
+  TaskSnapshot,
+  TaskState,
+  Welcome,
+} from '../conduit/api'
 import { Channel } from '../conduit/channel'
 import { ConduitError, type ErrorPayload } from '../conduit/errors'
 import { taskLimit } from '../conduit/generated/api'
@@ -33,6 +42,8 @@ export interface TaskItem {
   kind: string
   /** What the task works on (folder, manifest, URL, file), or '' when unknown. */
   label: string
+  /** As it was started: a retry's output view is made from them before native answers. */
+  params: object
   state: TaskState
   progress: TaskProgress
   createdAt: string
@@ -44,7 +55,7 @@ export interface TaskItem {
   rate: number | null
   /** ms until done at the current rate; null while unknown */
   etaMs: number | null
-  /** The last pause/resume/cancel/reveal failure, shown in the row. */
+  /** The last pause/resume/cancel/retry/reveal failure, shown in the row. */
   actionError: string | null
   /** The task's output as its kind keeps it, for tasks whose output the page follows. */
   output: Raw<OutputBuffer<unknown>> | null
@@ -82,7 +93,7 @@ export interface TaskBoard {
    * row change: each item is reactive on its own, and a row follows only its item.
    */
   items: ComputedRef<readonly TaskItem[]>
-  /** How many tasks have ended (completed, failed, cancelled, timed out), kept as states change. */
+  /** How many tasks have ended (any final state), kept as states change. */
   finishedCount: Readonly<Ref<number>>
   loading: Ref<boolean>
   loadError: Ref<string | null>
@@ -91,7 +102,11 @@ export interface TaskBoard {
   clearError: Ref<string | null>
   /** Tasks restored from a previous page, for the "Reconnected" notice; null when none to tell. */
   restored: Ref<number | null>
+  /** The task history was set aside, or is off in this run; null when all is well or dismissed. */
+  historyNotice: Ref<TaskHistoryNotice | null>
   start<K extends TaskKind>(kind: K, params: TaskParams<K>): Promise<TaskItem>
+  /** Starts a finished task again as a new row (native tasks.retry); a refusal shows in its row. */
+  retry(item: TaskItem): Promise<void>
   pause(item: TaskItem): Promise<void>
   resume(item: TaskItem): Promise<void>
   cancel(item: TaskItem): Promise<void>
@@ -101,6 +116,7 @@ export interface TaskBoard {
   /** Opens a window of its own on the task (its output or result), following it. */
   detach(item: TaskItem): Promise<void>
   dismissNotice(): void
+  dismissHistoryNotice(): void
   dispose(): void
 }
 
@@ -146,6 +162,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   const limitError = ref<string | null>(null)
   const clearError = ref<string | null>(null)
   const restored = ref<number | null>(null)
+  const historyNotice = ref<TaskHistoryNotice | null>(null)
   let disposed = false
   let ticker: ReturnType<typeof setInterval> | null = null
   let noticeTimer: ReturnType<typeof setTimeout> | null = null
@@ -167,6 +184,7 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
       id: snapshot.id,
       kind: snapshot.kind,
       label: label || labelFromResult(snapshot.kind, snapshot.result),
+      params: snapshot.params,
       state: snapshot.state,
       progress: { ...snapshot.progress },
       createdAt: snapshot.createdAt,
@@ -343,11 +361,33 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   // ---- commands ----------------------------------------------------------------------------
 
   async function start<K extends TaskKind>(kind: K, params: TaskParams<K>): Promise<TaskItem> {
-    const label = labelFromParams(kind, params)
+    return open(kind, params, labelFromParams(kind, params), (output) =>
+      tasks.start(kind, params, output ? { output } : {}),
+    )
+  }
+
+  async function retry(item: TaskItem): Promise<void> {
+    item.actionError = null
+    try {
+      await open(item.kind, item.params, labelFromParams(item.kind, item.params) || item.label, (output) =>
+        tasks.retry(item.id, output ? { output } : {}),
+      )
+    } catch (caught) {
+      item.actionError = ConduitError.from(caught).message
+    }
+  }
+
+  /** A new task's row, from `send` (a start or a retry) given its output channel if it has one. */
+  async function open(
+    kind: string,
+    params: object,
+    label: string,
+    send: (output: Channel<unknown> | null) => Promise<TaskHandle<any, any>>,
+  ): Promise<TaskItem> {
     // Output may arrive with the start's result: the buffer and its channel exist before the call.
     let id = 0
     const output = outputFor(kind, () => find(id), undefined, params)
-    const handle = await tasks.start(kind, params, output ? { output: output.channel } : {})
+    const handle = await send(output?.channel ?? null)
     id = handle.id
     tasks.remember(id, LABEL, label)
     const item = find(id) ?? add(handle.snapshot, label)
@@ -444,12 +484,13 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   // ---- load and reload ---------------------------------------------------------------------
 
   async function restore(welcome: Welcome): Promise<void> {
-    const snapshot = (welcome.snapshot ?? {}) as { tasks?: unknown; limit?: unknown }
+    const snapshot = (welcome.snapshot ?? {}) as { tasks?: unknown; limit?: unknown; historyNotice?: unknown }
     const generation = Number((welcome as { generation?: unknown }).generation ?? 0)
     // The first page of a native session has nothing to reconnect to, even when tasks already
     // run (started from the command line before it loaded).
     const fromPrevious = generation > 1
     if (typeof snapshot.limit === 'number') limit.value = clampLimit(snapshot.limit)
+    if (snapshot.historyNotice) historyNotice.value = snapshot.historyNotice as TaskHistoryNotice
     try {
       // The welcome carries every task as the native side knows it: no second trip for them.
       const list = Array.isArray(snapshot.tasks) ? (snapshot.tasks as TaskSnapshot[]) : await tasks.list()
@@ -505,6 +546,10 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
   }
 
   const stopForeign = tasks.onForeign(onForeign)
+  // The page was here before the history was read (else its welcome carried the notice).
+  const stopHistoryNotice = client.listen('task.historyNotice', (notice) => {
+    if (!disposed) historyNotice.value = notice
+  })
   void client.ready().then((welcome) => {
     if (!disposed) return restore(welcome)
   })
@@ -518,7 +563,9 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     limitError,
     clearError,
     restored,
+    historyNotice,
     start,
+    retry,
     pause: (item) => command(item, 'pause'),
     resume: (item) => command(item, 'resume'),
     cancel: (item) => command(item, 'cancel'),
@@ -527,9 +574,11 @@ export function useTasks(client: AppClient, options: TaskBoardOptions = {}): Tas
     reveal,
     detach,
     dismissNotice: () => (restored.value = null),
+    dismissHistoryNotice: () => (historyNotice.value = null),
     dispose() {
       disposed = true
       stopForeign()
+      stopHistoryNotice()
       for (const item of list) persistOutput(item)
       for (const tracker of trackers.values()) {
         release(tracker)

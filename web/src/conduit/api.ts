@@ -57,6 +57,8 @@ export type { BridgeLimits } from './generated/api'
 
 /** Every state a task can be in, and the ones it ends in, as native names them (generated). */
 export type { TaskState, TaskProgress, TaskProgressEvent } from './generated/api'
+/** Why the task history was set aside, or is off in this run (worker/TaskHistoryNotice). */
+export type { TaskHistoryNotice } from './generated/api'
 export type FinalTaskState = (typeof finalTaskStates)[number]
 
 /** A task as native reports it (worker/TaskSnapshot), its result typed as the kind's: R. */

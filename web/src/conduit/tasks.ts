@@ -82,6 +82,8 @@ export function taskError(snapshot: TaskSnapshot): ConduitError | null {
       return new ConduitError('cancelled', error?.message ?? `Task ${snapshot.id} was cancelled`, details)
     case 'timed_out':
       return new ConduitError('timeout', error?.message ?? `Task ${snapshot.id} timed out`, details)
+    case 'interrupted':
+      return new ConduitError('interrupted', error?.message ?? `Task ${snapshot.id} was interrupted`, details)
     default: {
       if (!error) return new ConduitError('internal', `Task ${snapshot.id} failed`, details)
       const mapped = ConduitError.fromPayload(error)
@@ -372,7 +374,7 @@ export class TaskHandle<R = unknown, O = unknown> {
     return { ...this.#snapshot, progress: { ...this.#snapshot.progress } }
   }
 
-  /** True once the task reached completed, failed, cancelled or timed_out. */
+  /** True once the task reached a final state (completed, failed, cancelled, timed_out, interrupted). */
   get finished(): boolean {
     return isFinalTaskState(this.#snapshot.state)
   }
@@ -571,6 +573,21 @@ export class Tasks {
     })
   }
 
+  /**
+   * Starts a finished task's kind, params and priority again, as a new task (e.g. one
+   * `interrupted` by a quit or a crash); the handle follows the new one. `invalid_args` while
+   * the task has not finished, `not_found` for one that is gone.
+   */
+  retry<R = unknown, O = unknown>(id: number, options: TaskWatchOptions<O> = {}): Promise<TaskHandle<R, O>> {
+    const sink = options.output && !options.output.closed ? new OutputSink(options.output, this.#store, 0, null) : null
+    return this.#open(
+      (invokeOptions) => this.#client.invoke('tasks.retry', { id }, invokeOptions),
+      sink,
+      options,
+      (newId) => sink?.setKey(this.#seqKey(newId)),
+    )
+  }
+
   /** Every task the native side knows, finished ones included until forgotten. */
   list(): Promise<TaskSnapshot[]> {
     return this.#client.invoke('tasks.list', {})
@@ -670,7 +687,7 @@ export class Tasks {
     set.add(handle)
   }
 
-  /** Sends tasks.start/attach and builds the handle, with the events that overtook the result. */
+  /** Sends tasks.start/retry/attach and builds the handle, with the events that overtook the result. */
   async #open<O>(
     send: (options: InvokeOptions) => Promise<TaskSnapshot>,
     sink: OutputSink<O> | null,

@@ -153,6 +153,12 @@ export const de: MessageSchema = {
     reconnected:
       'Wieder verbunden — keine Aufgaben wiederhergestellt | Wieder verbunden — {n} Aufgabe wiederhergestellt | Wieder verbunden — {n} Aufgaben wiederhergestellt',
     dismiss: 'Schließen',
+    history: {
+      corrupt: 'Der Aufgabenverlauf war nicht lesbar und wurde als {path} beiseitegelegt. Ein neuer Verlauf wurde begonnen.',
+      newer: 'Der Aufgabenverlauf stammt von einer neueren Version von Conduit. Er wurde als {path} beiseitegelegt, und ein neuer Verlauf wurde begonnen.',
+      in_use: 'Ein anderes Conduit verwendet den Aufgabenverlauf ({path}): Die Aufgaben dieser Instanz werden nach ihrem Schließen nicht behalten.',
+      unavailable: 'Der Aufgabenverlauf ({path}) ist nicht verwendbar: Aufgaben werden nach dem Schließen von Conduit nicht behalten.',
+    },
     summary: 'Keine Aufgaben | {n} Aufgabe | {n} Aufgaben',
   },
   task: {
@@ -172,6 +178,7 @@ export const de: MessageSchema = {
       failed: 'Fehlgeschlagen',
       cancelled: 'Abgebrochen',
       timed_out: 'Zeit überschritten',
+      interrupted: 'Unterbrochen',
     },
     untitled: 'Aufgabe {id}',
     actions: 'Aktionen für {label}',
@@ -183,6 +190,9 @@ export const de: MessageSchema = {
     detachLabel: '{label} in einem eigenen Fenster öffnen',
     resumeLabel: '{label} fortsetzen',
     cancelLabel: '{label} abbrechen',
+    retry: 'Wiederholen',
+    retryLabel: '{label} wiederholen',
+    interrupted: 'Conduit wurde beendet, bevor diese Aufgabe fertig war. „Wiederholen“ startet sie von vorn.',
     actionFailed: 'Die Aufgabe hat das nicht angenommen: {message}',
     progressLabel: 'Fortschritt von {label}',
     progressOf: '{done} von {total}',
@@ -319,6 +329,7 @@ export const de: MessageSchema = {
       io_error: 'Dateifehler',
       network_error: 'Netzwerkfehler',
       checksum_mismatch: 'Prüfsumme stimmt nicht',
+      interrupted: 'Unterbrochen',
     },
   },
   units: {

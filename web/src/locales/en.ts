@@ -154,6 +154,12 @@ export const en = {
     clearFailed: 'Could not clear a finished task: {message}',
     reconnected: 'Reconnected — no tasks restored | Reconnected — {n} task restored | Reconnected — {n} tasks restored',
     dismiss: 'Dismiss',
+    history: {
+      corrupt: 'The task history could not be read and was set aside as {path}. A new history was started.',
+      newer: 'The task history was written by a newer version of Conduit. It was set aside as {path}, and a new history was started.',
+      in_use: 'Another Conduit is using the task history ({path}): tasks of this one will not be remembered when it closes.',
+      unavailable: 'The task history ({path}) cannot be used: tasks will not be remembered when Conduit closes.',
+    },
     summary: 'No tasks | {n} task | {n} tasks',
   },
   task: {
@@ -173,6 +179,7 @@ export const en = {
       failed: 'Failed',
       cancelled: 'Cancelled',
       timed_out: 'Timed out',
+      interrupted: 'Interrupted',
     },
     untitled: 'Task {id}',
     actions: 'Actions for {label}',
@@ -184,6 +191,9 @@ export const en = {
     detachLabel: 'Open {label} in a window of its own',
     resumeLabel: 'Resume {label}',
     cancelLabel: 'Cancel {label}',
+    retry: 'Retry',
+    retryLabel: 'Retry {label}',
+    interrupted: 'Conduit stopped before this task finished. Retry starts it again from the beginning.',
     actionFailed: 'The task did not accept that: {message}',
     progressLabel: 'Progress of {label}',
     progressOf: '{done} of {total}',
@@ -320,6 +330,7 @@ export const en = {
       io_error: 'File error',
       network_error: 'Network error',
       checksum_mismatch: 'Checksum mismatch',
+      interrupted: 'Interrupted',
     },
   },
   units: {

@@ -153,6 +153,12 @@ export const fr: MessageSchema = {
     reconnected:
       'Reconnecté — aucune tâche restaurée | Reconnecté — {n} tâche restaurée | Reconnecté — {n} tâches restaurées',
     dismiss: 'Fermer',
+    history: {
+      corrupt: 'L’historique des tâches était illisible ; il a été mis de côté sous {path} et un nouvel historique a été commencé.',
+      newer: 'L’historique des tâches a été écrit par une version plus récente de Conduit. Il a été mis de côté sous {path} et un nouvel historique a été commencé.',
+      in_use: 'Un autre Conduit utilise l’historique des tâches ({path}) : les tâches de celui-ci ne seront pas conservées à sa fermeture.',
+      unavailable: 'L’historique des tâches ({path}) est inutilisable : les tâches ne seront pas conservées à la fermeture de Conduit.',
+    },
     summary: 'Aucune tâche | {n} tâche | {n} tâches',
   },
   task: {
@@ -172,6 +178,7 @@ export const fr: MessageSchema = {
       failed: 'Échec',
       cancelled: 'Annulée',
       timed_out: 'Délai dépassé',
+      interrupted: 'Interrompue',
     },
     untitled: 'Tâche {id}',
     actions: 'Actions pour {label}',
@@ -183,6 +190,9 @@ export const fr: MessageSchema = {
     detachLabel: 'Ouvrir {label} dans sa propre fenêtre',
     resumeLabel: 'Reprendre {label}',
     cancelLabel: 'Annuler {label}',
+    retry: 'Réessayer',
+    retryLabel: 'Réessayer {label}',
+    interrupted: 'Conduit s’est arrêté avant la fin de cette tâche. « Réessayer » la relance depuis le début.',
     actionFailed: 'La tâche n’a pas accepté cette action : {message}',
     progressLabel: 'Progression de {label}',
     progressOf: '{done} sur {total}',
@@ -319,6 +329,7 @@ export const fr: MessageSchema = {
       io_error: 'Erreur de fichier',
       network_error: 'Erreur réseau',
       checksum_mismatch: 'Somme de contrôle différente',
+      interrupted: 'Interrompue',
     },
   },
   units: {

@@ -160,6 +160,8 @@ describe('task.done', () => {
     ['timed_out', { code: 'timeout', message: 'the task timed out' }, 'timeout'],
     ['timed_out', undefined, 'timeout'],
     ['cancelled', undefined, 'cancelled'],
+    ['interrupted', { code: 'interrupted', message: 'the application stopped before the task finished' }, 'interrupted'],
+    ['interrupted', undefined, 'interrupted'],
     ['failed', { code: 'io_error', message: 'cannot read /x', details: { path: '/x' } }, 'io_error'],
     ['failed', { code: 'network_error', message: 'connection refused' }, 'network_error'],
     ['failed', { code: 'checksum_mismatch', message: 'sha256 differs' }, 'checksum_mismatch'],
@@ -515,6 +517,39 @@ describe('output', () => {
     await again
     transport.deliver({ t: 'chunk', stream: attach.stream, seq: 0, items: [{ seq: 2, value: 'b' }, { seq: 3, value: 'c' }] })
     expect(lines).toEqual(['c'])
+  })
+})
+
+describe('tasks.retry', () => {
+  it('sends tasks.retry with the id, follows the new task, and streams its output', async () => {
+    const { transport, client } = await connected('sess-R')
+    const output = new client.Channel<string>()
+    const lines: string[] = []
+    output.onmessage = (line) => lines.push(line)
+    const pending = client.tasks.retry<unknown, string>(4, { output })
+    await tick()
+    const [invoke] = transport.envelopes()
+    expect(invoke).toMatchObject({ t: 'invoke', cmd: 'tasks.retry', args: { id: 4 } })
+    expect(typeof invoke.stream).toBe('number')
+    answer(transport, snap(9, 'queued', { kind: 'tail', params: { path: '/x' } }))
+    const task = await pending
+    expect(task.id).toBe(9)
+    expect(task.kind).toBe('tail')
+    transport.deliver({ t: 'chunk', stream: invoke.stream, seq: 0, items: [{ seq: 1, value: 'a' }] })
+    transport.deliver(stateEvent(snap(9, 'running', { kind: 'tail' })))
+    await tick()
+    expect(lines).toEqual(['a'])
+    expect(task.state).toBe('running')
+    expect(sessionStorage.getItem('conduit.task.sess-R.9.lastSeq')).toBe('1')
+  })
+
+  it('rejects with the refusal: a task that has not finished', async () => {
+    const { transport, client } = await connected()
+    const pending = track(client.tasks.retry(2))
+    await tick()
+    fail(transport, { code: 'invalid_args', message: 'cannot retry a running task', details: { state: 'running' } })
+    await tick()
+    expect(pending.error).toMatchObject({ code: 'invalid_args', details: { state: 'running' } })
   })
 })
 

@@ -10,7 +10,7 @@ export type LogLines = { from: number; /** from `from` on; fewer than asked past
 
 export type LogOpened = { id: number; /** lines, counting a last one without a newline */ lines: number; /** bytes indexed */ size: number }
 
-export type TaskState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out'
+export type TaskState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out' | 'interrupted'
 
 export type TaskProgress = { done: number; /** -1 while unknown */ total: number; /** the kind's progress unit: bytes, lines, … */ unit: string }
 
@@ -18,11 +18,13 @@ export type ErrorCode = (typeof errorCodes)[number]
 
 export type ErrorPayload = { code: ErrorCode; /** for a developer, in English */ message: string; /** what the code's documentation says it carries */ details?: object }
 
-export type TaskSnapshot = { id: number; kind: string; state: TaskState; progress: TaskProgress; priority: number; /** as the task was started, with defaults filled in */ params: object; /** ISO 8601, UTC, with ms */ createdAt: string; /** null until it runs */ startedAt?: string | null; /** null until it ends */ finishedAt?: string | null; /** the seq of its last output item (0: none yet) */ outputSeq: number; /** once completed: the kind's result */ result?: unknown; /** once failed, cancelled or timed out */ error?: ErrorPayload }
+export type TaskSnapshot = { id: number; kind: string; state: TaskState; progress: TaskProgress; priority: number; /** as the task was started, with defaults filled in */ params: object; /** ISO 8601, UTC, with ms */ createdAt: string; /** null until it runs */ startedAt?: string | null; /** null until it ends */ finishedAt?: string | null; /** the seq of its last output item (0: none yet) */ outputSeq: number; /** once completed: the kind's result */ result?: unknown; /** once failed, cancelled, timed out or interrupted */ error?: ErrorPayload }
 
 export type Windows = { /** every open window's label, in the order they opened */ labels: string[]; /** the window native questions go to: the last one activated */ active: string }
 
 export type LogChanged = { id: number; /** lines, counting a last one without a newline */ lines: number; size: number; /** truncated, rotated or rewritten: every line may differ */ reset: boolean }
+
+export type TaskHistoryNotice = { /** corrupt, newer: the old file was set aside and a new history begun; in_use, unavailable: tasks are not remembered this time */ reason: 'corrupt' | 'newer' | 'in_use' | 'unavailable'; /** where the old file is now (corrupt, newer), else the history's own */ path: string; /** for a developer, in English */ detail: string }
 
 export type TaskProgressEvent = { id: number; done: number; /** -1 while unknown */ total: number; /** the kind's progress unit: bytes, lines, … */ unit: string }
 
@@ -52,10 +54,10 @@ export type TaskOutputItem = { /** 1, 2, 3, … per task */ seq: number; /** the
 
 export type BridgeLimits = { maxEnvelopeChars: number; maxEnvelopesPerBatch: number; streamWindow: number; uploadWindow: number }
 
-export type Welcome = { /** this native session, a UUID */ session: string; /** counts the pages that said hello in this window: > 1 after a reload */ generation: number; /** this page's window label, e.g. 'main': what windows.emitTo names */ window: string; /** what the native side accepts and grants */ limits: BridgeLimits; snapshot: { tasks: TaskSnapshot[]; /** how many tasks run at once */ limit: number }; /** e.g. de_DE */ locale: string; version: string }
+export type Welcome = { /** this native session, a UUID */ session: string; /** counts the pages that said hello in this window: > 1 after a reload */ generation: number; /** this page's window label, e.g. 'main': what windows.emitTo names */ window: string; /** what the native side accepts and grants */ limits: BridgeLimits; snapshot: { tasks: TaskSnapshot[]; /** how many tasks run at once */ limit: number; /** the task history was set aside, or is off in this run */ historyNotice?: TaskHistoryNotice }; /** e.g. de_DE */ locale: string; version: string }
 
 /** Every error code a failure may carry: the bridge's, then the application's. */
-export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch"] as const
+export const errorCodes = ["invalid_args","unknown_command","cancelled","timeout","too_large","busy","not_found","shutting_down","internal","io_error","network_error","checksum_mismatch","interrupted"] as const
 
 /** The bridge's default limits; a page goes by its welcome's `limits`, which the application may set. */
 export const bridgeLimits = {"maxEnvelopeChars":1048576,"maxEnvelopesPerBatch":10000,"streamWindow":256,"uploadWindow":8388608} as const
@@ -67,7 +69,7 @@ export const bytesPath = "/bytes/" as const
 export const filePreview = {"maxImageBytes":67108864,"textBytes":1048576} as const
 
 /** The states a task ends in: it never leaves them. */
-export const finalTaskStates = ["completed","failed","cancelled","timed_out"] as const
+export const finalTaskStates = ["completed","failed","cancelled","timed_out","interrupted"] as const
 
 /** The ids of calls, requests and streams. */
 export const idRange = {"max":9007199254740991,"min":1} as const
@@ -79,7 +81,7 @@ export const logLimits = {"maxDisplayBytes":4096,"maxLines":1000,"maxOpenPerPage
 export const taskLimit = {"max":64,"min":1} as const
 
 /** Every state a task can be in (worker/TaskState.h). */
-export const taskStates = ["queued","running","paused","completed","failed","cancelled","timed_out"] as const
+export const taskStates = ["queued","running","paused","completed","failed","cancelled","timed_out","interrupted"] as const
 
 /** The global through which native reads what the page staged of its uploads: read(upload, at, n). */
 export const uploadReader = "__conduitUploads" as const
@@ -102,6 +104,7 @@ export interface GeneratedCommands {
   'tasks.list': { args: Record<string, never>; result: TaskSnapshot[] }
   'tasks.pause': { args: { id: number }; result: TaskSnapshot }
   'tasks.resume': { args: { id: number }; result: TaskSnapshot }
+  'tasks.retry': { args: { id: number }; result: TaskSnapshot }
   'tasks.setLimit': { args: { limit: number }; result: { limit: number } }
   'tasks.start': { args: { kind: 'download' | 'duplicates' | 'hash' | 'tail' | 'verify'; params?: object; priority?: number; timeoutMs?: number }; result: TaskSnapshot }
   'windows.emitTo': { args: { /** a window's label */ label: string; event: string; payload?: unknown }; result: Record<string, never> }
@@ -115,6 +118,7 @@ export interface GeneratedEvents {
   'process.output': { id: number; text: string; answer?: boolean; error?: ErrorPayload }
   'process.tick': { count: number; time: string }
   'process.visibility': { ticking: boolean }
+  'task.historyNotice': TaskHistoryNotice
   'task.progress': TaskProgressEvent
   'task.state': TaskSnapshot
   'windows.changed': WindowsChanged
