@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "AppWindows.h"
 
+#include "AppPage.h"
+#include "AppSettings.h"
 #include "ConduitRuntime.h"
 #include "MainWindow.h"
 
@@ -10,11 +12,20 @@
 
 namespace Conduit {
 
-AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, QObject *parent)
+AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, AppSettings *settings,
+                       QObject *parent)
     : QObject(parent)
     , m_runtime(runtime)
     , m_home(home)
+    , m_settings(settings)
 {
+    if (m_settings) {
+        // A limit out of today's range is refused, and the default stays: nobody waits for it.
+        if (const std::optional<int> limit = m_settings->taskLimit())
+            m_runtime.taskGateway().setLimit(*limit);
+        connect(&m_runtime.taskGateway(), &TaskGateway::limitChanged, this,
+                [this](int limit) { m_settings->setTaskLimit(limit); });
+    }
     connect(qGuiApp, &QGuiApplication::focusWindowChanged, this, &AppWindows::onFocusWindowChanged);
     connect(&m_runtime.taskGateway(), &TaskGateway::taskFinished, this,
             [this](const QJsonObject &task) {
@@ -48,15 +59,22 @@ bool AppWindows::isValidView(const QString &view)
 
 MainWindow *AppWindows::open(const QString &view)
 {
+    // The first window comes back as the last one was left.
+    const bool restoring = m_settings && !m_restored;
+    m_restored = true;
     QUrl url = m_home;
     if (!view.isEmpty())
         url.setFragment(view);
+    else if (restoring && !m_settings->view().isEmpty())
+        url.setFragment(m_settings->view());
     auto *window = new MainWindow(m_runtime, *this, url);
     window->setAttribute(Qt::WA_DeleteOnClose);
+    const bool restored = restoring && m_settings->restoreWindow(window);
     m_windows.append(window);
     connect(window, &QObject::destroyed, this, [this] { m_windows.removeAll(nullptr); });
     // A new window opens beside the one in front, not on top of it.
-    if (const MainWindow *front = qobject_cast<MainWindow *>(QApplication::activeWindow()))
+    if (const MainWindow *front = qobject_cast<MainWindow *>(QApplication::activeWindow());
+        front && !restored)
         window->move(front->pos() + QPoint(32, 32));
     window->show();
     window->raise();
@@ -99,6 +117,12 @@ void AppWindows::quit(MainWindow *asking)
         for (MainWindow *window : windows())
             window->closeConfirmed();
     });
+}
+
+void AppWindows::lastWindowClosing(MainWindow *window)
+{
+    if (m_settings)
+        m_settings->saveWindow(window, window->page()->url().fragment());
 }
 
 void AppWindows::onFocusWindowChanged()

@@ -8,6 +8,7 @@
 
 namespace Conduit {
 
+class AppSettings;
 class ConduitRuntime;
 class MainWindow;
 
@@ -20,8 +21,11 @@ class AppWindows final : public QObject
     Q_OBJECT
 
 public:
-    // `home`: the page every window shows (its views are fragments of it).
-    AppWindows(ConduitRuntime &runtime, const QUrl &home, QObject *parent = nullptr);
+    // `home`: the page every window shows (its views are fragments of it). `settings`, if given,
+    // brings back the last window's geometry and view in the first one, and the concurrency
+    // limit, and keeps them as they change.
+    AppWindows(ConduitRuntime &runtime, const QUrl &home, AppSettings *settings = nullptr,
+               QObject *parent = nullptr);
     ~AppWindows() override;
 
     // A new window, shown, on `view` of the page (e.g. "task/12") or its start.
@@ -32,6 +36,8 @@ public:
     bool isLast(const MainWindow *window) const;
     // Asks in `asking` first while tasks run, then closes every window.
     void quit(MainWindow *asking);
+    // The last window is closing: what it looks like is remembered for the next start.
+    void lastWindowClosing(MainWindow *window);
     // What the page may name as a view: letters, digits, '/', '-', '_', at most 128 of them.
     static bool isValidView(const QString &view);
 
@@ -43,6 +49,8 @@ private:
 
     ConduitRuntime &m_runtime;
     QUrl m_home;
+    AppSettings *m_settings = nullptr;
+    bool m_restored = false;               // the first window took the saved geometry and view
     QList<QPointer<MainWindow>> m_windows; // in the order they opened
 };
 

@@ -174,6 +174,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     if (m_quitConfirmed || m_runtime.taskGateway().activeCount() == 0) {
         delete m_devTools;
+        m_windows.lastWindowClosing(this);
         m_runtime.shutdown();
         event->accept();
         return;

@@ -199,11 +199,7 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
                  QStringLiteral("limit"),
                  Schema::integer().range(TaskManager::kMinLimit, TaskManager::kMaxLimit)),
              [this](const CommandCall &call) {
-                 return m_process.call(QStringLiteral("tasks.setLimit"), call.args)
-                     .then(this, [this](const QJsonValue &answer) {
-                         m_limit = answer.toObject().value(QStringLiteral("limit")).toInt();
-                         return answer;
-                     });
+                 return setLimit(call.args.value(QStringLiteral("limit")).toInt());
              })
         .returns(Schema::object().required(QStringLiteral("limit"), Schema::integer()));
 
@@ -245,6 +241,17 @@ void TaskGateway::registerCommands(const TaskKinds &kinds)
     api.declareEvent(QStringLiteral("task.progress"),
                      Schema::named(QStringLiteral("TaskProgressEvent"), progressEvent));
     api.declareType(TaskOutputLog::itemSchema());
+}
+
+QFuture<QJsonValue> TaskGateway::setLimit(int limit)
+{
+    return m_process
+        .call(QStringLiteral("tasks.setLimit"), QJsonObject{{QStringLiteral("limit"), limit}})
+        .then(this, [this](const QJsonValue &answer) {
+            m_limit = answer.toObject().value(QStringLiteral("limit")).toInt();
+            Q_EMIT limitChanged(m_limit);
+            return answer;
+        });
 }
 
 QJsonArray TaskGateway::tasks() const

@@ -41,6 +41,8 @@ public:
     // Starts a task as the page's tasks.start does, for native callers (the command line);
     // resolves with its snapshot or fails with the refusal.
     QFuture<QJsonValue> start(const QString &kind, const QJsonObject &params);
+    // As the page's tasks.setLimit: resolves with {limit}, or fails with the refusal.
+    QFuture<QJsonValue> setLimit(int limit);
     QJsonArray tasks() const;
     // Tasks queued, running or paused, as last reported by the process.
     int activeCount() const;
@@ -48,6 +50,8 @@ public:
 Q_SIGNALS:
     // A task reached completed, failed, cancelled or timed_out in this run.
     void taskFinished(const QJsonObject &snapshot);
+    // The process runs this many tasks at once now (tasks.setLimit answered).
+    void limitChanged(int limit);
 
 private:
     struct Reader

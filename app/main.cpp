@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "AppScheme.h"
+#include "AppSettings.h"
 #include "AppWindows.h"
 #include "CommandLine.h"
 #include "ConduitRuntime.h"
@@ -121,7 +122,8 @@ int main(int argc, char *argv[])
             + QStringLiteral("/history.sqlite"));
     runtime.start();
     startTasks(runtime, options.tasks);
-    Conduit::AppWindows windows(runtime, options.home);
+    Conduit::AppSettings settings;
+    Conduit::AppWindows windows(runtime, options.home, &settings);
     windows.open();
     QObject::connect(&instance, &Conduit::SingleInstance::received, &windows,
                      [&](const Conduit::SingleInstance::Message &message) {

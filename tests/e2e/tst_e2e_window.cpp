@@ -5,6 +5,7 @@
 #include "PageHarness.h"
 #include <app/AppPage.h>
 #include <app/AppScheme.h>
+#include <app/AppSettings.h>
 #include <app/AppWindows.h>
 #include <app/ConduitRuntime.h>
 #include <app/MainWindow.h>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void longTaskInTheBackgroundIsAnnounced();
     void closingWithoutTasksQuitsAtOnce();
     void closingWithRunningTasksAsksThenShutsDown();
+    void theNextStartComesBackAsTheLastWasLeft();
 
 private:
     QJsonObject await(const QString &body)
@@ -201,6 +203,84 @@ void tst_E2eWindow::closingWithRunningTasksAsksThenShutsDown()
     QTRY_VERIFY_WITH_TIMEOUT(!m_window || !m_window->isVisible(), 10000);
     QVERIFY(!m_runtime->isRunning());
     QVERIFY2(clock.elapsed() < 6000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_E2eWindow::theNextStartComesBackAsTheLastWasLeft()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("conduit.conf"));
+    // One start of the application: a runtime, its settings, its windows.
+    struct Start
+    {
+        explicit Start(const QString &file)
+            : settings(file)
+        {
+            runtime.start();
+        }
+        ConduitRuntime runtime{1s, PageHarness::testKinds()};
+        AppSettings settings;
+        AppWindows windows{runtime, AppScheme::entryUrl(), &settings};
+    };
+    const auto connected = [](Start &start, MainWindow *window) {
+        for (int i = 0; i < 200 && !start.runtime.pages().page(window->label())->isPageAttached();
+             ++i)
+            QTest::qWait(100);
+        return PageHarness::awaitOn(*window->page(),
+                                    QStringLiteral("await conduit.ready(); return true;"), 20s)
+            .value("ok")
+            .toBool();
+    };
+
+    {
+        Start first(file);
+        QPointer<MainWindow> window = first.windows.open();
+        QVERIFY(connected(first, window));
+        window->setGeometry(120, 90, 900, 640);
+        // The user opens the console and lets three tasks run at once.
+        PageHarness::runOn(*window->page(),
+                           QStringLiteral("document.querySelector('[data-testid=nav-console]')"
+                                          ".click()"));
+        QTRY_COMPARE(window->page()->url().fragment(), QStringLiteral("console"));
+        QVERIFY(PageHarness::awaitOn(*window->page(),
+                                     QStringLiteral("await conduit.invoke('tasks.setLimit', "
+                                                    "{limit: 3}); return true;"))
+                    .value("ok")
+                    .toBool());
+        QTRY_COMPARE(first.settings.taskLimit().value_or(0), 3);
+        QVERIFY(window->close());
+    }
+    {
+        Start second(file);
+        QPointer<MainWindow> window = second.windows.open();
+        QVERIFY(connected(second, window));
+        QCOMPARE(window->geometry().size(), QSize(900, 640));
+        QCOMPARE(window->geometry().topLeft(), QPoint(120, 90));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            PageHarness::runOn(*window->page(),
+                               QStringLiteral("document.querySelector('[data-testid=nav-console]')"
+                                              ".getAttribute('aria-selected')"))
+                .toString(),
+            QStringLiteral("true"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            PageHarness::runOn(*window->page(), QStringLiteral("document.querySelector('["
+                                                               "data-testid=task-limit]')"
+                                                               ".value"))
+                .toString(),
+            QStringLiteral("3"), 10000);
+        // A second window opens where it likes: only the first comes back.
+        MainWindow *other = second.windows.open();
+        QVERIFY(other->geometry().topLeft() != QPoint(120, 90)
+                || other->geometry().size() != QSize(900, 640));
+        other->close();
+        window->showMaximized();
+        QTRY_VERIFY(window->isMaximized());
+        QVERIFY(window->close());
+    }
+    {
+        Start third(file);
+        QPointer<MainWindow> window = third.windows.open();
+        QTRY_VERIFY(window->isMaximized());
+    }
 }
 
 CONDUIT_E2E_MAIN(tst_E2eWindow)
