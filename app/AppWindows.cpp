@@ -3,6 +3,7 @@
 
 #include "AppPage.h"
 #include "AppSettings.h"
+#include "AppTray.h"
 #include "ConduitRuntime.h"
 #include "MainWindow.h"
 
@@ -18,6 +19,7 @@ AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, AppSettings *s
     , m_runtime(runtime)
     , m_home(home)
     , m_settings(settings)
+    , m_trayAvailable(AppTray::isAvailable())
 {
     if (m_settings) {
         // A limit out of today's range is refused, and the default stays: nobody waits for it.
@@ -59,6 +61,10 @@ bool AppWindows::isValidView(const QString &view)
 
 MainWindow *AppWindows::open(const QString &view)
 {
+    if (m_tray && m_tray->isVisible()) {
+        m_tray->hide();
+        QGuiApplication::setQuitOnLastWindowClosed(true);
+    }
     // The first window comes back as the last one was left.
     const bool restoring = m_settings && !m_restored;
     m_restored = true;
@@ -123,6 +129,47 @@ void AppWindows::lastWindowClosing(MainWindow *window)
 {
     if (m_settings)
         m_settings->saveWindow(window, window->page()->url().fragment());
+}
+
+bool AppWindows::isTrayOffered() const
+{
+    return m_settings && m_trayAvailable;
+}
+
+bool AppWindows::keepsRunningInTray() const
+{
+    return isTrayOffered() && m_settings->keepsRunningInTray();
+}
+
+void AppWindows::setKeepsRunningInTray(bool keep)
+{
+    if (!m_settings || keep == m_settings->keepsRunningInTray())
+        return;
+    m_settings->setKeepsRunningInTray(keep);
+    Q_EMIT trayOptionChanged(keep);
+}
+
+AppTray *AppWindows::tray() const
+{
+    return m_tray && m_tray->isVisible() ? m_tray : nullptr;
+}
+
+void AppWindows::toTray(MainWindow *window)
+{
+    lastWindowClosing(window);
+    if (!m_tray) {
+        m_tray = new AppTray(m_runtime, this);
+        connect(m_tray, &AppTray::openWindowRequested, this, [this] { open(); });
+        connect(m_tray, &AppTray::quitRequested, this, [this] {
+            // Chosen from a menu that says it cancels the tasks: nothing to ask.
+            m_tray->hide();
+            m_runtime.shutdown();
+            QCoreApplication::quit();
+        });
+    }
+    // The window goes; the application, its runtime and its tasks stay.
+    QGuiApplication::setQuitOnLastWindowClosed(false);
+    m_tray->show();
 }
 
 void AppWindows::onFocusWindowChanged()

@@ -9,6 +9,7 @@
 namespace Conduit {
 
 class AppSettings;
+class AppTray;
 class ConduitRuntime;
 class MainWindow;
 
@@ -38,11 +39,24 @@ public:
     void quit(MainWindow *asking);
     // The last window is closing: what it looks like is remembered for the next start.
     void lastWindowClosing(MainWindow *window);
+
+    // "Keep Running in Tray" is offered where the desktop has a tray (and settings are kept).
+    bool isTrayOffered() const;
+    // The last window closing while tasks run leaves the application in the tray.
+    bool keepsRunningInTray() const;
+    void setKeepsRunningInTray(bool keep);
+    // For tests: the offscreen platform has no tray, but the behaviour is the same.
+    void setTrayAvailable(bool available) { m_trayAvailable = available; }
+    // The last window closes and the application goes on in the tray.
+    void toTray(MainWindow *window);
+    // The tray icon, while the application runs in it (else null).
+    AppTray *tray() const;
     // What the page may name as a view: letters, digits, '/', '-', '_', at most 128 of them.
     static bool isValidView(const QString &view);
 
 Q_SIGNALS:
     void opened(Conduit::MainWindow *window);
+    void trayOptionChanged(bool keep);
 
 private:
     void onFocusWindowChanged();
@@ -50,7 +64,9 @@ private:
     ConduitRuntime &m_runtime;
     QUrl m_home;
     AppSettings *m_settings = nullptr;
-    bool m_restored = false;               // the first window took the saved geometry and view
+    bool m_restored = false; // the first window took the saved geometry and view
+    bool m_trayAvailable;
+    AppTray *m_tray = nullptr;             // made the first time the application goes to the tray
     QList<QPointer<MainWindow>> m_windows; // in the order they opened
 };
 

@@ -75,6 +75,17 @@ void MainWindow::createMenus()
     QAction *closeWindow = file->addAction(tr("&Close Window"), this, &QWidget::close);
     closeWindow->setShortcut(QKeySequence::Close);
     file->addSeparator();
+    // Offered only where the desktop has a tray to keep it in.
+    if (m_windows.isTrayOffered()) {
+        QAction *tray = file->addAction(tr("Keep Running in &Tray"));
+        tray->setCheckable(true);
+        tray->setChecked(m_windows.keepsRunningInTray());
+        tray->setToolTip(tr("When the last window closes while tasks run, keep them running "
+                            "with an icon in the system tray"));
+        connect(tray, &QAction::toggled, &m_windows, &AppWindows::setKeepsRunningInTray);
+        connect(&m_windows, &AppWindows::trayOptionChanged, tray, &QAction::setChecked);
+        file->addSeparator();
+    }
     QAction *quit = file->addAction(tr("&Quit"), this, [this] { m_windows.quit(this); });
     // Each window's own (every window has this menu): an application-wide Ctrl+Q in two
     // windows would be ambiguous, and Qt would trigger neither.
@@ -169,6 +180,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // Another window keeps the application, its tasks and its runtime.
     if (!m_windows.isLast(this)) {
         delete m_devTools;
+        event->accept();
+        return;
+    }
+    if (!m_quitConfirmed && m_runtime.taskGateway().activeCount() > 0
+        && m_windows.keepsRunningInTray()) {
+        delete m_devTools;
+        m_windows.toTray(this);
         event->accept();
         return;
     }

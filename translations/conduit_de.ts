@@ -75,6 +75,48 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     </message>
 </context>
 <context>
+    <name>Conduit::AppTray</name>
+    <message numerus="yes">
+        <source>%n task(s) running</source>
+        <translation>
+            <numerusform>%n Aufgabe läuft</numerusform>
+            <numerusform>%n Aufgaben laufen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No tasks running</source>
+        <translation>Keine Aufgaben laufen</translation>
+    </message>
+    <message>
+        <source>Conduit — %1</source>
+        <translation>Conduit — %1</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 done</source>
+        <translation>%1 erledigt</translation>
+    </message>
+    <message>
+        <source>%1 %2 — %3</source>
+        <translation>%1 %2 — %3</translation>
+    </message>
+    <message>
+        <source>&amp;Open Window</source>
+        <translation>Fenster &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>Cancel Tasks and &amp;Quit</source>
+        <translation>Aufgaben abbrechen und &amp;beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+</context>
+<context>
     <name>Conduit::DesktopIntegration</name>
     <message>
         <source>There is no file or folder at %1.</source>
@@ -192,6 +234,14 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     <message>
         <source>&amp;Close Window</source>
         <translation>Fenster &amp;schließen</translation>
+    </message>
+    <message>
+        <source>Keep Running in &amp;Tray</source>
+        <translation>Im &amp;Infobereich weiterlaufen</translation>
+    </message>
+    <message>
+        <source>When the last window closes while tasks run, keep them running with an icon in the system tray</source>
+        <translation>Wenn das letzte Fenster geschlossen wird, während Aufgaben laufen, laufen sie mit einem Symbol im Infobereich weiter</translation>
     </message>
 </context>
 <context>

@@ -75,6 +75,48 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     </message>
 </context>
 <context>
+    <name>Conduit::AppTray</name>
+    <message numerus="yes">
+        <source>%n task(s) running</source>
+        <translation>
+            <numerusform>%n tâche en cours</numerusform>
+            <numerusform>%n tâches en cours</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No tasks running</source>
+        <translation>Aucune tâche en cours</translation>
+    </message>
+    <message>
+        <source>Conduit — %1</source>
+        <translation>Conduit — %1</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 done</source>
+        <translation>%1 effectués</translation>
+    </message>
+    <message>
+        <source>%1 %2 — %3</source>
+        <translation>%1 %2 — %3</translation>
+    </message>
+    <message>
+        <source>&amp;Open Window</source>
+        <translation>&amp;Ouvrir une fenêtre</translation>
+    </message>
+    <message>
+        <source>Cancel Tasks and &amp;Quit</source>
+        <translation>Annuler les tâches et &amp;quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+</context>
+<context>
     <name>Conduit::DesktopIntegration</name>
     <message>
         <source>There is no file or folder at %1.</source>
@@ -192,6 +234,14 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     <message>
         <source>&amp;Close Window</source>
         <translation>&amp;Fermer la fenêtre</translation>
+    </message>
+    <message>
+        <source>Keep Running in &amp;Tray</source>
+        <translation>Continuer dans la &amp;zone de notification</translation>
+    </message>
+    <message>
+        <source>When the last window closes while tasks run, keep them running with an icon in the system tray</source>
+        <translation>Quand la dernière fenêtre se ferme alors que des tâches tournent, les laisser tourner avec une icône dans la zone de notification</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,8 @@
 #include "PageHarness.h"
 #include <app/AppPage.h>
 #include <app/AppScheme.h>
+#include <app/AppSettings.h>
+#include <app/AppTray.h>
 #include <app/AppWindows.h>
 #include <app/ConduitRuntime.h>
 #include <app/MainWindow.h>
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void closingAWindowKeepsTheOthers();
     void quitFromAnyWindowAsksOnceAndClosesThemAll();
     void aTaskOpensInAWindowOfItsOwn();
+    void theTrayKeepsTasksRunningWithoutAWindow();
 
 private:
     // Opens a window and waits until its page has said hello.
@@ -433,6 +436,81 @@ void tst_E2eWindows::aTaskOpensInAWindowOfItsOwn()
             QStringLiteral("document.querySelector('[data-task-id=\"%1\"]').dataset.state").arg(id))
             .toString(),
         QStringLiteral("cancelled"), 10000);
+}
+
+void tst_E2eWindows::theTrayKeepsTasksRunningWithoutAWindow()
+{
+    AppSettings settings(m_dir.filePath(QStringLiteral("conduit.conf")));
+    // Where the desktop has no tray, the setting is not offered.
+    m_windows = std::make_unique<AppWindows>(*m_runtime, AppScheme::entryUrl(), &settings);
+    m_windows->setTrayAvailable(false);
+    QPointer<MainWindow> window = openWindow();
+    QVERIFY(window);
+    QVERIFY(!action(window, QStringLiteral("Keep Running in &Tray")));
+    delete window.data();
+
+    m_windows->setTrayAvailable(true);
+    window = openWindow();
+    QVERIFY(window);
+    QAction *keep = action(window, QStringLiteral("Keep Running in &Tray"));
+    QVERIFY(keep);
+    QVERIFY(keep->isCheckable());
+    QVERIFY(!keep->isChecked()); // off by default
+    const int id
+        = await(window, QStringLiteral("return (await conduit.tasks.start('count', {to: 100000, "
+                                       "stepMs: 5})).id;"))
+              .value("value")
+              .toInt();
+    QVERIFY(id > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->taskGateway().activeCount(), 1, 5000);
+    // Off, closing the last window asks as ever.
+    QVERIFY(!window->close());
+    QTRY_VERIFY(window->quitQuestion() && window->quitQuestion()->isVisible());
+    window->quitQuestion()->reject();
+    QTRY_VERIFY(!window->quitQuestion());
+
+    keep->trigger();
+    QVERIFY(settings.keepsRunningInTray());
+    // On, it closes without asking and the tasks go on, with the icon in the tray.
+    QVERIFY(window->close());
+    QTRY_VERIFY(!window);
+    QVERIFY(m_runtime->isRunning());
+    QCOMPARE(m_runtime->taskGateway().activeCount(), 1);
+    AppTray *tray = m_windows->tray();
+    QVERIFY(tray);
+    const auto menuItem = [&](const QString &name) {
+        return tray->menu()->findChild<QAction *>(name);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(menuItem(QStringLiteral("task-%1").arg(id)), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        menuItem(QStringLiteral("task-%1").arg(id))->text().contains(QStringLiteral("%")), 5000);
+    QVERIFY(
+        menuItem(QStringLiteral("task-%1").arg(id))->text().startsWith(QStringLiteral("count")));
+    QVERIFY(tray->menu()->actions().first()->text().contains(QStringLiteral("1 task")));
+
+    // Open Window brings a window back on the same running task.
+    menuItem(QStringLiteral("open"))->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(m_windows->windows().size(), 1, 5000);
+    window = m_windows->windows().first();
+    QVERIFY(!m_windows->tray());
+    QTRY_VERIFY_WITH_TIMEOUT(m_runtime->pages().page(window->label())->isPageAttached(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        run(window, QStringLiteral("document.querySelector('[data-task-id=\"%1\"]')?.dataset.state")
+                        .arg(id))
+            .toString(),
+        QStringLiteral("running"), 10000);
+
+    // Back to the tray, and Quit there cancels the tasks and stops the runtime.
+    QVERIFY(window->close());
+    QTRY_VERIFY(m_windows->tray());
+    tray = m_windows->tray();
+    QAction *quit = tray->menu()->findChild<QAction *>(QStringLiteral("quit"));
+    QVERIFY(quit);
+    QCOMPARE(quit->text(), QStringLiteral("Cancel Tasks and &Quit"));
+    quit->trigger();
+    QVERIFY(!m_runtime->isRunning());
+    QVERIFY(!m_windows->tray());
+    m_windows.reset(); // before the settings it keeps
 }
 
 CONDUIT_E2E_MAIN(tst_E2eWindows)

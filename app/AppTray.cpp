@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "AppTray.h"
+
+#include "ConduitRuntime.h"
+
+#include <QIcon>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+namespace Conduit {
+
+namespace {
+constexpr int kRefreshMs = 1000;
+
+// What a task works on, as its row on the page names it first: its folder, manifest, URL or file.
+QString subjectOf(const QJsonObject &task)
+{
+    const QJsonObject params = task.value(QStringLiteral("params")).toObject();
+    for (const char *key : {"root", "manifest", "url", "path"}) {
+        const QString value = params.value(QLatin1String(key)).toString();
+        if (!value.isEmpty())
+            return value;
+    }
+    return {};
+}
+} // namespace
+
+AppTray::AppTray(ConduitRuntime &runtime, QObject *parent)
+    : QObject(parent)
+    , m_runtime(runtime)
+{
+    m_icon.setIcon(QIcon(QStringLiteral(":/icons/hicolor/64x64/apps/conduit.png")));
+    m_icon.setContextMenu(&m_menu);
+    connect(&m_icon, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
+                    Q_EMIT openWindowRequested();
+            });
+    m_refresh.setInterval(kRefreshMs);
+    connect(&m_refresh, &QTimer::timeout, this, &AppTray::refresh);
+    refresh();
+}
+
+void AppTray::show()
+{
+    refresh();
+    m_icon.show();
+    m_refresh.start();
+}
+
+void AppTray::hide()
+{
+    m_refresh.stop();
+    m_icon.hide();
+}
+
+void AppTray::refresh()
+{
+    const int active = m_runtime.taskGateway().activeCount();
+    const QString summary
+        = active > 0 ? tr("%n task(s) running", "", active) : tr("No tasks running");
+    m_icon.setToolTip(tr("Conduit — %1").arg(summary));
+    m_menu.clear();
+    m_menu.addAction(summary)->setEnabled(false);
+    const QLocale locale;
+    for (const QJsonValue &value : m_runtime.taskGateway().tasks()) {
+        const QJsonObject task = value.toObject();
+        const QString state = task.value(QStringLiteral("state")).toString();
+        if (state != QLatin1String("queued") && state != QLatin1String("running")
+            && state != QLatin1String("paused"))
+            continue;
+        const QJsonObject progress = task.value(QStringLiteral("progress")).toObject();
+        const double done = progress.value(QStringLiteral("done")).toDouble();
+        const double total = progress.value(QStringLiteral("total")).toDouble();
+        const QString amount = total > 0
+                                   ? tr("%1%").arg(locale.toString(100.0 * done / total, 'f', 0))
+                                   : tr("%1 done").arg(locale.toString(done, 'f', 0));
+        QAction *item = m_menu.addAction(
+            tr("%1 %2 — %3")
+                .arg(task.value(QStringLiteral("kind")).toString(), subjectOf(task),
+                     state == QLatin1String("running") ? amount : state));
+        item->setEnabled(false);
+        item->setObjectName(
+            QStringLiteral("task-%1").arg(task.value(QStringLiteral("id")).toInt()));
+    }
+    m_menu.addSeparator();
+    m_menu.addAction(tr("&Open Window"), this, &AppTray::openWindowRequested)
+        ->setObjectName(QStringLiteral("open"));
+    m_menu
+        .addAction(active > 0 ? tr("Cancel Tasks and &Quit") : tr("&Quit"), this,
+                   &AppTray::quitRequested)
+        ->setObjectName(QStringLiteral("quit"));
+}
+
+} // namespace Conduit

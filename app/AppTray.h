@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QMenu>
+#include <QObject>
+#include <QSystemTrayIcon>
+#include <QTimer>
+
+namespace Conduit {
+
+class ConduitRuntime;
+
+// The icon in the system tray while the application runs without a window (the setting "Keep
+// Running in Tray"): its menu shows the active tasks and their progress, reopens a window, or
+// quits. Its tooltip counts the tasks.
+class AppTray final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit AppTray(ConduitRuntime &runtime, QObject *parent = nullptr);
+
+    void show();
+    void hide();
+    bool isVisible() const { return m_icon.isVisible(); }
+    QMenu *menu() { return &m_menu; }
+    // Whether this desktop has a system tray at all.
+    static bool isAvailable() { return QSystemTrayIcon::isSystemTrayAvailable(); }
+
+Q_SIGNALS:
+    void openWindowRequested();
+    void quitRequested();
+
+private:
+    // The menu as the tasks are now (their progress is sampled every second while shown).
+    void refresh();
+
+    ConduitRuntime &m_runtime;
+    QSystemTrayIcon m_icon;
+    QMenu m_menu;
+    QTimer m_refresh;
+};
+
+} // namespace Conduit
