@@ -49,7 +49,9 @@ AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, AppSettings *s
 AppWindows::~AppWindows()
 {
     m_runtime.pages().setOpener({});
-    for (const QPointer<MainWindow> &window : std::as_const(m_windows))
+    // A copy: each window's destruction removes it from m_windows.
+    const QList<QPointer<MainWindow>> windows = m_windows;
+    for (const QPointer<MainWindow> &window : windows)
         delete window.data();
 }
 
