@@ -42,6 +42,11 @@ AppWindows::AppWindows(ConduitRuntime &runtime, const QUrl &home, AppSettings *s
             throw CommandError(ErrorCode::InvalidArgs,
                                QStringLiteral("a view is letters, digits, '/', '-' and '_'"),
                                {{QStringLiteral("argument"), QStringLiteral("view")}});
+        if (windows().size() >= kMaxWindowsFromPages)
+            throw CommandError(
+                ErrorCode::Busy,
+                QStringLiteral("%1 windows are open; close one first").arg(kMaxWindowsFromPages),
+                {{QStringLiteral("limit"), kMaxWindowsFromPages}});
         return open(view)->label();
     });
 }

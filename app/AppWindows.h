@@ -53,6 +53,9 @@ public:
     AppTray *tray() const;
     // What the page may name as a view: letters, digits, '/', '-', '_', at most 128 of them.
     static bool isValidView(const QString &view);
+    // Windows a page may have open at once with windows.open (each is a renderer): beyond it,
+    // `busy`. The user's own File → New Window is not bounded.
+    static constexpr int kMaxWindowsFromPages = 16;
 
 Q_SIGNALS:
     void opened(Conduit::MainWindow *window);

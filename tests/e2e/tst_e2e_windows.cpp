@@ -44,6 +44,7 @@ private Q_SLOTS:
     void quitFromAnyWindowAsksOnceAndClosesThemAll();
     void aTaskOpensInAWindowOfItsOwn();
     void theTrayKeepsTasksRunningWithoutAWindow();
+    void aPageOpensBoundedWindowsOnlyOnValidViews();
 
 private:
     // Opens a window and waits until its page has said hello.
@@ -511,6 +512,46 @@ void tst_E2eWindows::theTrayKeepsTasksRunningWithoutAWindow()
     QVERIFY(!m_runtime->isRunning());
     QVERIFY(!m_windows->tray());
     m_windows.reset(); // before the settings it keeps
+}
+
+void tst_E2eWindows::aPageOpensBoundedWindowsOnlyOnValidViews()
+{
+    MainWindow *first = openWindow();
+    QVERIFY(first);
+    // A view is a name, never a URL or a script.
+    for (const char *view : {"https://example.org/", "task/1?x=<script>", "../../etc", "a b"}) {
+        const QJsonObject r = await(
+            first, QStringLiteral("return await conduit.invoke('windows.open', {view: %1});")
+                       .arg(QString::fromUtf8(QJsonDocument(QJsonArray{QString::fromUtf8(view)})
+                                                  .toJson(QJsonDocument::Compact))
+                                .mid(1)
+                                .chopped(1)));
+        QCOMPARE(r.value("error").toObject().value("code").toString(),
+                 QStringLiteral("invalid_args"));
+    }
+    QCOMPARE(m_windows->windows().size(), 1);
+    // A page that opens windows in a loop gets `busy` past the bound, and the application stays.
+    const QJsonObject r = await(
+        first, QStringLiteral("const all = await Promise.allSettled(Array.from({length: %1}, () => "
+                              "conduit.invoke('windows.open', {view: 'tasks'}))); return "
+                              "all.map((a) => a.status === 'fulfilled' ? 'ok' : a.reason.code);")
+                   .arg(AppWindows::kMaxWindowsFromPages + 4));
+    const QJsonArray outcomes = r.value("value").toArray();
+    QCOMPARE(outcomes.size(), AppWindows::kMaxWindowsFromPages + 4);
+    QCOMPARE(outcomes.toVariantList().count(QStringLiteral("ok")),
+             AppWindows::kMaxWindowsFromPages - 1);
+    QCOMPARE(outcomes.toVariantList().count(QStringLiteral("busy")), 5);
+    QCOMPARE(m_windows->windows().size(), AppWindows::kMaxWindowsFromPages);
+    for (MainWindow *window : m_windows->windows()) {
+        if (window != first)
+            window->close();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_windows->windows().size(), 1, 10000);
+    QCOMPARE(
+        await(first, QStringLiteral("return (await conduit.invoke('echo', {text: 'here'})).text;"))
+            .value("value")
+            .toString(),
+        QStringLiteral("here"));
 }
 
 CONDUIT_E2E_MAIN(tst_E2eWindows)
