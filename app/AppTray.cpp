@@ -38,13 +38,15 @@ AppTray::AppTray(ConduitRuntime &runtime, QObject *parent)
                     Q_EMIT openWindowRequested();
             });
     m_refresh.setInterval(kRefreshMs);
-    connect(&m_refresh, &QTimer::timeout, this, &AppTray::refresh);
-    refresh();
+    connect(&m_refresh, &QTimer::timeout, this, &AppTray::updateToolTip);
+    connect(&m_menu, &QMenu::aboutToShow, this, &AppTray::rebuildMenu);
+    rebuildMenu();
 }
 
 void AppTray::show()
 {
-    refresh();
+    rebuildMenu();
+    updateToolTip();
     m_icon.show();
     m_refresh.start();
 }
@@ -55,14 +57,22 @@ void AppTray::hide()
     m_icon.hide();
 }
 
-void AppTray::refresh()
+QString AppTray::summary() const
 {
     const int active = m_runtime.taskGateway().activeCount();
-    const QString summary
-        = active > 0 ? tr("%n task(s) running", "", active) : tr("No tasks running");
-    m_icon.setToolTip(tr("Conduit — %1").arg(summary));
+    return active > 0 ? tr("%n task(s) running", "", active) : tr("No tasks running");
+}
+
+void AppTray::updateToolTip()
+{
+    m_icon.setToolTip(tr("Conduit — %1").arg(summary()));
+}
+
+void AppTray::rebuildMenu()
+{
+    const int active = m_runtime.taskGateway().activeCount();
     m_menu.clear();
-    m_menu.addAction(summary)->setEnabled(false);
+    m_menu.addAction(summary())->setEnabled(false);
     const QLocale locale;
     for (const QJsonValue &value : m_runtime.taskGateway().tasks()) {
         const QJsonObject task = value.toObject();

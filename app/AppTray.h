@@ -11,8 +11,8 @@ namespace Conduit {
 class ConduitRuntime;
 
 // The icon in the system tray while the application runs without a window (the setting "Keep
-// Running in Tray"): its menu shows the active tasks and their progress, reopens a window, or
-// quits. Its tooltip counts the tasks.
+// Running in Tray"): its menu shows the active tasks and their progress as they are when it
+// opens, reopens a window, or quits. Its tooltip counts the tasks, every second.
 class AppTray final : public QObject
 {
     Q_OBJECT
@@ -32,8 +32,10 @@ Q_SIGNALS:
     void quitRequested();
 
 private:
-    // The menu as the tasks are now (their progress is sampled every second while shown).
-    void refresh();
+    // The menu as the tasks are now; built when it is about to show, never while it is open.
+    void rebuildMenu();
+    void updateToolTip();
+    QString summary() const; // how many tasks run
 
     ConduitRuntime &m_runtime;
     QSystemTrayIcon m_icon;

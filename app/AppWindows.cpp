@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QWindow>
 
 namespace Conduit {
@@ -68,6 +69,16 @@ bool AppWindows::isValidView(const QString &view)
 
 MainWindow *AppWindows::open(const QString &view)
 {
+    // A view open already (a task's own window) is brought to the front, not opened twice.
+    if (!view.isEmpty()) {
+        for (MainWindow *window : windows()) {
+            if (window->openedOn() == view) {
+                window->raise();
+                window->activateWindow();
+                return window;
+            }
+        }
+    }
     if (m_tray && m_tray->isVisible()) {
         m_tray->hide();
         QGuiApplication::setQuitOnLastWindowClosed(true);
@@ -87,8 +98,14 @@ MainWindow *AppWindows::open(const QString &view)
     connect(window, &QObject::destroyed, this, [this] { m_windows.removeAll(nullptr); });
     // A new window opens beside the one in front, not on top of it.
     if (const MainWindow *front = qobject_cast<MainWindow *>(QApplication::activeWindow());
-        front && !restored)
-        window->move(front->pos() + QPoint(32, 32));
+        front && !restored) {
+        // Beside it, and back to the screen's corner rather than off its edge.
+        const QRect screen = front->screen()->availableGeometry();
+        QPoint at = front->pos() + QPoint(32, 32);
+        if (!screen.contains(QRect(at, window->size())))
+            at = screen.topLeft();
+        window->move(at);
+    }
     window->show();
     window->raise();
     window->activateWindow();

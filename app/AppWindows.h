@@ -29,7 +29,8 @@ public:
                QObject *parent = nullptr);
     ~AppWindows() override;
 
-    // A new window, shown, on `view` of the page (e.g. "task/12") or its start.
+    // A new window, shown, on `view` of the page (e.g. "task/12") or its start; a window that
+    // shows `view` already is brought to the front instead.
     MainWindow *open(const QString &view = {});
     QList<MainWindow *> windows() const;
     MainWindow *window(const QString &label) const;

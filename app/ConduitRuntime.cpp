@@ -73,6 +73,8 @@ void ConduitRuntime::start()
 
 bool ConduitRuntime::shutdown(std::chrono::milliseconds deadline)
 {
+    if (!std::exchange(m_shutDownBegun, true))
+        Q_EMIT shuttingDown();
     // The page hears at once that its pending calls end here, while it is still there.
     m_pages.shutdown();
     if (!m_thread->isRunning())

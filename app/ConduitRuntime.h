@@ -42,6 +42,10 @@ public:
     bool shutdown(std::chrono::milliseconds deadline = std::chrono::seconds(5));
     bool isRunning() const { return m_thread->isRunning(); }
 
+Q_SIGNALS:
+    // shutdown() has begun (once): nothing new should be handed to this runtime.
+    void shuttingDown();
+
 private:
     PageHub m_pages;
     ProcessGateway m_processGateway;
@@ -57,6 +61,7 @@ private:
     // that ignored cancellation past the deadline must not have its thread destroyed under it.
     QThread *m_thread = new QThread;
     AsyncProcess *m_process = nullptr; // lives in m_thread, deleted when it finishes
+    bool m_shutDownBegun = false;
 };
 
 } // namespace Conduit

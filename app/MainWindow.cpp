@@ -37,6 +37,7 @@ MainWindow::MainWindow(ConduitRuntime &runtime, AppWindows &windows, const QUrl 
 {
     setWindowTitle(tr("Conduit"));
     setObjectName(m_label);
+    m_openedOn = url.fragment();
     setWindowIcon(QIcon(QStringLiteral(":/icons/hicolor/256x256/apps/conduit.png")));
     setMinimumSize(800, 600);
     resize(1024, 700);

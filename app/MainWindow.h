@@ -31,6 +31,8 @@ public:
                QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // The view of the page it was opened on (the URL's fragment: "task/12"), "" for the start.
+    QString openedOn() const { return m_openedOn; }
     // The page's label among the runtime's pages ("main", "window-2", …).
     QString label() const { return m_label; }
     Bridge &bridge() const { return *m_bridge; }
@@ -56,6 +58,7 @@ private:
     AppWindows &m_windows;
     Bridge *m_bridge = nullptr;
     QString m_label;
+    QString m_openedOn;
     AppProfile *m_profile = nullptr;
     AppPage *m_page = nullptr;
     QWebEngineView *m_view = nullptr;

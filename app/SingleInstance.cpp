@@ -78,7 +78,8 @@ const Schema &messageSchema()
         = Schema::object()
               .required(QStringLiteral("arguments"), Schema::arrayOf(Schema::string()))
               .required(QStringLiteral("workingDirectory"), Schema::path())
-              .optional(QStringLiteral("activationToken"), Schema::string().maxLength(4096));
+              .optional(QStringLiteral("activationToken"), Schema::string().maxLength(4096))
+              .required(QStringLiteral("expires"), Schema::integer());
     return schema;
 }
 
@@ -184,8 +185,10 @@ SingleInstance::Role SingleInstance::start(const Message &message)
 SingleInstance::Role SingleInstance::handOff(QLocalSocket &socket, const Message &message,
                                              const QDeadlineTimer &deadline)
 {
-    QJsonObject json{{QStringLiteral("arguments"), QJsonArray::fromStringList(message.arguments)},
-                     {QStringLiteral("workingDirectory"), message.workingDirectory}};
+    QJsonObject json{
+        {QStringLiteral("arguments"), QJsonArray::fromStringList(message.arguments)},
+        {QStringLiteral("workingDirectory"), message.workingDirectory},
+        {QStringLiteral("expires"), double(deadline.deadline() - kAnswerMargin.count())}};
     if (!message.activationToken.isEmpty())
         json.insert(QStringLiteral("activationToken"), message.activationToken);
     const QByteArray body = QJsonDocument(json).toJson(QJsonDocument::Compact);
@@ -281,12 +284,25 @@ void SingleInstance::readFrom(QLocalSocket *client)
     } catch (const SchemaError &schemaError) {
         return refuse(client, tr("a malformed message: %1").arg(schemaError.message()));
     }
+    // Its sender gave up waiting (this process was busy): it runs the command line itself.
+    if (QDeadlineTimer::current().deadline()
+        >= qint64(fields.value(QStringLiteral("expires")).toDouble()))
+        return refuse(client, tr("the command line came too late; its Conduit started on its own"));
     const Message message{fields.value(QStringLiteral("arguments")).toVariant().toStringList(),
                           fields.value(QStringLiteral("workingDirectory")).toString(),
                           fields.value(QStringLiteral("activationToken")).toString()};
     answer(client,
            QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}}).toJson(QJsonDocument::Compact));
     Q_EMIT received(message);
+}
+
+void SingleInstance::stopListening()
+{
+    if (!m_server)
+        return;
+    m_server->close();
+    delete m_server;
+    m_server = nullptr;
 }
 
 void SingleInstance::refuse(QLocalSocket *client, const QString &why)

@@ -28,7 +28,11 @@ namespace Conduit {
 //   one from another uid before reading it. It never blocks: messages are read as they arrive,
 //   at most kMaxClients at a time, each dropped if not complete within kHandOffTimeout.
 // - The wire, each way one message: a 4-byte big-endian length, then that many bytes of JSON.
-//   → {"arguments": [program, …], "workingDirectory": "/…", "activationToken": "…"}
+//   → {"arguments": [program, …], "workingDirectory": "/…", "activationToken": "…",
+//      "expires": ms on the system-wide monotonic clock}
+//   A message read at or after `expires` is refused, not acted on: its sender has given up and
+//   starts on its own, and the command line must run once. The sender's deadline is
+//   kHandOffTimeout; it asks to be answered kAnswerMargin before it, for the answer's way back.
 //   ← {"ok": true}, or {"ok": false, "error": "…"} for a message too large or malformed.
 // - A hand-off that fails (no answer within kHandOffTimeout, a refusal, a folder not private)
 //   leaves this process to start on its own, and it says why on stderr.
@@ -41,6 +45,7 @@ public:
     static constexpr std::chrono::milliseconds kHandOffTimeout{5000};
     static constexpr qint64 kMaxMessageBytes = 1 << 20; // JSON bytes, either way
     static constexpr int kMaxClients = 8;
+    static constexpr std::chrono::milliseconds kAnswerMargin{1000};
 
     struct Message
     {
@@ -68,6 +73,9 @@ public:
     // Hands message to the Conduit listening, or becomes the one listening. Blocks for at most
     // kHandOffTimeout, before any window exists.
     Role start(const Message &message);
+    // The application is quitting: later Conduits no longer hand over to this one (they would be
+    // acknowledged by a process whose runtime has stopped); they start on their own.
+    void stopListening();
     QString socketPath() const;
     QString problem() const { return m_problem; }
 

@@ -129,6 +129,14 @@ int main(int argc, char *argv[])
                      [&](const Conduit::SingleInstance::Message &message) {
                          openHandedOver(runtime, windows, message);
                      });
+    QObject::connect(&runtime, &Conduit::ConduitRuntime::shuttingDown, &instance,
+                     &Conduit::SingleInstance::stopListening);
+    // A signal ends the event loop without closing the windows: the one in front is
+    // remembered all the same.
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &windows, [&windows] {
+        if (const QList<Conduit::MainWindow *> open = windows.windows(); !open.isEmpty())
+            windows.lastWindowClosing(open.last());
+    });
     if (options.exitAfterLoad) {
         QObject::connect(&runtime.pages(), &Conduit::PageHub::pageAttached, &app,
                          [] { QTimer::singleShot(0, qApp, &QCoreApplication::quit); });

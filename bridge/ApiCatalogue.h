@@ -26,6 +26,12 @@ public:
 
     void declareEvent(const QString &name, const Schema &payload,
                       Direction direction = Direction::ToPage);
+    // Native declares this event to the page: only native may send it.
+    bool isNativeEvent(const QString &name) const
+    {
+        const auto event = m_events.constFind(name);
+        return event != m_events.cend() && event->direction == Direction::ToPage;
+    }
     void declareRequest(const QString &name, const Schema &args, const Schema &result);
     // A value the page needs as native states it (a limit, a range): `export const name = …`.
     void declareConstant(const QString &name, const QJsonValue &value, const QString &doc);

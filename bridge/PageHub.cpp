@@ -179,24 +179,39 @@ void PageHub::registerCommands()
                  })
         .returns(windows);
     commands()
-        .addSync(QStringLiteral("windows.emitTo"),
-                 Schema::object()
-                     .required(kLabel, labelSchema())
-                     .required(QStringLiteral("event"), Schema::string().maxLength(128))
-                     .optional(QStringLiteral("payload"), Schema::any(), QJsonValue()),
-                 [this](const CommandCall &call) -> QJsonValue {
-                     const QString label = call.args.value(kLabel).toString();
-                     const QString event = call.args.value(QStringLiteral("event")).toString();
-                     if (event.isEmpty())
-                         throw CommandError(
-                             ErrorCode::InvalidArgs, QStringLiteral("an event needs a name"),
-                             {{QStringLiteral("argument"), QStringLiteral("event")}});
-                     if (!emitTo(label, event, call.args.value(QStringLiteral("payload"))))
-                         throw CommandError(ErrorCode::NotFound,
-                                            QStringLiteral("no window '%1'").arg(label),
-                                            {{kLabel, label}});
-                     return QJsonObject{};
-                 })
+        .addSync(
+            QStringLiteral("windows.emitTo"),
+            Schema::object()
+                .required(kLabel, labelSchema())
+                .required(QStringLiteral("event"), Schema::string().maxLength(128))
+                .optional(QStringLiteral("payload"), Schema::any(), QJsonValue()),
+            [this](const CommandCall &call) -> QJsonValue {
+                const QString label = call.args.value(kLabel).toString();
+                const QString event = call.args.value(QStringLiteral("event")).toString();
+                if (event.isEmpty())
+                    throw CommandError(ErrorCode::InvalidArgs,
+                                       QStringLiteral("an event needs a name"),
+                                       {{QStringLiteral("argument"), QStringLiteral("event")}});
+                // A page must not pass for native (a forged task.state would stick).
+                if (api().isNativeEvent(event))
+                    throw CommandError(
+                        ErrorCode::InvalidArgs,
+                        QStringLiteral("'%1' is native's event; a page may not send it").arg(event),
+                        {{QStringLiteral("argument"), QStringLiteral("event")}});
+                Bridge *target = page(label);
+                if (!target)
+                    throw CommandError(ErrorCode::NotFound,
+                                       QStringLiteral("no window '%1'").arg(label),
+                                       {{kLabel, label}});
+                // Nothing waits for a page that is not there (loading, or gone for good):
+                // a page could otherwise fill another's outbox.
+                if (!target->isPageAttached())
+                    throw CommandError(ErrorCode::Busy,
+                                       QStringLiteral("window '%1' is not connected").arg(label),
+                                       {{kLabel, label}});
+                target->emitEvent(event, call.args.value(QStringLiteral("payload")));
+                return QJsonObject{};
+            })
         .returns(Schema::object());
     commands()
         .addSync(

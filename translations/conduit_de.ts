@@ -318,6 +318,10 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <source>not a JSON object</source>
         <translation>kein JSON-Objekt</translation>
     </message>
+    <message>
+        <source>the command line came too late; its Conduit started on its own</source>
+        <translation>die Befehlszeile kam zu spät; ihr Conduit ist selbst gestartet</translation>
+    </message>
 </context>
 <context>
     <name>RootSandboxGuard</name>

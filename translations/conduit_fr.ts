@@ -318,6 +318,10 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <source>not a JSON object</source>
         <translation>pas un objet JSON</translation>
     </message>
+    <message>
+        <source>the command line came too late; its Conduit started on its own</source>
+        <translation>la ligne de commande est arrivée trop tard ; son Conduit a démarré seul</translation>
+    </message>
 </context>
 <context>
     <name>RootSandboxGuard</name>

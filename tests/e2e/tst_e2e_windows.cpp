@@ -226,6 +226,12 @@ void tst_E2eWindows::eventsReachEveryWindowOrOne()
                 QStringLiteral("await conduit.emitTo('nobody', 'note', {n: 4}); return true;"));
     QCOMPARE(nobody.value("error").toObject().value("code").toString(),
              QStringLiteral("not_found"));
+    // A page cannot pass for native: a forged task.state would stick in the other window.
+    const QJsonObject forged = await(
+        windows.at(2), QStringLiteral("await conduit.emitTo('main', 'task.state', {id: 1, state: "
+                                      "'completed'}); return true;"));
+    QCOMPARE(forged.value("error").toObject().value("code").toString(),
+             QStringLiteral("invalid_args"));
 
     QTRY_COMPARE_WITH_TIMEOUT(notes(windows.at(1)).size(), 2, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(notes(windows.at(0)).size(), 2, 10000);
@@ -427,6 +433,12 @@ void tst_E2eWindows::aTaskOpensInAWindowOfItsOwn()
              true);
     QTRY_VERIFY_WITH_TIMEOUT(own->windowTitle().contains(path), 10000);
 
+    // Asked again, the same window comes to the front: a task has one window of its own.
+    run(first, detach + QStringLiteral(".click()"));
+    QTest::qWait(300);
+    QCOMPARE(m_windows->windows().size(), 2);
+    QCOMPARE(opened.count(), 1);
+
     // It follows the task: a new line shows, and the task is controlled from there too.
     log.write("written later\n");
     QTRY_VERIFY_WITH_TIMEOUT(run(own, lines).toString().contains(QStringLiteral("written later")),
@@ -479,7 +491,9 @@ void tst_E2eWindows::theTrayKeepsTasksRunningWithoutAWindow()
     QCOMPARE(m_runtime->taskGateway().activeCount(), 1);
     AppTray *tray = m_windows->tray();
     QVERIFY(tray);
+    // The menu is built as it opens, with the tasks as they are then.
     const auto menuItem = [&](const QString &name) {
+        Q_EMIT tray->menu()->aboutToShow();
         return tray->menu()->findChild<QAction *>(name);
     };
     QTRY_VERIFY_WITH_TIMEOUT(menuItem(QStringLiteral("task-%1").arg(id)), 5000);
@@ -532,10 +546,11 @@ void tst_E2eWindows::aPageOpensBoundedWindowsOnlyOnValidViews()
     QCOMPARE(m_windows->windows().size(), 1);
     // A page that opens windows in a loop gets `busy` past the bound, and the application stays.
     const QJsonObject r = await(
-        first, QStringLiteral("const all = await Promise.allSettled(Array.from({length: %1}, () => "
-                              "conduit.invoke('windows.open', {view: 'tasks'}))); return "
-                              "all.map((a) => a.status === 'fulfilled' ? 'ok' : a.reason.code);")
-                   .arg(AppWindows::kMaxWindowsFromPages + 4));
+        first,
+        QStringLiteral("const all = await Promise.allSettled(Array.from({length: %1}, (_, i) => "
+                       "conduit.invoke('windows.open', {view: 'task/' + (i + 1)}))); return "
+                       "all.map((a) => a.status === 'fulfilled' ? 'ok' : a.reason.code);")
+            .arg(AppWindows::kMaxWindowsFromPages + 4));
     const QJsonArray outcomes = r.value("value").toArray();
     QCOMPARE(outcomes.size(), AppWindows::kMaxWindowsFromPages + 4);
     QCOMPARE(outcomes.toVariantList().count(QStringLiteral("ok")),

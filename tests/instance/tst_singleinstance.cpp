@@ -7,6 +7,7 @@
 #include <app/CommandLine.h>
 #include <app/SingleInstance.h>
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -62,7 +63,9 @@ QByteArray toJson(const SingleInstance::Message &message)
     return QJsonDocument(QJsonObject{{QStringLiteral("arguments"),
                                       QJsonArray::fromStringList(message.arguments)},
                                      {QStringLiteral("workingDirectory"), message.workingDirectory},
-                                     {QStringLiteral("activationToken"), message.activationToken}})
+                                     {QStringLiteral("activationToken"), message.activationToken},
+                                     {QStringLiteral("expires"),
+                                      double(QDeadlineTimer::current().deadline() + 4000)}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -111,7 +114,9 @@ if uid >= 0:
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
-body = json.dumps({"arguments": ["conduit"], "workingDirectory": "/"}).encode()
+import time
+body = json.dumps({"arguments": ["conduit"], "workingDirectory": "/",
+                   "expires": int(time.monotonic() * 1000) + 4000}).encode()
 answer = b""
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(20)
@@ -378,8 +383,12 @@ void tst_SingleInstance::refusesBadMessagesAndServesTheNext_data()
         << frame(R"({"arguments": ["conduit"], "workingDirectory": "tmp"})")
         << QStringLiteral("workingDirectory");
     QTest::newRow("a field more") << frame(
-        R"({"arguments": ["conduit"], "workingDirectory": "/", "run": "rm -rf /"})")
+        R"({"arguments": ["conduit"], "workingDirectory": "/", "expires": 0, "run": "rm -rf /"})")
                                   << QStringLiteral("run");
+    // Its sender gave up waiting and runs the command line itself: this one must not.
+    QTest::newRow("expired") << frame(
+        R"({"arguments": ["conduit"], "workingDirectory": "/", "expires": 0})")
+                             << QStringLiteral("too late");
 }
 
 void tst_SingleInstance::refusesBadMessagesAndServesTheNext()
