@@ -2,6 +2,7 @@
 #include "AppTray.h"
 
 #include "ConduitRuntime.h"
+#include <worker/TaskState.h>
 
 #include <QIcon>
 #include <QJsonArray>
@@ -11,7 +12,7 @@
 namespace Conduit {
 
 namespace {
-constexpr int kRefreshMs = 1000;
+constexpr int kToolTipMs = 1000;
 
 // What a task works on, as its row on the page names it first: its folder, manifest, URL or file.
 QString subjectOf(const QJsonObject &task)
@@ -37,8 +38,8 @@ AppTray::AppTray(ConduitRuntime &runtime, QObject *parent)
                 if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
                     Q_EMIT openWindowRequested();
             });
-    m_refresh.setInterval(kRefreshMs);
-    connect(&m_refresh, &QTimer::timeout, this, &AppTray::updateToolTip);
+    m_toolTipTimer.setInterval(kToolTipMs);
+    connect(&m_toolTipTimer, &QTimer::timeout, this, &AppTray::updateToolTip);
     connect(&m_menu, &QMenu::aboutToShow, this, &AppTray::rebuildMenu);
     rebuildMenu();
 }
@@ -48,12 +49,12 @@ void AppTray::show()
     rebuildMenu();
     updateToolTip();
     m_icon.show();
-    m_refresh.start();
+    m_toolTipTimer.start();
 }
 
 void AppTray::hide()
 {
-    m_refresh.stop();
+    m_toolTipTimer.stop();
     m_icon.hide();
 }
 
@@ -77,8 +78,7 @@ void AppTray::rebuildMenu()
     for (const QJsonValue &value : m_runtime.taskGateway().tasks()) {
         const QJsonObject task = value.toObject();
         const QString state = task.value(QStringLiteral("state")).toString();
-        if (state != QLatin1String("queued") && state != QLatin1String("running")
-            && state != QLatin1String("paused"))
+        if (const auto known = taskStateFromName(state); !known || isFinalState(*known))
             continue;
         const QJsonObject progress = task.value(QStringLiteral("progress")).toObject();
         const double done = progress.value(QStringLiteral("done")).toDouble();

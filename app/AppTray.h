@@ -40,7 +40,7 @@ private:
     ConduitRuntime &m_runtime;
     QSystemTrayIcon m_icon;
     QMenu m_menu;
-    QTimer m_refresh;
+    QTimer m_toolTipTimer;
 };
 
 } // namespace Conduit

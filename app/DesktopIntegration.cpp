@@ -31,7 +31,10 @@ QJsonObject pathResult(const QString &path)
 DesktopIntegration::DesktopIntegration(PageHub &pages, QObject *parent)
     : QObject(parent)
     , m_pages(pages)
-{}
+{
+    connect(&m_pages, &PageHub::pageClosed, this,
+            [this](const QString &label) { m_dialogParents.remove(label); });
+}
 
 void DesktopIntegration::registerCommands()
 {

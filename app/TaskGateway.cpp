@@ -286,19 +286,11 @@ void TaskGateway::onHistory(const QJsonValue &history)
     const QJsonObject payload = history.toObject();
     for (const QJsonValue &snapshot : payload.value(QStringLiteral("tasks")).toArray()) {
         remember(snapshot.toObject());
-        emitToAttached(QStringLiteral("task.state"), snapshot);
+        m_pages.emitToConnected(QStringLiteral("task.state"), snapshot);
     }
     m_historyNotice = payload.value(QStringLiteral("notice")).toObject();
     if (!m_historyNotice.isEmpty())
-        emitToAttached(QStringLiteral("task.historyNotice"), m_historyNotice);
-}
-
-void TaskGateway::emitToAttached(const QString &event, const QJsonValue &payload)
-{
-    for (Bridge *page : m_pages.pages()) {
-        if (page->isPageAttached())
-            page->emitEvent(event, payload);
-    }
+        m_pages.emitToConnected(QStringLiteral("task.historyNotice"), m_historyNotice);
 }
 
 int TaskGateway::activeCount() const
@@ -332,7 +324,7 @@ void TaskGateway::onProgress(const QJsonValue &progress)
         it->snapshot.insert(QStringLiteral("progress"), current);
     }
     // Progress is latest-wins: a page that is away catches up from the welcome's snapshot.
-    emitToAttached(QStringLiteral("task.progress"), payload);
+    m_pages.emitToConnected(QStringLiteral("task.progress"), payload);
 }
 
 void TaskGateway::onOutput(const QJsonValue &output)

@@ -76,8 +76,6 @@ private:
     QFuture<QJsonValue> started(QFuture<QJsonValue> answer, Bridge *page,
                                 const StreamHandle &output);
     void onHistory(const QJsonValue &history);
-    // To the pages that are there now: the others catch up from their welcome's snapshot.
-    void emitToAttached(const QString &event, const QJsonValue &payload);
     void onState(const QJsonValue &snapshot);
     void onProgress(const QJsonValue &progress);
     void onOutput(const QJsonValue &output);

@@ -49,11 +49,10 @@ void startTasks(Conduit::ConduitRuntime &runtime, const QList<Conduit::LaunchTas
 void openHandedOver(Conduit::ConduitRuntime &runtime, Conduit::AppWindows &windows,
                     const Conduit::SingleInstance::Message &message)
 {
-    // The window in front takes it; with none left open (all closing), a new one does.
-    const QList<Conduit::MainWindow *> open = windows.windows();
-    Conduit::MainWindow *front = open.isEmpty() ? windows.open() : open.last();
-    if (const auto found = windows.window(runtime.pages().active()))
-        front = found;
+    // The window in front takes it; with none open (in the tray), a new one does.
+    Conduit::MainWindow *front = windows.window(runtime.pages().active());
+    if (!front)
+        front = windows.windows().isEmpty() ? windows.open() : windows.windows().last();
     QWidget &window = *front;
     const Conduit::CommandLine::Parsed parsed
         = Conduit::CommandLine::parse(message.arguments, message.workingDirectory);

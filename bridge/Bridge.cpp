@@ -48,12 +48,11 @@ Bridge::Bridge(std::shared_ptr<BridgeCommon> common, const QString &label, QObje
     , m_codec(m_limits.maxEnvelopeChars)
     , m_streams(m_limits.maxPendingStreamItems)
 {
-    const BridgeLimits &limits = m_limits;
     m_home->bridge = this;
-    m_byteTokens = std::make_shared<ByteTokens>(limits.bytesLifetime);
+    m_byteTokens = std::make_shared<ByteTokens>(m_limits.bytesLifetime);
     // Twice a lifetime while bytes are outstanding: unread ones go within 1.5 lifetimes, and
     // nothing wakes the thread while none are.
-    m_bytesSweep.setInterval(limits.bytesLifetime / 2);
+    m_bytesSweep.setInterval(m_limits.bytesLifetime / 2);
     connect(&m_bytesSweep, &QTimer::timeout, this, [this] {
         m_byteTokens->expire();
         if (m_byteTokens->outstanding() == 0)

@@ -213,7 +213,7 @@ private:
 
     std::shared_ptr<BridgeCommon> m_common;
     QString m_label;
-    BridgeLimits m_limits;
+    const BridgeLimits &m_limits; // m_common's
     EnvelopeCodec m_codec;
     ChannelEndpoint m_endpoint;
     StreamOutbox m_streams;

@@ -33,16 +33,13 @@ Bridge &PageHub::open(const QString &label)
 {
     QString name = label;
     if (name.isEmpty() || page(name)) {
-        name = m_pages.isEmpty() && !page(QLatin1String(Bridge::kMainLabel))
-                   ? QLatin1String(Bridge::kMainLabel)
-                   : QString();
+        name = m_pages.isEmpty() ? QLatin1String(Bridge::kMainLabel) : QString();
         while (name.isEmpty() || page(name))
             name = QStringLiteral("window-%1").arg(++m_lastNumber);
     }
     auto *bridge = new Bridge(m_common, name, this);
     m_pages.append(bridge);
-    if (!m_activations.contains(name))
-        m_activations.prepend(name); // active only once activated, or when nothing else is
+    m_activations.prepend(name); // active only once activated, or when nothing else is
     connect(bridge, &Bridge::pageAttached, this,
             [this, name](quint64 generation) { Q_EMIT pageAttached(name, generation); });
     connect(bridge, &Bridge::pageEvent, this,
@@ -110,6 +107,14 @@ void PageHub::emitEvent(const QString &event, const QJsonValue &payload)
 {
     for (Bridge *bridge : std::as_const(m_pages))
         bridge->emitEvent(event, payload);
+}
+
+void PageHub::emitToConnected(const QString &event, const QJsonValue &payload)
+{
+    for (Bridge *bridge : std::as_const(m_pages)) {
+        if (bridge->isPageAttached())
+            bridge->emitEvent(event, payload);
+    }
 }
 
 bool PageHub::emitTo(const QString &label, const QString &event, const QJsonValue &payload)

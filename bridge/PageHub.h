@@ -57,6 +57,9 @@ public:
 
     // To every page.
     void emitEvent(const QString &event, const QJsonValue &payload = {});
+    // To the pages connected now; the others are not held anything (they catch up otherwise,
+    // e.g. from their welcome's snapshot).
+    void emitToConnected(const QString &event, const QJsonValue &payload = {});
     // To one page; false if there is no such page.
     bool emitTo(const QString &label, const QString &event, const QJsonValue &payload = {});
     // Asks one page (the active one if `label` is empty). Fails with `not_found` when there is no
