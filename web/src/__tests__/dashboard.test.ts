@@ -377,6 +377,34 @@ describe('retry and the task history', () => {
     expect(inRow(1, 'task-retry').exists()).toBe(offered)
   })
 
+  it.each([
+    ['completed', 'Finished', 'took 1 min 5 s'],
+    ['failed', 'Ended', 'after 1 min 5 s'],
+    ['cancelled', 'Ended', 'after 1 min 5 s'],
+    ['interrupted', 'Ended', 'after 1 min 5 s'],
+  ] as const)('a %s task says "%s" and how long it ran', async (state, verb, ran) => {
+    client.native.listed = [hash(1, state, { startedAt: '2025-05-01T10:00:00.000Z', finishedAt: '2025-05-01T10:01:05.000Z' })]
+    await mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
+    await flushPromises()
+    const times = inRow(1, 'task-times').text()
+    expect(times.startsWith(`${verb} `)).toBe(true)
+    expect(times.endsWith(` · ${ran}`)).toBe(true)
+  })
+
+  it('an interrupted download says Retry continues it', async () => {
+    client.native.listed = [
+      snapshot(3, 'download', 'interrupted', {
+        params: { url: 'https://example.org/big.iso', dest: '/tmp/big.iso' },
+        error: { code: 'interrupted', message: 'the application stopped before the task finished' },
+      }),
+    ]
+    await mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
+    await flushPromises()
+    expect(inRow(3, 'task-interrupted').text()).toContain('Retry continues from the part already saved')
+  })
+
   it('an interrupted task says why, and Retry starts it again as a new row', async () => {
     client.native.listed = [
       hash(4, 'interrupted', {
@@ -524,6 +552,24 @@ describe('results', () => {
     expect(result.get('[data-testid="copy-sha256"]').text()).toBe('Copied')
     await inRow(1, 'reveal-path').trigger('click')
     expect(client.last('app.revealPath').args).toEqual({ path: '/tmp/f.bin' })
+    expect(result.find('[data-testid="download-resumed"]').exists()).toBe(false) // a download in one go
+  })
+
+  it.each([
+    [1_048_576, 0, 'Continued from 1.0 MB saved by an earlier attempt.'],
+    [0, 1, 'Reconnected once after the connection broke.'],
+    [524_288, 3, 'Continued from 524.3 kB saved by an earlier attempt. Reconnected 3 times after the connection broke.'],
+  ])('download: continued from %i bytes after %i reconnections says so', async (resumedFrom, retries, says) => {
+    client.native.listed = [
+      snapshot(2, 'download', 'completed', {
+        params: { url: 'https://example.org/f.bin', dest: '/tmp/f.bin' },
+        result: { bytes: 2_000_000, path: '/tmp/f.bin', sha256: 'a'.repeat(64), url: 'https://example.org/f.bin', redirects: 0, resumedFrom, retries },
+      }),
+    ]
+    await mountBoard()
+    client.connect('en_US', { snapshot: { tasks: client.native.listed } })
+    await flushPromises()
+    expect(inRow(2, 'download-resumed').text().replace(/\s+/g, ' ')).toBe(says)
   })
 
   it('failed and timed-out tasks show their error', async () => {

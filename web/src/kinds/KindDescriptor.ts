@@ -74,6 +74,11 @@ export interface KindDescriptor<K extends TaskKind> {
   readonly output?: [TaskOutput<K>] extends [never] ? never : KindOutput<TaskOutput<K>, any>
   /** A short label from the params: what the task works on ('' when they say nothing). */
   label(params: TaskParams<K>): string
+  /**
+   * What an interrupted task's row says Retry will do, when the kind does better than start
+   * again (a download continues). Absent: `task.interrupted`.
+   */
+  readonly interruptedHint?: MessageKey
   /** A label from the result, for a task whose params the page never saw. */
   labelFromResult?(result: TaskResult<K>): string
 }

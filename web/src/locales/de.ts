@@ -193,6 +193,8 @@ export const de: MessageSchema = {
     retry: 'Wiederholen',
     retryLabel: '{label} wiederholen',
     interrupted: 'Conduit wurde beendet, bevor diese Aufgabe fertig war. „Wiederholen“ startet sie von vorn.',
+    interruptedDownload:
+      'Conduit wurde beendet, bevor dieser Download fertig war. „Wiederholen“ setzt ihn beim schon gespeicherten Teil fort, wenn der Server es erlaubt, und beginnt sonst von vorn.',
     actionFailed: 'Die Aufgabe hat das nicht angenommen: {message}',
     progressLabel: 'Fortschritt von {label}',
     progressOf: '{done} von {total}',
@@ -205,6 +207,8 @@ export const de: MessageSchema = {
     started: 'Gestartet {time}',
     finished: 'Beendet {time}',
     took: 'Dauer {duration}',
+    ended: 'Abgebrochen {time}',
+    ran: 'nach {duration}',
     units: {
       files: '{n} Datei | {n} Dateien',
       lines: '{n} Zeile | {n} Zeilen',
@@ -259,6 +263,8 @@ export const de: MessageSchema = {
     },
     download: {
       summary: '{bytes} heruntergeladen.',
+      resumed: 'Fortgesetzt ab {bytes}, die ein früherer Versuch gespeichert hatte.',
+      retries: 'Einmal neu verbunden, nachdem die Verbindung abbrach. | {n}-mal neu verbunden, nachdem die Verbindung abbrach.',
       path: 'Gespeichert unter',
       sha256: 'SHA-256',
       copy: 'Kopieren',

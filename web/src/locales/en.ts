@@ -194,6 +194,8 @@ export const en = {
     retry: 'Retry',
     retryLabel: 'Retry {label}',
     interrupted: 'Conduit stopped before this task finished. Retry starts it again from the beginning.',
+    interruptedDownload:
+      'Conduit stopped before this download finished. Retry continues from the part already saved when the server allows it, and starts again otherwise.',
     actionFailed: 'The task did not accept that: {message}',
     progressLabel: 'Progress of {label}',
     progressOf: '{done} of {total}',
@@ -206,6 +208,9 @@ export const en = {
     started: 'Started {time}',
     finished: 'Finished {time}',
     took: 'took {duration}',
+    // A task that ended without completing (failed, cancelled, timed out, interrupted).
+    ended: 'Ended {time}',
+    ran: 'after {duration}',
     units: {
       files: '{n} file | {n} files',
       lines: '{n} line | {n} lines',
@@ -260,6 +265,8 @@ export const en = {
     },
     download: {
       summary: 'Downloaded {bytes}.',
+      resumed: 'Continued from {bytes} saved by an earlier attempt.',
+      retries: 'Reconnected once after the connection broke. | Reconnected {n} times after the connection broke.',
       path: 'Saved to',
       sha256: 'SHA-256',
       copy: 'Copy',

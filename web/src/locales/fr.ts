@@ -193,6 +193,8 @@ export const fr: MessageSchema = {
     retry: 'Réessayer',
     retryLabel: 'Réessayer {label}',
     interrupted: 'Conduit s’est arrêté avant la fin de cette tâche. « Réessayer » la relance depuis le début.',
+    interruptedDownload:
+      'Conduit s’est arrêté avant la fin de ce téléchargement. « Réessayer » le reprend à partir de la partie déjà enregistrée si le serveur le permet, et le recommence sinon.',
     actionFailed: 'La tâche n’a pas accepté cette action : {message}',
     progressLabel: 'Progression de {label}',
     progressOf: '{done} sur {total}',
@@ -205,6 +207,8 @@ export const fr: MessageSchema = {
     started: 'Lancée {time}',
     finished: 'Terminée {time}',
     took: 'durée {duration}',
+    ended: 'Arrêtée {time}',
+    ran: 'après {duration}',
     units: {
       files: '{n} fichier | {n} fichiers',
       lines: '{n} ligne | {n} lignes',
@@ -259,6 +263,8 @@ export const fr: MessageSchema = {
     },
     download: {
       summary: '{bytes} téléchargés.',
+      resumed: 'Repris à partir de {bytes} enregistrés par une tentative précédente.',
+      retries: 'Reconnecté une fois après une coupure de la connexion. | Reconnecté {n} fois après des coupures de la connexion.',
       path: 'Enregistré sous',
       sha256: 'SHA-256',
       copy: 'Copier',

@@ -12,6 +12,7 @@ export const download = {
   title: 'forms.download.title',
   form: defineAsyncComponent(() => import('./DownloadForm.vue')),
   result: defineAsyncComponent(() => import('./DownloadResult.vue')),
+  interruptedHint: 'task.interruptedDownload',
   label: downloadLabel,
   labelFromResult: downloadLabelFromResult,
 } satisfies KindDescriptor<'download'>
