@@ -3,6 +3,7 @@
 
 #include "AppScheme.h"
 #include <schema/SchemaError.h>
+#include <worker/DownloadTask.h>
 #include <worker/TaskKinds.h>
 
 #include <QCommandLineParser>
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -113,15 +115,23 @@ QString CommandLine::downloadDestination(const QUrl &url)
     if (name.trimmed().isEmpty() || name.toUtf8().size() > 200)
         name = QStringLiteral("download");
     const QDir dir(folder);
-    const auto taken = [&dir](const QString &candidate) {
-        const QFileInfo info(dir.filePath(candidate));
-        return info.exists() || info.isSymLink(); // a dangling link is taken too
+    static QSet<QString> givenOut; // the GUI thread's alone, like every hand-off
+    const auto occupied = [](const QString &path) {
+        const QFileInfo info(path);
+        return info.exists() || info.isSymLink();
+    };
+    const auto taken = [&](const QString &candidate) {
+        const QString path = dir.filePath(candidate);
+        return givenOut.contains(path) || occupied(path)
+               || occupied(path + QLatin1String(DownloadTask::kPartialSuffix));
     };
     const auto [stem, suffix] = splitSuffix(name);
     QString candidate = name;
     for (int n = 1; taken(candidate); ++n)
         candidate = QStringLiteral("%1 (%2)%3").arg(stem).arg(n).arg(suffix);
-    return dir.filePath(candidate);
+    const QString dest = dir.filePath(candidate);
+    givenOut.insert(dest);
+    return dest;
 }
 
 CommandLine::Parsed CommandLine::parse(const QStringList &arguments,

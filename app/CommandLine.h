@@ -54,7 +54,10 @@ public:
     static bool isAcceptableDevUrl(const QUrl &url);
     // Where `conduit URL` saves: the Downloads folder (created if missing), the file name from
     // the URL's path ("download" if it has none), made unique with " (1)", " (2)", … before
-    // its suffix. Empty if there is no Downloads folder.
+    // its suffix. A name is taken by a file (a dangling link too), by a download's partial
+    // (DownloadTask::kPartialSuffix), and by any name this process gave out before: a download
+    // handed over while another of the same name waits in the queue has written nothing yet.
+    // Empty if there is no Downloads folder.
     static QString downloadDestination(const QUrl &url);
 };
 

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void refuses();
     void ownCommandLine_data();
     void ownCommandLine();
+    void aNameGivenOutStaysTaken();
 
 private:
     QTemporaryDir m_dir;
@@ -79,6 +80,7 @@ void tst_CommandLine::initTestCase()
     QVERIFY(touch(m_downloads + QStringLiteral("/file.iso")));
     QVERIFY(touch(m_downloads + QStringLiteral("/file (1).iso")));
     QVERIFY(touch(m_downloads + QStringLiteral("/archive.tar.gz")));
+    QVERIFY(touch(m_downloads + QStringLiteral("/movie.mkv.part"))); // a download under way
     // The Downloads folder as xdg-user-dirs names it (QStandardPaths reads it on each call).
     const QString config = m_dir.filePath(QStringLiteral("config"));
     QVERIFY(QDir().mkpath(config));
@@ -140,6 +142,19 @@ void tst_CommandLine::parse_data()
         << QStringList{QStringLiteral("https://example.invalid/archive.tar.gz")}
         << QJsonArray{download(QStringLiteral("https://example.invalid/archive.tar.gz"),
                                dl + QStringLiteral("archive (1).tar.gz"))}
+        << false;
+    QTest::newRow("URL, a download of that name under way")
+        << QStringList{QStringLiteral("https://example.invalid/movie.mkv")}
+        << QJsonArray{download(QStringLiteral("https://example.invalid/movie.mkv"),
+                               dl + QStringLiteral("movie (1).mkv"))}
+        << false;
+    QTest::newRow("the same URL twice: two names")
+        << QStringList{QStringLiteral("https://example.invalid/twice.bin"),
+                       QStringLiteral("https://example.invalid/twice.bin")}
+        << QJsonArray{download(QStringLiteral("https://example.invalid/twice.bin"),
+                               dl + QStringLiteral("twice.bin")),
+                      download(QStringLiteral("https://example.invalid/twice.bin"),
+                               dl + QStringLiteral("twice (1).bin"))}
         << false;
     QTest::newRow("URL without a file name")
         << QStringList{QStringLiteral("https://example.invalid/")}
@@ -292,3 +307,19 @@ int main(int argc, char *argv[])
 }
 
 #include "tst_commandline.moc"
+// Two hand-offs of one file name from different places, the first still queued (nothing on
+// disk yet): the second must not be given the first's file to overwrite.
+void tst_CommandLine::aNameGivenOutStaysTaken()
+{
+    const QString dl = m_downloads + QLatin1Char('/');
+    const auto destOf = [this](const QString &url) {
+        const CommandLine::Parsed parsed
+            = CommandLine::parse(QStringList{QStringLiteral("conduit"), url}, m_cwd);
+        return parsed.options.tasks.value(0).params.value(QStringLiteral("dest")).toString();
+    };
+    QCOMPARE(destOf(QStringLiteral("https://a.example.invalid/pub/release.tar.xz")),
+             dl + QStringLiteral("release.tar.xz"));
+    QVERIFY(!QFileInfo::exists(dl + QStringLiteral("release.tar.xz")));
+    QCOMPARE(destOf(QStringLiteral("https://b.example.invalid/mirror/release.tar.xz")),
+             dl + QStringLiteral("release (1).tar.xz"));
+}
