@@ -378,6 +378,12 @@ void tst_E2eWindows::quitFromAnyWindowAsksOnceAndClosesThemAll()
     QTRY_VERIFY(second->quitQuestion() && second->quitQuestion()->isVisible());
     QVERIFY(!first->quitQuestion());
     QVERIFY(first->isVisible());
+    // Quit again, from the other window (Ctrl+Q there): the question asked already is the
+    // one, not a second one beside it.
+    action(first, QStringLiteral("&Quit"))->trigger();
+    QTest::qWait(100);
+    QVERIFY(!first->quitQuestion());
+    QVERIFY(second->quitQuestion() && second->quitQuestion()->isVisible());
     QPushButton *confirm = nullptr;
     for (QAbstractButton *button : second->quitQuestion()->buttons()) {
         if (button->text() == QLatin1String("Cancel Tasks and Quit"))
