@@ -2,7 +2,6 @@
 #include "AppTray.h"
 
 #include "ConduitRuntime.h"
-#include <worker/TaskState.h>
 
 #include <QIcon>
 #include <QJsonArray>
@@ -58,6 +57,34 @@ void AppTray::hide()
     m_icon.hide();
 }
 
+QString AppTray::kindName(const QString &kind)
+{
+    // As the page's rows name them (web/src/locales: task.kind).
+    if (kind == QLatin1String("hash"))
+        return tr("Hash", "task kind");
+    if (kind == QLatin1String("verify"))
+        return tr("Verify", "task kind");
+    if (kind == QLatin1String("download"))
+        return tr("Download", "task kind");
+    if (kind == QLatin1String("tail"))
+        return tr("Follow", "task kind");
+    if (kind == QLatin1String("duplicates"))
+        return tr("Duplicates", "task kind");
+    return kind; // one without a name here (the tests' count): by its own
+}
+
+QString AppTray::stateName(TaskState state)
+{
+    switch (state) {
+    case TaskState::Queued:
+        return tr("queued");
+    case TaskState::Paused:
+        return tr("paused");
+    default:
+        return tr("running");
+    }
+}
+
 QString AppTray::summary() const
 {
     const int active = m_runtime.taskGateway().activeCount();
@@ -78,7 +105,8 @@ void AppTray::rebuildMenu()
     for (const QJsonValue &value : m_runtime.taskGateway().tasks()) {
         const QJsonObject task = value.toObject();
         const QString state = task.value(QStringLiteral("state")).toString();
-        if (const auto known = taskStateFromName(state); !known || isFinalState(*known))
+        const std::optional<TaskState> known = taskStateFromName(state);
+        if (!known || isFinalState(*known))
             continue;
         const QJsonObject progress = task.value(QStringLiteral("progress")).toObject();
         const double done = progress.value(QStringLiteral("done")).toDouble();
@@ -86,10 +114,12 @@ void AppTray::rebuildMenu()
         const QString amount = total > 0
                                    ? tr("%1%").arg(locale.toString(100.0 * done / total, 'f', 0))
                                    : tr("%1 done").arg(locale.toString(done, 'f', 0));
-        QAction *item = m_menu.addAction(
-            tr("%1 %2 — %3")
-                .arg(task.value(QStringLiteral("kind")).toString(), subjectOf(task),
-                     state == QLatin1String("running") ? amount : state));
+        // '&' in a URL or a path is text, not the mnemonic of the letter after it.
+        const QString text
+            = tr("%1 %2 — %3")
+                  .arg(kindName(task.value(QStringLiteral("kind")).toString()), subjectOf(task),
+                       state == QLatin1String("running") ? amount : stateName(*known));
+        QAction *item = m_menu.addAction(QString(text).replace(u'&', QStringLiteral("&&")));
         item->setEnabled(false);
         item->setObjectName(
             QStringLiteral("task-%1").arg(task.value(QStringLiteral("id")).toInt()));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <worker/TaskState.h>
+
 #include <QMenu>
 #include <QObject>
 #include <QSystemTrayIcon>
@@ -36,6 +38,9 @@ private:
     void rebuildMenu();
     void updateToolTip();
     QString summary() const; // how many tasks run
+    // A task's kind and unfinished state, in the user's language (the wire's names are not).
+    static QString kindName(const QString &kind);
+    static QString stateName(TaskState state);
 
     ConduitRuntime &m_runtime;
     QSystemTrayIcon m_icon;

@@ -142,6 +142,13 @@ bool AppWindows::isLast(const MainWindow *window) const
 
 void AppWindows::quit(MainWindow *asking)
 {
+    // One question for the application: Quit from another window raises the one asked already.
+    for (MainWindow *window : windows()) {
+        if (window->quitQuestion()) {
+            asking = window;
+            break;
+        }
+    }
     asking->confirmQuit([this] {
         // The last one closed shuts the runtime down; the others just go.
         for (MainWindow *window : windows())

@@ -36,7 +36,8 @@ public:
     MainWindow *window(const QString &label) const;
     // True if no other window is open: closing it quits.
     bool isLast(const MainWindow *window) const;
-    // Asks in `asking` first while tasks run, then closes every window.
+    // Asks in `asking` first while tasks run (once: a question open in another window is
+    // raised instead), then closes every window.
     void quit(MainWindow *asking);
     // The last window is closing: what it looks like is remembered for the next start.
     void lastWindowClosing(MainWindow *window);

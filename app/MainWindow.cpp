@@ -151,7 +151,10 @@ void MainWindow::confirmQuit(std::function<void()> quit)
         return;
     }
     if (m_quitQuestion) {
+        // Its window first, then the question above it.
+        raise();
         m_quitQuestion->raise();
+        m_quitQuestion->activateWindow();
         return;
     }
     m_quitQuestion

@@ -16,7 +16,10 @@ void install(QCoreApplication &app)
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(qt);
     auto *own = new QTranslator(&app);
-    if (own->load(locale, QStringLiteral("conduit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    // A language Conduit has no catalogue for (or the C locale) reads English, not the sources:
+    // their "%n task(s)" wait for a catalogue's plural forms.
+    if (own->load(locale, QStringLiteral("conduit"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        || own->load(QStringLiteral("conduit_en"), QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(own);
 }
 

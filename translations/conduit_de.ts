@@ -115,6 +115,43 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
+    <message>
+        <source>Hash</source>
+        <comment>task kind</comment>
+        <translation>Prüfsummen</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <comment>task kind</comment>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <comment>task kind</comment>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <comment>task kind</comment>
+        <translation>Verfolgen</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <comment>task kind</comment>
+        <translation>Duplikate</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>

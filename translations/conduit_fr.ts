@@ -115,6 +115,43 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
+    <message>
+        <source>Hash</source>
+        <comment>task kind</comment>
+        <translation>Sommes</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <comment>task kind</comment>
+        <translation>Vérification</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <comment>task kind</comment>
+        <translation>Téléchargement</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <comment>task kind</comment>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <comment>task kind</comment>
+        <translation>Doublons</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
 </context>
 <context>
     <name>Conduit::DesktopIntegration</name>

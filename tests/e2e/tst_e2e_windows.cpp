@@ -23,6 +23,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 #include <csignal>
 
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void quitFromAnyWindowAsksOnceAndClosesThemAll();
     void aTaskOpensInAWindowOfItsOwn();
     void theTrayKeepsTasksRunningWithoutAWindow();
+    void theTrayMenuNamesTasksInTheUsersLanguage();
     void aPageOpensBoundedWindowsOnlyOnValidViews();
 
 private:
@@ -378,6 +380,12 @@ void tst_E2eWindows::quitFromAnyWindowAsksOnceAndClosesThemAll()
     QTRY_VERIFY(second->quitQuestion() && second->quitQuestion()->isVisible());
     QVERIFY(!first->quitQuestion());
     QVERIFY(first->isVisible());
+    // Quit again, from the other window (Ctrl+Q there): the question asked already is the
+    // one, not a second one beside it.
+    action(first, QStringLiteral("&Quit"))->trigger();
+    QTest::qWait(100);
+    QVERIFY(!first->quitQuestion());
+    QVERIFY(second->quitQuestion() && second->quitQuestion()->isVisible());
     QPushButton *confirm = nullptr;
     for (QAbstractButton *button : second->quitQuestion()->buttons()) {
         if (button->text() == QLatin1String("Cancel Tasks and Quit"))
@@ -525,6 +533,48 @@ void tst_E2eWindows::theTrayKeepsTasksRunningWithoutAWindow()
     quit->trigger();
     QVERIFY(!m_runtime->isRunning());
     QVERIFY(!m_windows->tray());
+    m_windows.reset(); // before the settings it keeps
+}
+
+void tst_E2eWindows::theTrayMenuNamesTasksInTheUsersLanguage()
+{
+    AppSettings settings(m_dir.filePath(QStringLiteral("tray-language.conf")));
+    settings.setKeepsRunningInTray(true);
+    m_windows = std::make_unique<AppWindows>(*m_runtime, AppScheme::entryUrl(), &settings);
+    m_windows->setTrayAvailable(true);
+    // A file name with '&' (as a URL's query has): text, not a menu mnemonic.
+    const QString path = m_dir.filePath(QStringLiteral("build&test.log"));
+    QFile log(path);
+    QVERIFY(log.open(QIODevice::WriteOnly));
+    log.write("line\n");
+    log.close();
+    QPointer<MainWindow> window = openWindow();
+    QVERIFY(window);
+    const int id
+        = await(window, QStringLiteral("const task = await conduit.tasks.start('tail', "
+                                       "{path: '%1'}); await task.pause(); return task.id;")
+                            .arg(path))
+              .value("value")
+              .toInt();
+    QVERIFY(id > 0);
+    QVERIFY(window->close());
+    QTRY_VERIFY(m_windows->tray());
+    const auto item = [&] {
+        Q_EMIT m_windows->tray()->menu()->aboutToShow();
+        QAction *action
+            = m_windows->tray()->menu()->findChild<QAction *>(QStringLiteral("task-%1").arg(id));
+        return action ? action->text() : QString();
+    };
+    QString escaped = path;
+    escaped.replace(QLatin1Char('&'), QStringLiteral("&&"));
+    QCOMPARE(item(), QStringLiteral("Follow %1 — paused").arg(escaped));
+    // In German, as the rest of the application: neither the kind's nor the state's wire name.
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral(":/i18n/conduit_de.qm")));
+    QCoreApplication::installTranslator(&german);
+    const QString translated = item();
+    QCoreApplication::removeTranslator(&german);
+    QCOMPARE(translated, QStringLiteral("Verfolgen %1 — angehalten").arg(escaped));
     m_windows.reset(); // before the settings it keeps
 }
 
