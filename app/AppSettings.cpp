@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "AppSettings.h"
 
+#include "AppViews.h"
+
 #include <QWidget>
 
 namespace Conduit {
@@ -19,7 +21,7 @@ AppSettings::AppSettings(const QString &path)
 
 bool AppSettings::isRememberedView(const QString &view)
 {
-    return view == QLatin1String("tasks") || view == QLatin1String("console");
+    return AppViews::all.contains(view);
 }
 
 bool AppSettings::restoreWindow(QWidget *window) const

@@ -113,6 +113,27 @@ MainWindow *AppWindows::open(const QString &view)
     return window;
 }
 
+MainWindow *AppWindows::windowForHandOff(bool showsTasks)
+{
+    const auto fits = [showsTasks](const MainWindow *window) {
+        return !showsTasks || !window->showsOneTask();
+    };
+    MainWindow *chosen = window(m_runtime.pages().active());
+    if (chosen && !fits(chosen))
+        chosen = nullptr;
+    if (!chosen) {
+        for (MainWindow *window : windows()) {
+            if (fits(window))
+                chosen = window; // the newest that fits
+        }
+    }
+    if (!chosen)
+        return open(showsTasks ? AppViews::tasks : QString());
+    if (showsTasks)
+        m_runtime.desktop().showView(chosen->label(), AppViews::tasks);
+    return chosen;
+}
+
 QList<MainWindow *> AppWindows::windows() const
 {
     QList<MainWindow *> open;

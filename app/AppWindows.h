@@ -32,6 +32,10 @@ public:
     // A new window, shown, on `view` of the page (e.g. "task/12") or its start; a window that
     // shows `view` already is brought to the front instead.
     MainWindow *open(const QString &view = {});
+    // The window another `conduit …` hands its command line to: the one in front, else the
+    // newest; a new one if none is open (in the tray). With tasks to show, not a window of one
+    // task's own, and the window goes to its task list (it may have been left on the console).
+    MainWindow *windowForHandOff(bool showsTasks);
     QList<MainWindow *> windows() const;
     MainWindow *window(const QString &label) const;
     // True if no other window is open: closing it quits.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DesktopIntegration.h"
 
+#include "AppViews.h"
 #include <bridge/PageHub.h>
 
 #include <QDBusConnection>
@@ -20,6 +21,8 @@ namespace {
 constexpr qint64 kNotifyAfterMs = 5000;
 const Schema kPathResult
     = Schema::object().required(QStringLiteral("path"), Schema::path().orNull());
+
+const QString kShowView = QStringLiteral("app.showView");
 
 QJsonObject pathResult(const QString &path)
 {
@@ -72,6 +75,16 @@ void DesktopIntegration::registerCommands()
                      return QJsonObject{};
                  })
         .returns(Schema::object());
+    m_pages.api().declareEvent(
+        kShowView, Schema::object().required(
+                       QStringLiteral("view"),
+                       Schema::named(QStringLiteral("AppView"), Schema::oneOf(AppViews::all))));
+}
+
+bool DesktopIntegration::showView(const QString &label, const QString &view)
+{
+    Q_ASSERT(AppViews::all.contains(view));
+    return m_pages.emitTo(label, kShowView, QJsonObject{{QStringLiteral("view"), view}});
 }
 
 QFuture<QJsonValue> DesktopIntegration::ask(DialogKind kind, const CommandCall &call)

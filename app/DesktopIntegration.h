@@ -38,6 +38,10 @@ public:
     // The next dialog of this kind answers `path` at once (an empty path: the user cancelled).
     void presetAnswer(DialogKind kind, const QString &path) { m_presets.insert(int(kind), path); }
 
+    // Asks the page labelled `label` to show one of AppViews::all (`app.showView`); false if
+    // there is no such page.
+    bool showView(const QString &label, const QString &view);
+
     // Announces a finished task if it ran long enough and the window is not in front.
     void announceFinished(const QJsonObject &snapshot, bool windowActive);
 

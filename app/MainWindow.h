@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "AppViews.h"
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
@@ -33,6 +34,11 @@ public:
 
     // The view of the page it was opened on (the URL's fragment: "task/12"), "" for the start.
     QString openedOn() const { return m_openedOn; }
+    // A window of its own on one task ("task/12"): it shows nothing else.
+    bool showsOneTask() const
+    {
+        return !m_openedOn.isEmpty() && !AppViews::all.contains(m_openedOn);
+    }
     // The page's label among the runtime's pages ("main", "window-2", …).
     QString label() const { return m_label; }
     Bridge &bridge() const { return *m_bridge; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "AppScheme.h"
 #include "AppSettings.h"
+#include "AppViews.h"
 #include "AppWindows.h"
 #include "CommandLine.h"
 #include "ConduitRuntime.h"
@@ -49,13 +50,10 @@ void startTasks(Conduit::ConduitRuntime &runtime, const QList<Conduit::LaunchTas
 void openHandedOver(Conduit::ConduitRuntime &runtime, Conduit::AppWindows &windows,
                     const Conduit::SingleInstance::Message &message)
 {
-    // The window in front takes it; with none open (in the tray), a new one does.
-    Conduit::MainWindow *front = windows.window(runtime.pages().active());
-    if (!front)
-        front = windows.windows().isEmpty() ? windows.open() : windows.windows().last();
-    QWidget &window = *front;
     const Conduit::CommandLine::Parsed parsed
         = Conduit::CommandLine::parse(message.arguments, message.workingDirectory);
+    QWidget &window = *windows.windowForHandOff(parsed.outcome == Conduit::CommandLine::Outcome::Run
+                                                && !parsed.options.tasks.isEmpty());
     if (parsed.outcome == Conduit::CommandLine::Outcome::Run)
         startTasks(runtime, parsed.options.tasks);
     else if (parsed.outcome == Conduit::CommandLine::Outcome::Refused)
@@ -123,7 +121,8 @@ int main(int argc, char *argv[])
     startTasks(runtime, options.tasks);
     Conduit::AppSettings settings;
     Conduit::AppWindows windows(runtime, options.home, &settings);
-    windows.open();
+    // Tasks from the command line are shown, whichever view was left open last time.
+    windows.open(options.tasks.isEmpty() ? QString() : Conduit::AppViews::tasks);
     QObject::connect(&instance, &Conduit::SingleInstance::received, &windows,
                      [&](const Conduit::SingleInstance::Message &message) {
                          openHandedOver(runtime, windows, message);

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void theTrayKeepsTasksRunningWithoutAWindow();
     void theTrayMenuNamesTasksInTheUsersLanguage();
     void aPageOpensBoundedWindowsOnlyOnValidViews();
+    void aHandOffShowsItsTasks();
 
 private:
     // Opens a window and waits until its page has said hello.
@@ -621,3 +622,50 @@ void tst_E2eWindows::aPageOpensBoundedWindowsOnlyOnValidViews()
 
 CONDUIT_E2E_MAIN(tst_E2eWindows)
 #include "tst_e2e_windows.moc"
+// `conduit --hash DIR` while Conduit runs: the window it lands in shows its task list, even if
+// it was left on the console; a window of one task's own is passed over; with tasks, none is
+// opened while one can show them, and with none open a new one opens on the list.
+void tst_E2eWindows::aHandOffShowsItsTasks()
+{
+    MainWindow *first = openWindow();
+    QVERIFY(first);
+    const QString tasksShown = QStringLiteral(
+        "location.hash === '#tasks' && "
+        "getComputedStyle(document.querySelector('[data-testid=view-tasks]')).display !== 'none'");
+    QVERIFY(
+        run(first, QStringLiteral("document.querySelector('[data-testid=nav-console]').click(); "
+                                  "location.hash"))
+            .toString()
+        == QStringLiteral("#console"));
+    QVERIFY(!run(first, tasksShown).toBool());
+
+    // A command line without tasks (`conduit` alone) only raises the window, as it is.
+    m_runtime->pages().setActive(first->label());
+    QCOMPARE(m_windows->windowForHandOff(false), first);
+    QTest::qWait(300);
+    QCOMPARE(run(first, QStringLiteral("location.hash")).toString(), QStringLiteral("#console"));
+
+    QCOMPARE(m_windows->windowForHandOff(true), first);
+    QTRY_VERIFY_WITH_TIMEOUT(run(first, tasksShown).toBool(), 10000);
+
+    // A task's own window in front is passed over: the tasks go to the list.
+    QVERIFY(
+        run(first, QStringLiteral("document.querySelector('[data-testid=nav-console]').click(); "
+                                  "true"))
+            .toBool());
+    MainWindow *own = openWindow(QStringLiteral("task/7"));
+    QVERIFY(own);
+    m_runtime->pages().setActive(own->label());
+    QCOMPARE(m_windows->windowForHandOff(true), first);
+    QTRY_VERIFY_WITH_TIMEOUT(run(first, tasksShown).toBool(), 10000);
+    QCOMPARE(run(own, QStringLiteral("location.hash")).toString(), QStringLiteral("#task/7"));
+    QCOMPARE(m_windows->windows().size(), 2);
+
+    // Only a task's own window open: a new one opens, on the list.
+    delete first;
+    QTRY_COMPARE(m_windows->windows().size(), 1);
+    MainWindow *opened = m_windows->windowForHandOff(true);
+    QVERIFY(opened != own);
+    QCOMPARE(opened->openedOn(), QStringLiteral("tasks"));
+    QCOMPARE(m_windows->windows().size(), 2);
+}

@@ -266,6 +266,20 @@ describe('views', () => {
     expect(consoleTab.attributes('aria-selected')).toBe('true')
   })
 
+  it('shows the view native asks for (app.showView), and ignores one it does not have', async () => {
+    history.replaceState(null, '', '#console')
+    await mountApp()
+    expect(wrapper.get('[data-testid="nav-console"]').attributes('aria-selected')).toBe('true')
+    client.fire('app.showView', { view: 'tasks' })
+    await settle()
+    expect(wrapper.get('[data-testid="nav-tasks"]').attributes('aria-selected')).toBe('true')
+    expect(wrapper.get('[data-testid="view-tasks"]').isVisible()).toBe(true)
+    expect(location.hash).toBe('#tasks')
+    client.fire('app.showView', { view: 'settings' } as never)
+    await settle()
+    expect(wrapper.get('[data-testid="nav-tasks"]').attributes('aria-selected')).toBe('true')
+  })
+
   it('shows a native question in the Tasks view too', async () => {
     history.replaceState(null, '', '#')
     await mountApp()

@@ -52,6 +52,8 @@ export type UnknownName<N extends string, Known> = N extends keyof Known ? never
 export type { Welcome } from './generated/api'
 /** The native side's limits (BridgeLimits::forPage), as the welcome reports them. */
 export type { BridgeLimits } from './generated/api'
+/** The views a window shows by name, as the application declares them (app/AppViews.h). */
+export type { AppView } from './generated/api'
 
 // ---- tasks (docs/ARCHITECTURE.md, "Tasks") ----------------------------------------------------
 

@@ -22,6 +22,8 @@ export type TaskSnapshot = { id: number; kind: string; state: TaskState; progres
 
 export type Windows = { /** every open window's label, in the order they opened */ labels: string[]; /** the window native questions go to: the last one activated */ active: string }
 
+export type AppView = 'tasks' | 'console'
+
 export type LogChanged = { id: number; /** lines, counting a last one without a newline */ lines: number; size: number; /** truncated, rotated or rewritten: every line may differ */ reset: boolean }
 
 export type TaskHistoryNotice = { /** corrupt, newer: the old file was set aside and a new history begun; in_use, unavailable: tasks are not remembered this time */ reason: 'corrupt' | 'newer' | 'in_use' | 'unavailable'; /** where the old file is now (corrupt, newer), else the history's own */ path: string; /** for a developer, in English */ detail: string }
@@ -114,6 +116,7 @@ export interface GeneratedCommands {
 
 /** Events native emits to the page. */
 export interface GeneratedEvents {
+  'app.showView': { view: AppView }
   'log.changed': LogChanged
   'process.output': { id: number; text: string; answer?: boolean; error?: ErrorPayload }
   'process.tick': { count: number; time: string }
