@@ -168,8 +168,12 @@ CommandLine::Parsed CommandLine::parse(const QStringList &arguments,
     };
     for (const QString &root : parser.values(option.hash))
         options.tasks.append({QStringLiteral("hash"), {{QStringLiteral("root"), absolute(root)}}});
-    for (const QString &manifest : parser.values(option.verify))
-        verify(absolute(manifest));
+    for (const QString &manifest : parser.values(option.verify)) {
+        const QString path = absolute(manifest);
+        if (QFileInfo(path).isDir())
+            return refuse(tr("%1 is a folder: to hash it, use --hash %1").arg(path));
+        verify(path);
+    }
     // What a file manager's "Open with" passes (a path), and URLs typed in a terminal; after
     // the options, in their order.
     for (const QString &argument : parser.positionalArguments()) {

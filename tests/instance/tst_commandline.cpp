@@ -224,6 +224,9 @@ void tst_CommandLine::refuses_data()
         << QStringLiteral("Cannot start verify: no such file");
     QTest::newRow("a folder") << QStringList{QStringLiteral("sub")}
                               << QStringLiteral("use --hash ") + m_cwd + QStringLiteral("/sub");
+    QTest::newRow("--verify a folder")
+        << QStringList{QStringLiteral("--verify"), QStringLiteral("sub")}
+        << QStringLiteral("is a folder: to hash it, use --hash ") + m_cwd + QStringLiteral("/sub");
     QTest::newRow("--hash missing") << QStringList{QStringLiteral("--hash"), QStringLiteral("gone")}
                                     << QStringLiteral("Cannot start hash: no such folder");
     QTest::newRow("unknown option")
