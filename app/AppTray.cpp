@@ -2,6 +2,7 @@
 #include "AppTray.h"
 
 #include "ConduitRuntime.h"
+#include "TaskNames.h"
 
 #include <QIcon>
 #include <QJsonArray>
@@ -57,22 +58,6 @@ void AppTray::hide()
     m_icon.hide();
 }
 
-QString AppTray::kindName(const QString &kind)
-{
-    // As the page's rows name them (web/src/locales: task.kind).
-    if (kind == QLatin1String("hash"))
-        return tr("Hash", "task kind");
-    if (kind == QLatin1String("verify"))
-        return tr("Verify", "task kind");
-    if (kind == QLatin1String("download"))
-        return tr("Download", "task kind");
-    if (kind == QLatin1String("tail"))
-        return tr("Follow", "task kind");
-    if (kind == QLatin1String("duplicates"))
-        return tr("Duplicates", "task kind");
-    return kind; // one without a name here (the tests' count): by its own
-}
-
 QString AppTray::stateName(TaskState state)
 {
     switch (state) {
@@ -117,7 +102,8 @@ void AppTray::rebuildMenu()
         // '&' in a URL or a path is text, not the mnemonic of the letter after it.
         const QString text
             = tr("%1 %2 — %3")
-                  .arg(kindName(task.value(QStringLiteral("kind")).toString()), subjectOf(task),
+                  .arg(TaskNames::kind(task.value(QStringLiteral("kind")).toString()),
+                       subjectOf(task),
                        state == QLatin1String("running") ? amount : stateName(*known));
         QAction *item = m_menu.addAction(QString(text).replace(u'&', QStringLiteral("&&")));
         item->setEnabled(false);

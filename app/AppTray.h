@@ -38,8 +38,7 @@ private:
     void rebuildMenu();
     void updateToolTip();
     QString summary() const; // how many tasks run
-    // A task's kind and unfinished state, in the user's language (the wire's names are not).
-    static QString kindName(const QString &kind);
+    // A task's unfinished state, in the user's language (the wire's names are not).
     static QString stateName(TaskState state);
 
     ConduitRuntime &m_runtime;

@@ -2,6 +2,7 @@
 #include "DesktopIntegration.h"
 
 #include "AppViews.h"
+#include "TaskNames.h"
 #include <bridge/PageHub.h>
 
 #include <QDBusConnection>
@@ -145,7 +146,7 @@ void DesktopIntegration::announceFinished(const QJsonObject &snapshot, bool wind
     const QString state = snapshot.value(QStringLiteral("state")).toString();
     if (state != QLatin1String("completed") && state != QLatin1String("failed"))
         return; // the user cancelled it, or gave it a deadline: nothing to announce
-    const QString kind = snapshot.value(QStringLiteral("kind")).toString();
+    const QString kind = TaskNames::kind(snapshot.value(QStringLiteral("kind")).toString());
     if (state == QLatin1String("completed"))
         notify(tr("Task finished"), tr("The %1 task completed.").arg(kind));
     else

@@ -116,31 +116,6 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <source>Hash</source>
-        <comment>task kind</comment>
-        <translation>Prüfsummen</translation>
-    </message>
-    <message>
-        <source>Verify</source>
-        <comment>task kind</comment>
-        <translation>Prüfen</translation>
-    </message>
-    <message>
-        <source>Download</source>
-        <comment>task kind</comment>
-        <translation>Download</translation>
-    </message>
-    <message>
-        <source>Follow</source>
-        <comment>task kind</comment>
-        <translation>Verfolgen</translation>
-    </message>
-    <message>
-        <source>Duplicates</source>
-        <comment>task kind</comment>
-        <translation>Duplikate</translation>
-    </message>
-    <message>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
@@ -358,6 +333,34 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     <message>
         <source>the command line came too late; its Conduit started on its own</source>
         <translation>die Befehlszeile kam zu spät; ihr Conduit ist selbst gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::TaskNames</name>
+    <message>
+        <source>Hash</source>
+        <comment>task kind</comment>
+        <translation>Prüfsummen</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <comment>task kind</comment>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <comment>task kind</comment>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <comment>task kind</comment>
+        <translation>Verfolgen</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <comment>task kind</comment>
+        <translation>Duplikate</translation>
     </message>
 </context>
 <context>

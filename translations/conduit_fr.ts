@@ -116,31 +116,6 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <source>Hash</source>
-        <comment>task kind</comment>
-        <translation>Sommes</translation>
-    </message>
-    <message>
-        <source>Verify</source>
-        <comment>task kind</comment>
-        <translation>Vérification</translation>
-    </message>
-    <message>
-        <source>Download</source>
-        <comment>task kind</comment>
-        <translation>Téléchargement</translation>
-    </message>
-    <message>
-        <source>Follow</source>
-        <comment>task kind</comment>
-        <translation>Suivi</translation>
-    </message>
-    <message>
-        <source>Duplicates</source>
-        <comment>task kind</comment>
-        <translation>Doublons</translation>
-    </message>
-    <message>
         <source>queued</source>
         <translation>en attente</translation>
     </message>
@@ -358,6 +333,34 @@ its window; --dev-url and --exit-after-load start one of their own.</source>
     <message>
         <source>the command line came too late; its Conduit started on its own</source>
         <translation>la ligne de commande est arrivée trop tard ; son Conduit a démarré seul</translation>
+    </message>
+</context>
+<context>
+    <name>Conduit::TaskNames</name>
+    <message>
+        <source>Hash</source>
+        <comment>task kind</comment>
+        <translation>Sommes</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <comment>task kind</comment>
+        <translation>Vérification</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <comment>task kind</comment>
+        <translation>Téléchargement</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <comment>task kind</comment>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <comment>task kind</comment>
+        <translation>Doublons</translation>
     </message>
 </context>
 <context>
